@@ -1,0 +1,1 @@
+"""Typed async client for the Sinch Calling API v1. No Textual, no server code here."""

@@ -1,0 +1,56 @@
+"""Wire models of the Sinch Calling API v1 (pydantic v2): snake_case fields, camelCase aliases."""
+
+from api.models.base import RequestModel, WireModel
+from api.models.callbacks import CallbacksConfig, CallbackUrls
+from api.models.callouts import (
+    LOCALES,
+    MAX_TTS_CHARACTERS,
+    CalloutRequest,
+    CalloutResponse,
+    ConferenceCalloutRequest,
+    CustomCalloutRequest,
+    TtsCalloutRequest,
+)
+from api.models.calls import CALL_REASONS, CALL_RESULTS, CALL_STATUSES, CallResult
+from api.models.common import Destination, Identity, Money, normalize_number
+from api.models.conferences import Conference, ConferenceCommand, Participant
+from api.models.events import (
+    AceEvent,
+    CallbackEvent,
+    DiceEvent,
+    IceEvent,
+    MenuResult,
+    NotifyEvent,
+    PieEvent,
+    parse_callback_event,
+)
+from api.models.numbers import AssignNumbersRequest, NumberItem, NumbersList, UnassignNumberRequest
+from api.models.query import NumberInfo, QueryNumberResponse
+from api.models.recordings import Recording
+from api.models.svaml import (
+    ACTION_NAMES,
+    INSTRUCTION_NAMES,
+    Action,
+    Answer,
+    ConnectConf,
+    ConnectMxp,
+    ConnectPstn,
+    ConnectSip,
+    Continue,
+    Hangup,
+    Instruction,
+    Park,
+    PlayFiles,
+    RecordingOptions,
+    RunMenu,
+    Say,
+    SendDtmf,
+    SetCookie,
+    StartRecording,
+    StartRecordingAction,
+    StopRecording,
+    StopRecordingAction,
+    Svaml,
+)
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,42 @@
+"""Call results and manage-call requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from api.models.base import WireModel
+from api.models.common import Identity, Money
+
+CALL_STATUSES = ("INITIATED", "RINGING", "ONGOING", "FINAL")
+CALL_RESULTS = ("N/A", "ANSWERED", "BUSY", "NOANSWER", "FAILED")
+CALL_REASONS = (
+    "N/A", "TIMEOUT", "CALLERHANGUP", "CALLEEHANGUP", "BLOCKED", "NOCREDITPARTNER", "MANAGERHANGUP",
+    "CANCEL", "GENERALERROR",
+)
+
+
+class CallResult(WireModel):
+    """GET /calls/id/{callId}: where a call is and, once FINAL, how it ended and what it cost.
+
+    Status, result and reason stay plain strings: Sinch may add values and a console must still show them.
+    """
+
+    from_: Identity | None = Field(default=None, alias="from")
+    to: Identity | None = None
+    domain: str | None = None
+    call_id: str = ""
+    duration: int = 0
+    status: str = "N/A"
+    result: str = "N/A"
+    reason: str = "N/A"
+    timestamp: datetime | None = None
+    custom: Any = None
+    user_rate: Money | None = None
+    debit: Money | None = None
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == "FINAL"

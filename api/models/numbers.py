@@ -1,0 +1,51 @@
+"""Numbers of the account and their assignment to applications (configuration host)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+
+from api.models.base import RequestModel, WireModel
+from api.models.common import e164_field_validator, normalize_number
+
+Capability = Literal["voice", "sms"]
+
+
+class NumberItem(WireModel):
+    """A number the account owns; `application_key` is set when it is assigned to an app."""
+
+    number: str
+    application_key: str | None = Field(
+        default=None,
+        alias="applicationkey",
+        validation_alias=AliasChoices("applicationkey", "applicationKey", "application_key"),
+    )
+    capability: str | None = None
+
+
+class NumbersList(WireModel):
+    """Body of GET /configuration/numbers."""
+
+    numbers: list[NumberItem] = Field(default_factory=list)
+
+
+class AssignNumbersRequest(RequestModel):
+    """Body of POST /configuration/numbers: assign numbers to an application."""
+
+    numbers: list[str] = Field(min_length=1)
+    application_key: str | None = Field(default=None, alias="applicationkey")
+    capability: Capability | None = None
+
+    def model_post_init(self, __context: object) -> None:
+        object.__setattr__(self, "numbers", [normalize_number(n) for n in self.numbers])
+
+
+class UnassignNumberRequest(RequestModel):
+    """Body of DELETE /configuration/numbers: the spec spells this one `applicationKey`."""
+
+    number: str
+    application_key: str | None = Field(default=None, alias="applicationKey")
+    capability: Capability | None = None
+
+    _e164 = e164_field_validator("number")

@@ -90,8 +90,8 @@ class APITimeoutError(APIConnectionError):
     """No answer within the timeout."""
 
 
-ConnectionError = APIConnectionError  # noqa: A001 - the name DESIGN.md uses
-TimeoutError = APITimeoutError  # noqa: A001
+ConnectionError = APIConnectionError
+TimeoutError = APITimeoutError
 
 
 class ResponseValidationError(SinchError):
@@ -135,8 +135,8 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
-    from email.utils import parsedate_to_datetime
     from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
 
     try:
         when = parsedate_to_datetime(value)
@@ -159,7 +159,7 @@ def error_from_response(response: httpx.Response) -> APIError:
     error_code = code if isinstance(code, int) else (int(code) if isinstance(code, str) and code.isdigit() else None)
     message = str(body.get("message") or _DEFAULT_MESSAGES.get(status) or f"HTTP {status}")
     reference = body.get("reference")
-    request = response.request if response._request is not None else None  # noqa: SLF001
+    request = response.request if response._request is not None else None
     kwargs: dict[str, Any] = {
         "status": status,
         "error_code": error_code,

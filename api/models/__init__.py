@@ -53,4 +53,4 @@ from api.models.svaml import (
     Svaml,
 )
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+

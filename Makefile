@@ -1,0 +1,48 @@
+# Two commands for a new user: `make run` and `make test`. Both create .venv when it is missing and
+# reinstall when pyproject.toml changed (the stamp files are older than it).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: run test lint bench screenshots sandbox clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -U pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+## run: start the console against the built-in sandbox (demo scenario), or Sinch when credentials are set
+run: $(VENV)/.installed
+	$(BIN)/sinch-console
+
+## sandbox: run the simulated platform alone on a fixed port, for scripts and the SDK
+sandbox: $(VENV)/.installed
+	$(BIN)/sinch-sandbox --port 8700 --scenario demo
+
+## lint: ruff, import contracts
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+## test: lint, then the whole suite
+test: lint
+	$(BIN)/pytest
+
+## bench: speed and memory ratios against references measured in the same run
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/client_throughput.py
+
+## screenshots: regenerate the SVGs shown in the README
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python -m console.screenshots screenshots
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

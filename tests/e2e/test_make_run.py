@@ -1,0 +1,67 @@
+"""`make run` as a person runs it: in tmux, read the screen, press q.
+
+Slow-ish (starts the real sandbox on 127.0.0.1 and the real app), so it is the only test of its kind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+
+
+def tmux(socket: str, *args: str) -> str:
+    done = subprocess.run([TMUX, "-L", socket, *args], capture_output=True, text=True, timeout=20)
+    return done.stdout
+
+
+def session_alive(socket: str) -> bool:
+    done = subprocess.run([TMUX, "-L", socket, "has-session", "-t", "console"], capture_output=True, timeout=20)
+    return done.returncode == 0
+
+
+def wait_for(socket: str, predicate, timeout: float = 60.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux(socket, "capture-pane", "-p", "-t", "console")
+        if predicate(screen):
+            return screen
+        time.sleep(0.25)
+    raise AssertionError(f"screen never matched; last screen:\n{screen}")
+
+
+def test_make_run_shows_a_live_demo_roster_and_quits_on_q() -> None:
+    socket = f"sinch-e2e-{uuid.uuid4().hex[:8]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SINCH_")}  # never reach real Sinch
+    env["TERM"] = "xterm-256color"
+    subprocess.run(
+        [TMUX, "-L", socket, "new-session", "-d", "-s", "console", "-x", "120", "-y", "36", "make run"],
+        cwd=ROOT, env=env, check=True, timeout=20,
+    )
+    try:
+        first = wait_for(socket, lambda s: "SANDBOX" in s and "participants" in s)
+        assert "Conference" in first
+        # The demo is alive: the status line's time moves and the roster changes within a few seconds.
+        later = wait_for(socket, lambda s: s != first and "participants" in s, timeout=15)
+        assert "Traceback" not in later
+        tmux(socket, "send-keys", "-t", "console", "]")
+        wait_for(socket, lambda s: "(2/" in s, timeout=10)
+        tmux(socket, "send-keys", "-t", "console", "q")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and session_alive(socket):
+            time.sleep(0.2)
+        if session_alive(socket):  # when the app quits, make returns and the tmux session ends
+            pane = tmux(socket, "capture-pane", "-p", "-t", "console")
+            raise AssertionError(f"console did not exit on q:\n{pane}")
+    finally:
+        subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True)

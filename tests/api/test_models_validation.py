@@ -56,7 +56,9 @@ def test_conference_callout_limits() -> None:
 def test_custom_callout_checks_inline_svaml_and_accepts_models() -> None:
     svaml = models.Svaml(instructions=[models.Say(text="Hello")], action=models.ConnectConf(conference_id="r1"))
     request = models.CustomCalloutRequest(ice=svaml, ace="https://example.test/ace")
-    assert request.ice == '{"instructions":[{"name":"say","text":"Hello"}],"action":{"name":"connectConf","conferenceId":"r1"}}'
+    assert request.ice == (
+        '{"instructions":[{"name":"say","text":"Hello"}],"action":{"name":"connectConf","conferenceId":"r1"}}'
+    )
     with pytest.raises(ValidationError):
         models.CustomCalloutRequest(ice='{"action": {"name": "teleport"}}')
 

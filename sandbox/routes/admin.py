@@ -1,0 +1,100 @@
+"""Admin routes under /_sandbox (never Sinch paths, no auth): steer the simulation from tests and demos."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from sandbox.clock import wire_time
+from sandbox.engine import Sandbox
+from sandbox.errors import illegal, missing
+from sandbox.rates import normalize
+from sandbox.routes.common import base_url, endpoint, no_content, ok, param
+from sandbox.validation import parse_json
+
+MAX_RECORDING_BYTES = 4 * 1024**3
+
+
+@endpoint
+def add_participant(request: Request, sb: Sandbox, body: bytes) -> Response:
+    """Someone dials into the room: `{"cli": "+46...", "muted": false}` -> `{"callId": ...}`."""
+    data = parse_json(body)
+    if not data.get("cli"):
+        raise missing("Missing parameter 'cli'")
+    call = sb.dial_in(param(request, "room"), normalize(str(data["cli"]), "cli"),
+                      muted=bool(data.get("muted", False)))
+    if data.get("onhold"):
+        sb.command(param(request, "room"), call.call_id, "onhold")
+    return ok({"callId": call.call_id}, status=201)
+
+
+@endpoint
+def remove_participant(request: Request, sb: Sandbox, body: bytes) -> Response:
+    """The participant hangs up (CALLERHANGUP), as opposed to being kicked by a moderator."""
+    room, call_id = param(request, "room"), param(request, "call_id")
+    sb.participant(room, call_id)
+    sb.end_call(sb.call(call_id), sb.now(), reason="CALLERHANGUP")
+    return no_content()
+
+
+@endpoint
+def advance_clock(request: Request, sb: Sandbox, body: bytes) -> Response:
+    data = parse_json(body)
+    try:
+        seconds = float(data.get("seconds", 0))
+    except (TypeError, ValueError):
+        raise illegal("Illegal parameter 'seconds': a number is required") from None
+    if seconds < 0:
+        raise illegal("Illegal parameter 'seconds': the clock only moves forward")
+    return ok({"now": wire_time(sb.advance(seconds))})
+
+
+@endpoint
+def add_fault(request: Request, sb: Sandbox, body: bytes) -> Response:
+    fault = request.app.state.faults.add(sb.ids.fault_id(), parse_json(body))
+    return ok(fault.to_wire(), status=201)
+
+
+@endpoint
+def list_faults(request: Request, sb: Sandbox, body: bytes) -> Response:
+    return ok({"faults": request.app.state.faults.listing()})
+
+
+@endpoint
+def clear_faults(request: Request, sb: Sandbox, body: bytes) -> Response:
+    request.app.state.faults.clear()
+    return no_content()
+
+
+@endpoint
+def state(request: Request, sb: Sandbox, body: bytes) -> Response:
+    return ok(sb.snapshot(base_url(request)) | {"faults": request.app.state.faults.listing()})
+
+
+@endpoint
+def add_recording(request: Request, sb: Sandbox, body: bytes) -> Response:
+    """`{"seconds": 3}` or `{"bytes": 209715200}` (size wins); audio is rendered on download, streamed."""
+    data = parse_json(body, required=False)
+    try:
+        seconds = float(data["seconds"]) if data.get("seconds") is not None else None
+        size = int(data["bytes"]) if data.get("bytes") is not None else None
+    except (TypeError, ValueError):
+        raise illegal("Illegal parameter: 'seconds' and 'bytes' must be numbers") from None
+    if (seconds is not None and seconds <= 0) or (size is not None and not 46 <= size <= MAX_RECORDING_BYTES):
+        raise illegal("Illegal parameter: 'seconds' must be positive, 'bytes' between 46 and 4 GiB")
+    call_id = str(data.get("callId") or sb.ids.call_id())
+    rec = sb.add_recording(call_id, sb.now(), seconds=seconds if size is None else None, size_bytes=size)
+    return ok(rec.to_wire(base_url(request)) | {"bytes": sb.recordings.size(rec)}, status=201)
+
+
+routes = [
+    Route("/_sandbox/conferences/{room}/participants", add_participant, methods=["POST"]),
+    Route("/_sandbox/conferences/{room}/participants/{call_id}", remove_participant, methods=["DELETE"]),
+    Route("/_sandbox/clock/advance", advance_clock, methods=["POST"]),
+    Route("/_sandbox/faults", add_fault, methods=["POST"]),
+    Route("/_sandbox/faults", list_faults, methods=["GET"]),
+    Route("/_sandbox/faults", clear_faults, methods=["DELETE"]),
+    Route("/_sandbox/state", state, methods=["GET"]),
+    Route("/_sandbox/recordings", add_recording, methods=["POST"]),
+]

@@ -1,0 +1,104 @@
+"""Scenarios: what the sandbox holds when it starts, and what keeps happening.
+
+`empty`: the demo application, its numbers and nothing else: tests build what they need.
+`demo`:  three named rooms that stay alive. Every few seconds of (virtual) time somebody joins, leaves,
+         mutes or unmutes, or is put on hold, driven by a seeded RNG, so the same seed and the same clock
+         moves give the same story. Rooms are refilled quickly if a moderator empties them. Plus a few
+         recordings from the past days and numbers in several countries.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import phonenumbers
+
+from sandbox.engine import Sandbox
+from sandbox.rates import BUSY_SUFFIX, NO_ANSWER_SUFFIX, RESTRICTED_SUFFIX
+
+SCENARIOS = ("demo", "empty")
+DEMO_ROOMS = ("standup", "board-room", "support-bridge")
+ROOM_SIZE = {"standup": (3, 7), "board-room": (2, 5), "support-bridge": (2, 4)}  # (min kept, max)
+EVENT_GAP_SECONDS = (2.0, 6.0)
+
+# Numbers the demo account owns: (number, capability, assigned to the demo app?)
+DEMO_NUMBERS = (
+    ("+46850512345", "voice", True),
+    ("+442071838750", "voice", True),
+    ("+14155550132", "voice", False),
+    ("+4930901820", "voice", False),
+    ("+33142685300", "sms", False),
+)
+# Prefixes that give valid mobile numbers once filled with random digits to the right length.
+_MOBILE_PATTERNS = (
+    ("+4670", 7), ("+4673", 7), ("+447700", 6), ("+4915", 9), ("+1415", 7), ("+1646", 7), ("+474", 7),
+    ("+336", 8), ("+5511", 9), ("+9198", 8), ("+614", 8), ("+3584", 8),
+)
+
+
+def believable_number(rng: random.Random) -> str:
+    """A valid E.164 mobile number from one of a dozen countries (never a busy/no-answer/restricted one)."""
+    while True:
+        prefix, digits = rng.choice(_MOBILE_PATTERNS)
+        candidate = prefix + "".join(rng.choice("0123456789") for _ in range(digits))
+        if candidate.endswith((BUSY_SUFFIX, NO_ANSWER_SUFFIX, RESTRICTED_SUFFIX)):
+            continue
+        if phonenumbers.is_valid_number(phonenumbers.parse(candidate, None)):
+            return candidate
+
+
+def apply(sb: Sandbox, name: str) -> None:
+    if name not in SCENARIOS:
+        raise ValueError(f"unknown scenario {name!r}; use one of {', '.join(SCENARIOS)}")
+    for number, capability, assigned in DEMO_NUMBERS:
+        sb.numbers.own(number, capability, sb.application_key if assigned else None)
+    if name == "demo":
+        DemoScenario(sb).start()
+
+
+class DemoScenario:
+    """Keeps DEMO_ROOMS busy at a human pace. All randomness comes from one seeded generator."""
+
+    def __init__(self, sb: Sandbox) -> None:
+        self.sb = sb
+        self.rng = random.Random(f"{sb.seed}-demo") if sb.seed is not None else random.Random()
+
+    def start(self) -> None:
+        sb, now = self.sb, self.sb.now()
+        sb.rooms = list(DEMO_ROOMS)
+        for room in DEMO_ROOMS:
+            low, high = ROOM_SIZE[room]
+            for _ in range(self.rng.randint(low, high - 1)):
+                # people joined at different times in the last quarter hour
+                joined = now - timedelta(seconds=self.rng.randint(20, 900))
+                sb.dial_in(room, believable_number(self.rng), muted=self.rng.random() < 0.3, at=joined)
+        for days_ago, seconds in ((0.1, 7.0), (0.8, 3.5), (2.3, 12.0), (5.5, 4.0)):
+            created = now - timedelta(days=days_ago)
+            sb.add_recording(sb.ids.call_id(), created, seconds=seconds)
+        self._schedule(now)
+
+    def _schedule(self, after: datetime) -> None:
+        self.sb.schedule(after + timedelta(seconds=self.rng.uniform(*EVENT_GAP_SECONDS)), self._step)
+
+    def _step(self, at: datetime) -> None:
+        """One thing happens in one room, then the next step is scheduled."""
+        sb = self.sb
+        empty = [room for room in DEMO_ROOMS if room not in sb.conferences]
+        room = empty[0] if empty else self.rng.choice(DEMO_ROOMS)
+        low, high = ROOM_SIZE[room]
+        conf = sb.conferences.get(room)
+        people = list(conf.participants.values()) if conf else []
+        roll = self.rng.random()
+        if len(people) < low or (roll < 0.3 and len(people) < high):
+            sb.dial_in(room, believable_number(self.rng), muted=self.rng.random() < 0.2, at=at)
+        elif roll < 0.55 and len(people) > low:
+            leaver = self.rng.choice(people)
+            sb.end_call(sb.calls[leaver.call_id], at, reason="CALLERHANGUP")
+        elif roll < 0.9 and people:
+            person = self.rng.choice(people)
+            person.muted = not person.muted
+        elif people:
+            person = self.rng.choice(people)
+            person.onhold = not person.onhold
+        self._schedule(at)

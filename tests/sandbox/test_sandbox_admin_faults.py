@@ -1,0 +1,84 @@
+"""Admin routes (state, clock) and injected faults: 5xx, 429 with Retry-After, latency, dropped connections."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from sandbox_helpers import Api, assert_error, tts
+
+from sandbox.faults import DroppedConnection
+
+
+async def test_state_dump(api: Api) -> None:
+    call_id = await tts(api)
+    await api.admin("POST", "/conferences/room/participants", {"cli": "+46730170102"})
+    state = (await api.admin("GET", "/state")).json()
+    assert state["now"] == "2026-01-05T09:00:00.000Z"
+    assert state["calls"][call_id]["status"] == "INITIATED"
+    assert [p["cli"] for p in state["conferences"]["room"]] == ["+46730170102"]
+    assert {"numbers", "recordings", "callbacks", "faults", "rooms"} <= set(state)
+
+
+async def test_clock_advance(api: Api) -> None:
+    response = await api.admin("POST", "/clock/advance", {"seconds": 90})
+    assert response.json() == {"now": "2026-01-05T09:01:30.000Z"}
+    assert_error(await api.admin("POST", "/clock/advance", {"seconds": -1}), 400, 40001)
+    assert_error(await api.admin("POST", "/clock/advance", {"seconds": "soon"}), 400, 40001)
+
+
+async def test_status_fault_then_ok(api: Api) -> None:
+    created = await api.admin("POST", "/faults", {"kind": "status", "count": 2, "status": 503})
+    assert created.status_code == 201 and created.json()["kind"] == "status"
+    for _ in range(2):
+        assert_error(await api.get("/v1/configuration/numbers"), 503, 50000)
+    assert (await api.get("/v1/configuration/numbers")).status_code == 200
+    assert (await api.admin("GET", "/faults")).json() == {"faults": []}
+
+
+async def test_rate_limit_with_retry_after(api: Api) -> None:
+    await api.admin("POST", "/faults", {"kind": "rate_limit", "retry_after": 7})
+    response = await api.get("/v1/configuration/numbers")
+    assert response.status_code == 429 and response.headers["retry-after"] == "7"
+    assert response.json()["message"] == "Too many requests"
+    assert (await api.get("/v1/configuration/numbers")).status_code == 200
+
+
+async def test_latency(api: Api) -> None:
+    await api.admin("POST", "/faults", {"kind": "latency", "seconds": 0.2})
+    started = time.monotonic()
+    assert (await api.get("/v1/configuration/numbers")).status_code == 200
+    assert time.monotonic() - started >= 0.2
+
+
+async def test_drop_is_a_transport_error_in_process(api: Api) -> None:
+    await api.admin("POST", "/faults", {"kind": "drop"})
+    with pytest.raises(httpx.RemoteProtocolError) as caught:
+        await api.get("/v1/configuration/numbers")
+    assert isinstance(caught.value, DroppedConnection)
+    assert (await api.get("/v1/configuration/numbers")).status_code == 200
+
+
+async def test_path_prefix_and_until_cleared(api: Api) -> None:
+    await api.admin("POST", "/faults", {"kind": "status", "status": 500, "count": -1, "path": "/calling/v1/recording"})
+    assert (await api.get("/v1/configuration/numbers")).status_code == 200
+    for _ in range(3):
+        assert_error(await api.get("/calling/v1/recording"), 500, 50000)
+    assert (await api.admin("GET", "/state")).status_code == 200  # admin routes are never faulted
+    assert (await api.admin("DELETE", "/faults")).status_code == 204
+    assert (await api.get("/calling/v1/recording")).status_code == 200
+
+
+async def test_fault_validation(api: Api) -> None:
+    assert_error(await api.admin("POST", "/faults", {"kind": "meteor"}), 400, 40001, "kind")
+    assert_error(await api.admin("POST", "/faults", {"kind": "status", "count": 0}), 400, 40001)
+    assert_error(await api.admin("POST", "/faults", {"kind": "status", "status": 99}), 400, 40001)
+
+
+async def test_unexpected_failure_is_a_sinch_50000(api: Api, sandbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sandbox.numbers, "listing", broken)
+    assert_error(await api.get("/v1/configuration/numbers"), 500, 50000, "Internal error")

@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from api import SinchVoiceClient
 from console.settings import Settings
+
+FROZEN_AT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
 @dataclass
@@ -22,10 +25,13 @@ class Backend:
     sandbox: bool
     rooms: list[str] = field(default_factory=list)
     on_close: Callable[[], None] | None = None
+    after_close: Callable[[], Awaitable[None]] | None = None
 
     async def close(self) -> None:
         """Close the client, then stop the sandbox (a blocking join, so in a thread)."""
         await self.client.aclose()
+        if self.after_close is not None:
+            await self.after_close()
         if self.on_close is not None:
             await asyncio.to_thread(self.on_close)
 
@@ -51,3 +57,26 @@ def connect(settings: Settings) -> Backend:
         base_url=settings.base_url,
     )
     return Backend(client, f"Sinch {settings.region}", False, list(settings.rooms))
+
+
+def connect_in_process(*, seed: int = 7, start: datetime | None = None) -> Backend:
+    """A sandbox inside this process on a frozen virtual clock: deterministic screens for tests and screenshots."""
+    import httpx
+
+    from sandbox import DEMO_APPLICATION_KEY, DEMO_APPLICATION_SECRET, DEMO_ROOMS, Clock, create_app
+
+    app = create_app(scenario="demo", seed=seed, clock=Clock.manual(start=start or FROZEN_AT))
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox")
+    client = SinchVoiceClient(
+        application_key=DEMO_APPLICATION_KEY,
+        application_secret=DEMO_APPLICATION_SECRET,
+        base_url="http://sandbox",
+        http_client=http,
+    )
+
+    async def close_http() -> None:
+        await http.aclose()
+
+    backend = Backend(client, "SANDBOX (in process)", True, list(DEMO_ROOMS))
+    backend.after_close = close_http
+    return backend

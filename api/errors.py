@@ -10,11 +10,13 @@
     │   └── ServerError             5xx, 50000
     ├── APIConnectionError          no answer: refused, reset, DNS       (alias: ConnectionError)
     │   └── APITimeoutError         no answer in time                    (alias: TimeoutError)
-    └── ResponseValidationError     a 2xx body that does not match the model (names the field)
+    ├── ResponseValidationError     a 2xx body that does not match the model (names the field)
+    └── DownloadExistsError         the download target exists and overwrite was not asked (also a FileExistsError)
 """
 
 from __future__ import annotations
 
+import errno
 import json
 from typing import Any
 
@@ -97,9 +99,17 @@ TimeoutError = APITimeoutError
 class ResponseValidationError(SinchError):
     """A successful answer whose body does not match what the API documents."""
 
-    def __init__(self, message: str, *, body: str = "") -> None:
+    def __init__(self, message: str, *, body: str = "", field: str | None = None) -> None:
         self.body = body[:500]
+        self.field = field
         super().__init__(message)
+
+
+class DownloadExistsError(SinchError, FileExistsError):
+    """A recording download would replace an existing file; pass `overwrite=True` to allow it."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(errno.EEXIST, "file exists (pass overwrite=True to replace it)", str(path))
 
 
 _BY_CODE: dict[int, type[APIError]] = {

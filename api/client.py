@@ -1,0 +1,264 @@
+"""SinchVoiceClient: the async entry point to the Calling API v1.
+
+It owns what every request shares: the two origins (regional traffic host, global configuration host),
+signing each attempt afresh, retries by idempotency (api.retry), mapping every failure to api.errors and a
+trace record per attempt (api.trace). The resource classes in api.resources only build paths and bodies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+from collections.abc import Mapping
+from time import perf_counter
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlencode
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from api import auth
+from api.auth import basic_authorization as auth_basic
+from api.errors import ResponseValidationError, error_from_response
+from api.models import NumberInfo, QueryNumberResponse, normalize_number
+from api.resources import Callbacks, Callouts, Calls, Conferences, Numbers, Recordings
+from api.resources._base import path_segment
+from api.retry import LEAKED_ERRORS, Idempotency, RetryPolicy, transport_error
+from api.trace import TraceHook, Tracer, TraceRecord
+
+# Everything a send can raise without an answer: httpx's errors and what its transports let through.
+_TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (httpx.HTTPError, *LEAKED_ERRORS)
+REGIONS = ("global", "euc1", "use1", "sae1", "apse1", "apse2")
+CONFIG_ORIGIN = "https://callingapi.sinch.com"
+JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
+
+T = TypeVar("T")
+
+
+def traffic_origin(region: str) -> str:
+    """The traffic (call management) origin for a region; "global" lets Sinch pick the region."""
+    if region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}; use one of {', '.join(REGIONS)}")
+    return "https://calling.api.sinch.com" if region == "global" else f"https://calling-{region}.api.sinch.com"
+
+
+class _Secret:
+    """Holds the application secret so no repr, vars() dump or debugger view shows it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return auth.REDACTED
+
+
+class SinchVoiceClient:
+    """Async client for the Sinch Calling API v1. Use `async with` (or `await aclose()`) to release sockets.
+
+    `region` picks the traffic host; `base_url` replaces it (and the configuration host too, unless
+    `config_base_url` is given: the sandbox serves both from one origin). `auth="basic"` sends the secret
+    in every request and is meant for quick tests; "signed" never sends it. `max_retries` overrides the
+    one in `retry_policy` (whose sleep and jitter tests replace). `on_trace` receives one TraceRecord per
+    attempt; the last `trace_limit` records are kept in `trace`. `http_client` is used as given and left
+    open on close; by default the client creates (and closes) httpx on the aiohttp transport.
+    """
+
+    def __init__(
+        self,
+        application_key: str,
+        application_secret: str,
+        region: str = "global",
+        base_url: str | None = None,
+        config_base_url: str | None = None,
+        auth: Literal["signed", "basic"] = "signed",
+        timeout: float | httpx.Timeout = 10.0,
+        max_retries: int = 2,
+        http_client: httpx.AsyncClient | None = None,
+        *,
+        retry_policy: RetryPolicy | None = None,
+        on_trace: TraceHook | None = None,
+        trace_limit: int = 200,
+    ) -> None:
+        if not application_key:
+            raise ValueError("application_key is required")
+        if not application_secret:
+            raise ValueError("application_secret is required")
+        if auth not in ("signed", "basic"):
+            raise ValueError("auth must be 'signed' or 'basic'")
+        if auth == "signed":
+            _check_secret(application_secret)
+        self.application_key = application_key
+        self._secret = _Secret(application_secret)
+        self.region = region
+        self.auth = auth
+        regional = traffic_origin(region)  # validates the region even when base_url overrides it
+        self.traffic_origin = (base_url or regional).rstrip("/")
+        self.config_origin = (config_base_url or base_url or CONFIG_ORIGIN).rstrip("/")
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.retry_policy = dataclasses.replace(retry_policy or RetryPolicy(), max_retries=max(0, max_retries))
+        self.tracer = Tracer(on_trace, trace_limit)
+        self._owns_http = http_client is None
+        self._http = http_client or _default_http_client(self.timeout)
+        self._basic = _Secret(auth_basic(application_key, application_secret)) if auth == "basic" else None
+        self.callouts = Callouts(self)
+        self.calls = Calls(self)
+        self.conferences = Conferences(self)
+        self.recordings = Recordings(self)
+        self.numbers = Numbers(self)
+        self.callbacks = Callbacks(self)
+
+    def __repr__(self) -> str:
+        return f"SinchVoiceClient(application_key={self.application_key!r}, region={self.region!r})"
+
+    @property
+    def trace(self) -> list[TraceRecord]:
+        """The most recent trace records, oldest first."""
+        return list(self.tracer.records)
+
+    async def __aenter__(self) -> SinchVoiceClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if we created it; an injected one belongs to the caller."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def query_number(self, number: str) -> NumberInfo:
+        """What a number is (country, type, normalised form) and the rate to call it."""
+        e164 = normalize_number(number)
+        path = f"/v1/calling/query/number/{path_segment(e164, 'number')}"
+        response = await self._request("GET", path, config=True)
+        return self._parse(response, QueryNumberResponse).number_item
+
+    # ---- the shared request path (used by api.resources) -------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        config: bool = False,
+        body: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        idempotency: Idempotency = Idempotency.SAFE,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Send with signing, retries, error mapping and tracing. Returns a 2xx response, else raises."""
+        content = None if body is None else json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        url = (self.config_origin if config else self.traffic_origin) + path
+        if query:
+            url += "?" + urlencode(query)
+        policy = self.retry_policy
+        attempt = 0
+        while True:
+            attempt += 1
+            request = self._http.build_request(method, url, content=content, timeout=self.timeout)
+            self._authorize(request, content)
+            started = perf_counter()
+            try:
+                response = await self._http.send(request, stream=stream)
+            except _TRANSPORT_ERRORS as exc:
+                retry = attempt <= policy.max_retries and policy.retry_error(idempotency, exc)
+                self._trace(request, None, None, started, attempt, retry, error=type(exc).__name__)
+                if not retry:
+                    raise transport_error(exc, method, request.url.path) from None
+                await policy.sleep(policy.delay(attempt))
+                continue
+            if 200 <= response.status_code < 300:
+                self._trace(request, response.status_code, None, started, attempt, False)
+                return response
+            if stream:
+                response = await _read_error_body(response, request)
+            error = error_from_response(response)
+            advice = policy.retry_response(idempotency, response)
+            if advice is None or attempt > policy.max_retries:
+                self._trace(request, response.status_code, error.error_code, started, attempt, False)
+                raise error
+            self._trace(request, response.status_code, error.error_code, started, attempt, True)
+            await policy.sleep(policy.delay(attempt, advice if advice >= 0 else None))
+
+    def _authorize(self, request: httpx.Request, content: bytes | None) -> None:
+        """Sign this attempt over the exact bytes and raw path httpx will put on the wire."""
+        if content is not None:
+            request.headers["Content-Type"] = JSON_CONTENT_TYPE
+        if self._basic is not None:
+            request.headers["Authorization"] = self._basic.reveal()
+            return
+        timestamp = auth.utc_timestamp()
+        signature = auth.sign_request(
+            self._secret.reveal(),
+            method=request.method,
+            path=request.url.raw_path.split(b"?", 1)[0].decode("ascii"),
+            body=content,
+            content_type=JSON_CONTENT_TYPE if content is not None else "",
+            timestamp=timestamp,
+        )
+        request.headers["x-timestamp"] = timestamp
+        request.headers["Authorization"] = auth.application_authorization(self.application_key, signature)
+
+    def _trace(self, request: httpx.Request, status: int | None, error_code: int | None, started: float,
+               attempt: int, will_retry: bool, error: str | None = None) -> None:
+        self.tracer.emit(TraceRecord(
+            method=request.method,
+            path=request.url.raw_path.decode("ascii"),
+            status=status,
+            error_code=error_code,
+            latency_ms=(perf_counter() - started) * 1000,
+            attempt=attempt,
+            request_headers=Tracer.safe_headers(request.headers),
+            error=error,
+            will_retry=will_retry,
+        ))
+
+    @staticmethod
+    def _parse(response: httpx.Response, model: type[T] | TypeAdapter[T]) -> T:
+        """Validate a 2xx body; a mismatch becomes ResponseValidationError naming the field."""
+        adapter = model if isinstance(model, TypeAdapter) else None
+        try:
+            if adapter is not None:
+                return adapter.validate_json(response.content or b"null")
+            assert isinstance(model, type) and issubclass(model, BaseModel)
+            return model.model_validate_json(response.content or b"{}")  # type: ignore[return-value]
+        except ValidationError as exc:
+            raise _validation_error(exc, model, response) from None
+
+
+async def _read_error_body(response: httpx.Response, request: httpx.Request) -> httpx.Response:
+    """Read a streamed error answer; if even that fails, the status alone decides."""
+    try:
+        await response.aread()
+        return response
+    except _TRANSPORT_ERRORS:
+        with contextlib.suppress(*_TRANSPORT_ERRORS):
+            await response.aclose()
+        return httpx.Response(response.status_code, headers=response.headers, request=request)
+
+
+def _check_secret(secret: str) -> None:
+    auth._secret_key(secret)  # raises a ValueError that does not quote the secret
+
+
+def _default_http_client(timeout: httpx.Timeout) -> httpx.AsyncClient:
+    """httpx on aiohttp's connection handling: about 2x the requests/s of httpx's own transport here."""
+    from httpx_aiohttp import AiohttpTransport
+
+    return httpx.AsyncClient(transport=AiohttpTransport(), timeout=timeout,
+                             headers={"User-Agent": "sinch-console-api/0.1"})
+
+
+def _validation_error(exc: ValidationError, model: object, response: httpx.Response) -> ResponseValidationError:
+    name = getattr(model, "__name__", None) or str(getattr(model, "_type", "response"))
+    first = exc.errors(include_url=False)[0]
+    field = ".".join(str(part) for part in first.get("loc", ())) or "(body)"
+    text = response.content.decode("utf-8", errors="replace")
+    message = f"unexpected {name} from Sinch: field {field}: {first.get('msg')}"
+    return ResponseValidationError(message, body=text, field=field)

@@ -1,0 +1,158 @@
+"""Stream a recording to disk without ever leaving a partial file under its final name.
+
+The body goes to a hidden temporary file in the target folder (same filesystem, so the final step is an
+atomic link or rename), is fsynced, and only then appears under its name. Any failure removes the temporary
+file. File names derived from recording keys are made safe: keys come from a server and must not choose
+where on our disk a file lands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import mimetypes
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from api.errors import DownloadExistsError
+
+ProgressHook = Callable[[int, int | None], object]
+
+CHUNK_SIZE = 64 * 1024
+MAX_NAME_BYTES = 200  # below the usual 255-byte limit, leaving room for a suffix
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    f"{p}{n}" for p in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")
+}
+_EXTENSIONS = {
+    "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/wave": ".wav", "audio/vnd.wave": ".wav",
+    "audio/mpeg": ".mp3", "audio/mp3": ".mp3", "audio/mp4": ".m4a", "audio/ogg": ".ogg",
+    "audio/flac": ".flac", "audio/webm": ".webm",
+}
+
+
+def extension_for(content_type: str | None) -> str:
+    """A file extension for a Content-Type ("" when unknown or generic binary)."""
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    if not mime or mime == "application/octet-stream":
+        return ""
+    return _EXTENSIONS.get(mime) or mimetypes.guess_extension(mime) or ""
+
+
+def _truncate_utf8(text: str, limit: int) -> str:
+    encoded = text.encode()
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit].decode(errors="ignore")
+
+
+def safe_filename(key: str, content_type: str | None = None, default: str = "recording") -> str:
+    """A file name for `key` that stays inside its folder on any OS.
+
+    NFC-normalised; control characters, path separators and Windows-forbidden characters replaced by `_`;
+    no leading dots (no hidden files, no `..`); Windows device names (`con`, `lpt1.wav`) prefixed with `_`;
+    at most MAX_NAME_BYTES of UTF-8; an extension from the Content-Type when the key has none.
+    """
+    name = unicodedata.normalize("NFC", key or "")
+    name = "".join("_" if unicodedata.category(ch).startswith("C") else ch for ch in name)
+    name = _FORBIDDEN.sub("_", name).strip().lstrip(".").rstrip(". ")
+    if not name.strip("_"):
+        name = default
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or len(suffix) > 10 or not suffix.isalnum():
+        stem, suffix = name, ""
+        ext = extension_for(content_type)
+    else:
+        ext = "." + suffix
+    if stem.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        stem = "_" + stem
+    stem = _truncate_utf8(stem, MAX_NAME_BYTES - len(ext.encode())).rstrip(". ") or default
+    return stem + ext
+
+
+def resolve_target(target: str | os.PathLike[str], key: str, content_type: str | None) -> Path:
+    """The final file path: inside `target` when it is (or is spelt as) a folder, else `target` itself."""
+    raw = os.fspath(target)
+    path = Path(raw).expanduser()
+    if path.is_dir() or raw.endswith(("/", os.sep)):
+        path.mkdir(parents=True, exist_ok=True)
+        final = path / safe_filename(key, content_type)
+        if final.resolve().parent != path.resolve():  # belt and braces: never escape the folder
+            raise ValueError(f"refusing to write outside {path}")
+        return final
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+async def _report(on_progress: ProgressHook | None, done: int, total: int | None) -> None:
+    if on_progress is None:
+        return
+    result = on_progress(done, total)
+    if inspect.isawaitable(result):
+        await result
+
+
+def _publish(temp: str, final: Path, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(temp, final)
+        return
+    try:
+        os.link(temp, final)  # atomic and fails when the name exists: no race with another writer
+    except FileExistsError:
+        raise DownloadExistsError(final) from None
+    except OSError:  # filesystems without hard links
+        if final.exists():
+            raise DownloadExistsError(final) from None
+        os.replace(temp, final)
+        return
+    os.unlink(temp)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the new directory entry durable too (POSIX); best effort elsewhere."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+async def stream_to_file(
+    response: httpx.Response,
+    final: Path,
+    *,
+    overwrite: bool = False,
+    on_progress: ProgressHook | None = None,
+) -> Path:
+    """Write the (streamed) response body to `final` atomically. Raises and cleans up on any failure."""
+    if not overwrite and final.exists():
+        raise DownloadExistsError(final)
+    length = response.headers.get("content-length")
+    total = int(length) if length and length.isdigit() else None
+    fd, temp = tempfile.mkstemp(prefix=".", suffix=".part", dir=final.parent)
+    try:
+        done = 0
+        with os.fdopen(fd, "wb") as handle:
+            await _report(on_progress, 0, total)
+            async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                handle.write(chunk)
+                done += len(chunk)
+                await _report(on_progress, done, total)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _publish(temp, final, overwrite)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    with contextlib.suppress(OSError):
+        _fsync_folder(final.parent)
+    return final

@@ -1,0 +1,121 @@
+"""When to try a request again, and how long to wait first.
+
+Two kinds of request exist. Idempotent ones (GET, DELETE, mute/unmute, setting callback URLs or number
+assignments) may be repeated freely, so transport failures, 429 and 5xx are retried. Unsafe ones (a callout
+POST, a manage-call PATCH) are repeated only when Sinch certainly did not act on the first attempt: the
+connection was never made, or Sinch said "429/503, come back after Retry-After". A duplicate callout rings a
+real phone twice and costs money; a duplicate SVAML can hang up a second leg.
+
+The sleep function and the random source are injectable so tests run without waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+import httpx
+
+from api.errors import APIConnectionError, APITimeoutError, parse_retry_after
+
+try:  # the default transport is aiohttp-based; its errors reach us as the __cause__ of httpx errors
+    import aiohttp
+except ImportError:  # pragma: no cover - httpx-aiohttp is a runtime dependency
+    aiohttp = None  # type: ignore[assignment]
+
+# Errors that can escape httpx's transport layer unwrapped (aiohttp's, sockets', asyncio timeouts).
+LEAKED_ERRORS: tuple[type[BaseException], ...] = (OSError, TimeoutError) + (
+    (aiohttp.ClientError,) if aiohttp is not None else ()
+)
+# Failures of the network while reading a body (not of the local disk).
+NETWORK_ERRORS: tuple[type[BaseException], ...] = (httpx.HTTPError, TimeoutError, ConnectionError) + (
+    (aiohttp.ClientError,) if aiohttp is not None else ()
+)
+
+
+
+class Idempotency(Enum):
+    """Whether repeating a request can do harm."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+UNSAFE_RETRYABLE_STATUSES = frozenset({429, 503})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Capped exponential backoff with jitter; Retry-After wins when the server sent one (capped too)."""
+
+    max_retries: int = 2
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+    retry_after_max: float = 30.0
+    sleep: Callable[[float], Awaitable[object]] = field(default=asyncio.sleep, repr=False)
+    random: Callable[[], float] = field(default=random.random, repr=False)
+
+    def delay(self, retry_number: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number `retry_number` (1-based)."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.retry_after_max)
+        ceiling = min(self.backoff_max, self.backoff_base * (2 ** (retry_number - 1)))
+        return ceiling * (0.5 + self.random() / 2)  # "equal jitter": never zero, never above the cap
+
+    def retry_response(self, idempotency: Idempotency, response: httpx.Response) -> float | None:
+        """The delay before retrying after this response, or None when it must not be retried."""
+        status = response.status_code
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if idempotency is Idempotency.UNSAFE:
+            if status in UNSAFE_RETRYABLE_STATUSES and retry_after is not None:
+                return retry_after
+            return None
+        if status in RETRYABLE_STATUSES:
+            return retry_after if retry_after is not None else -1.0
+        return None
+
+    def retry_error(self, idempotency: Idempotency, exc: BaseException) -> bool:
+        """Whether a transport failure may be retried."""
+        return idempotency is Idempotency.SAFE or certainly_not_sent(exc)
+
+
+def _aiohttp_cause(exc: BaseException) -> BaseException | None:
+    cause = exc.__cause__
+    if aiohttp is not None and isinstance(cause, aiohttp.ClientError | TimeoutError):
+        return cause
+    return None
+
+
+def certainly_not_sent(exc: BaseException) -> bool:
+    """True only when no byte of the request can have reached the server.
+
+    httpx's ConnectError/ConnectTimeout/PoolTimeout mean that. The aiohttp transport maps *every*
+    aiohttp ClientConnectionError (including "server disconnected" after the request was written) to
+    httpx.ConnectTimeout, so for those we look at the original aiohttp error instead.
+    """
+    if not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return False
+    cause = _aiohttp_cause(exc)
+    if cause is None:
+        return True
+    return isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+
+
+def is_timeout(exc: BaseException) -> bool:
+    """Whether a transport failure was a timeout (as opposed to refused/reset), seeing through aiohttp."""
+    cause = _aiohttp_cause(exc)
+    if cause is not None:
+        return isinstance(cause, TimeoutError)
+    return isinstance(exc, httpx.TimeoutException | TimeoutError)
+
+
+def transport_error(exc: BaseException, method: str, path: str) -> APIConnectionError:
+    """The typed error for a request that got no answer. Mentions no header, so no credential."""
+    detail = str(exc) or type(exc).__name__
+    if is_timeout(exc):
+        return APITimeoutError(f"no answer in time for {method} {path}: {detail}")
+    return APIConnectionError(f"could not reach Sinch for {method} {path}: {detail}")

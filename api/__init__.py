@@ -1,5 +1,20 @@
-"""Typed async client for the Sinch Calling API v1. No Textual, no server code here."""
+"""Typed async client for the Sinch Calling API v1. No Textual, no server code here.
 
-from api.client import SinchVoiceClient
+`SinchVoiceClient` is imported on first use (PEP 562), so code that needs only the wire models or the
+signing functions (the sandbox, the relay) does not pay for httpx and aiohttp at import time.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from api.client import SinchVoiceClient
 
 __all__ = ["SinchVoiceClient"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SinchVoiceClient":
+        from api.client import SinchVoiceClient
+
+        return SinchVoiceClient
+    raise AttributeError(f"module 'api' has no attribute {name!r}")

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from time import perf_counter
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -21,9 +21,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from api import auth
 from api.auth import basic_authorization as auth_basic
 from api.errors import ResponseValidationError, error_from_response
-from api.models import NumberInfo, QueryNumberResponse, normalize_number
+from api.models import NumberInfo, QueryNumberResponse
 from api.resources import Callbacks, Callouts, Calls, Conferences, Numbers, Recordings
-from api.resources._base import path_segment
+from api.resources._base import e164, path_segment
 from api.retry import LEAKED_ERRORS, Idempotency, RetryPolicy, transport_error
 from api.trace import TraceHook, Tracer, TraceRecord
 
@@ -98,8 +98,8 @@ class SinchVoiceClient:
         self.region = region
         self.auth = auth
         regional = traffic_origin(region)  # validates the region even when base_url overrides it
-        self.traffic_origin = (base_url or regional).rstrip("/")
-        self.config_origin = (config_base_url or base_url or CONFIG_ORIGIN).rstrip("/")
+        self.traffic_origin = _origin(base_url or regional, "base_url")
+        self.config_origin = _origin(config_base_url or base_url or CONFIG_ORIGIN, "config_base_url")
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry_policy = dataclasses.replace(retry_policy or RetryPolicy(), max_retries=max(0, max_retries))
         self.tracer = Tracer(on_trace, trace_limit)
@@ -134,8 +134,7 @@ class SinchVoiceClient:
 
     async def query_number(self, number: str) -> NumberInfo:
         """What a number is (country, type, normalised form) and the rate to call it."""
-        e164 = normalize_number(number)
-        path = f"/v1/calling/query/number/{path_segment(e164, 'number')}"
+        path = f"/v1/calling/query/number/{path_segment(e164(number), 'number')}"
         response = await self._request("GET", path, config=True)
         return self._parse(response, QueryNumberResponse).number_item
 
@@ -179,12 +178,11 @@ class SinchVoiceClient:
             if stream:
                 response = await _read_error_body(response, request)
             error = error_from_response(response)
-            advice = policy.retry_response(idempotency, response)
-            if advice is None or attempt > policy.max_retries:
-                self._trace(request, response.status_code, error.error_code, started, attempt, False)
+            wait = policy.retry_response(idempotency, response, attempt)
+            self._trace(request, response.status_code, error.error_code, started, attempt, wait is not None)
+            if wait is None:
                 raise error
-            self._trace(request, response.status_code, error.error_code, started, attempt, True)
-            await policy.sleep(policy.delay(attempt, advice if advice >= 0 else None))
+            await policy.sleep(wait)
 
     def _authorize(self, request: httpx.Request, content: bytes | None) -> None:
         """Sign this attempt over the exact bytes and raw path httpx will put on the wire."""
@@ -241,6 +239,14 @@ async def _read_error_body(response: httpx.Response, request: httpx.Request) -> 
         with contextlib.suppress(*_TRANSPORT_ERRORS):
             await response.aclose()
         return httpx.Response(response.status_code, headers=response.headers, request=request)
+
+
+def _origin(url: str, what: str) -> str:
+    """A base URL without its trailing slash; refused at once when it could never be reached."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"{what} must be an http(s) URL such as https://calling.api.sinch.com, not {url!r}")
+    return url.rstrip("/")
 
 
 def _check_secret(secret: str) -> None:

@@ -125,6 +125,15 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _check_complete(response: httpx.Response, done: int, total: int | None) -> None:
+    """A body shorter than its Content-Length is a cut connection, whatever the transport let through.
+
+    Only checked without Content-Encoding: then Content-Length counts the bytes we wrote.
+    """
+    if total is not None and done != total and not response.headers.get("content-encoding"):
+        raise httpx.RemoteProtocolError(f"the recording was cut off after {done} of {total} bytes")
+
+
 async def stream_to_file(
     response: httpx.Response,
     final: Path,
@@ -146,6 +155,7 @@ async def stream_to_file(
                 handle.write(chunk)
                 done += len(chunk)
                 await _report(on_progress, done, total)
+            _check_complete(response, done, total)
             handle.flush()
             os.fsync(handle.fileno())
         _publish(temp, final, overwrite)

@@ -11,6 +11,7 @@
     ├── APIConnectionError          no answer: refused, reset, DNS       (alias: ConnectionError)
     │   └── APITimeoutError         no answer in time                    (alias: TimeoutError)
     ├── ResponseValidationError     a 2xx body that does not match the model (names the field)
+    ├── InvalidArgumentError        an argument refused before sending (names the field; also a ValueError)
     └── DownloadExistsError         the download target exists and overwrite was not asked (also a FileExistsError)
 """
 
@@ -103,6 +104,16 @@ class ResponseValidationError(SinchError):
         self.body = body[:500]
         self.field = field
         super().__init__(message)
+
+
+class InvalidArgumentError(SinchError, ValueError):
+    """An argument the API would refuse (a malformed number, 601 characters of TTS text, an end before the
+    start...), caught before anything is sent. `field` names the argument or the JSON field."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}" if field else reason)
 
 
 class DownloadExistsError(SinchError, FileExistsError):

@@ -36,7 +36,6 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (httpx.HTTPError, TimeoutError
 )
 
 
-
 class Idempotency(Enum):
     """Whether repeating a request can do harm."""
 
@@ -50,7 +49,9 @@ UNSAFE_RETRYABLE_STATUSES = frozenset({429, 503})
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Capped exponential backoff with jitter; Retry-After wins when the server sent one (capped too)."""
+    """Capped exponential backoff with jitter. A server's Retry-After is obeyed as given; one longer than
+    `retry_after_max` is not waited out (the RateLimitError/ServerError raised carries it instead), since
+    retrying sooner than asked is pointless and a console cannot hang for minutes inside one call."""
 
     max_retries: int = 2
     backoff_base: float = 0.5
@@ -59,23 +60,23 @@ class RetryPolicy:
     sleep: Callable[[float], Awaitable[object]] = field(default=asyncio.sleep, repr=False)
     random: Callable[[], float] = field(default=random.random, repr=False)
 
-    def delay(self, retry_number: int, retry_after: float | None = None) -> float:
-        """Seconds to wait before retry number `retry_number` (1-based)."""
-        if retry_after is not None:
-            return min(max(retry_after, 0.0), self.retry_after_max)
+    def delay(self, retry_number: int) -> float:
+        """Backoff before retry number `retry_number` (1-based) when the server gave no Retry-After."""
         ceiling = min(self.backoff_max, self.backoff_base * (2 ** (retry_number - 1)))
         return ceiling * (0.5 + self.random() / 2)  # "equal jitter": never zero, never above the cap
 
-    def retry_response(self, idempotency: Idempotency, response: httpx.Response) -> float | None:
-        """The delay before retrying after this response, or None when it must not be retried."""
+    def retry_response(self, idempotency: Idempotency, response: httpx.Response, attempt: int) -> float | None:
+        """Seconds to wait before retrying after this answer to attempt `attempt`, or None: do not retry."""
+        if attempt > self.max_retries:
+            return None
         status = response.status_code
         retry_after = parse_retry_after(response.headers.get("retry-after"))
-        if idempotency is Idempotency.UNSAFE:
-            if status in UNSAFE_RETRYABLE_STATUSES and retry_after is not None:
-                return retry_after
+        if retry_after is not None and retry_after > self.retry_after_max:
             return None
+        if idempotency is Idempotency.UNSAFE:
+            return retry_after if status in UNSAFE_RETRYABLE_STATUSES else None
         if status in RETRYABLE_STATUSES:
-            return retry_after if retry_after is not None else -1.0
+            return retry_after if retry_after is not None else self.delay(attempt)
         return None
 
     def retry_error(self, idempotency: Idempotency, exc: BaseException) -> bool:

@@ -6,6 +6,7 @@ Prints exactly one line on stdout when it is ready: `Sinch sandbox listening on 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -22,11 +23,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                      epilog=EPILOG)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed when ready)")
-    parser.add_argument("--application-key", help="default: the documented demo application")
-    parser.add_argument("--application-secret", help="base64, as in the Sinch dashboard")
+    # The environment variables let a parent process (the console) hand over a throwaway secret without
+    # putting it on a command line that `ps` shows.
+    parser.add_argument("--application-key", default=os.environ.get("SINCH_SANDBOX_APPLICATION_KEY"),
+                        help="default: $SINCH_SANDBOX_APPLICATION_KEY, else the documented demo application")
+    parser.add_argument("--application-secret", default=os.environ.get("SINCH_SANDBOX_APPLICATION_SECRET"),
+                        help="base64, as in the Sinch dashboard (default: $SINCH_SANDBOX_APPLICATION_SECRET)")
     parser.add_argument("--scenario", choices=SCENARIOS, default="demo")
     parser.add_argument("--seed", type=int, default=None, help="make ids and the demo story repeatable")
     parser.add_argument("--ring-seconds", type=float, default=2.0, help="how long callouts ring (0 = answer at once)")
+    parser.add_argument("--exit-on-stdin-close", action="store_true",
+                        help="stop when standard input closes (a parent process started us and went away)")
     args = parser.parse_args(argv)
     if bool(args.application_key) != bool(args.application_secret):
         parser.error("--application-key and --application-secret go together")
@@ -49,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    if args.exit_on_stdin_close:
+        threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
     while running._thread.is_alive() and not stop.wait(0.5):
         pass
     running.stop()

@@ -8,6 +8,7 @@ the route. Admin routes (`/_sandbox/...`) are not Sinch paths and need no creden
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from api.auth import verify_request
 from sandbox.errors import error_body
 
 ADMIN_PREFIX = "/_sandbox"
+log = logging.getLogger("sandbox.auth")
 
 
 class AuthMiddleware:
@@ -37,7 +39,9 @@ class AuthMiddleware:
             allow_basic=self.allow_basic, max_age=self.max_age, now=datetime.now(UTC),
         )
         if not verdict.ok:
-            # the reason stays server-side: telling a caller *why* a signature failed helps attackers
+            # the reason stays server-side (in the log, for whoever runs the sandbox): telling a caller *why*
+            # a signature failed helps attackers. Verdicts never hold a secret or a signature.
+            log.info("refused %s %s: %s", scope["method"], _raw_path(scope), verdict.reason)
             payload = json.dumps(error_body(40108, "Invalid credentials", self.reference())).encode()
             await send({"type": "http.response.start", "status": 401,
                         "headers": [(b"content-type", b"application/json"),

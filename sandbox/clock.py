@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+from api.auth import utc_timestamp
+
 DEFAULT_START = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 
 
@@ -67,6 +69,6 @@ def _utc(moment: datetime) -> datetime:
 
 
 def wire_time(moment: datetime) -> str:
-    """A response timestamp: UTC, milliseconds, `Z` (what Sinch sends and sinch 1.1.4 parses)."""
-    moment = _utc(moment)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """A response timestamp: UTC, milliseconds, `Z` (what Sinch sends and sinch 1.1.4 parses); the same
+    format as an x-timestamp, so one function writes both. Naive datetimes are taken to be UTC."""
+    return utc_timestamp(_utc(moment))

@@ -3,17 +3,19 @@
 Nothing runs in the background. Future happenings (a call starts ringing, is answered, finishes speaking, a
 demo participant leaves) sit in a heap keyed by virtual time, and `tick()` runs every event that is due
 before each request is served. The same seed and the same clock moves therefore always give the same state.
-One lock guards everything, because the console or a test may read state from another thread.
+One re-entrant lock guards everything: routes hold it while they run, and every public method takes it too,
+because a test or the console's thread may steer the sandbox while uvicorn serves it from another thread.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sandbox import audio
 from sandbox.clock import Clock, wire_time
@@ -23,8 +25,20 @@ from sandbox.rates import destination_behaviour, rate_for
 from sandbox.state import DEMO_APPLICATION_KEY, DEMO_APPLICATION_SECRET, Call, Conference, Participant
 from sandbox.stores import CallbackStore, NumberStore, RecordingStore
 
+F = TypeVar("F", bound=Callable[..., Any])
 NO_ANSWER_SECONDS = 30.0
 DEFAULT_STAY_SECONDS = 60.0  # a custom callout with nothing to do: the callee hangs up after a minute
+
+
+def _locked(method: F) -> F:
+    """Run the method under the sandbox's lock (re-entrant, so methods may call each other)."""
+
+    @functools.wraps(method)
+    def run(self: Sandbox, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return run  # type: ignore[return-value]
 
 
 class Sandbox:
@@ -67,6 +81,7 @@ class Sandbox:
     def now(self) -> datetime:
         return self.clock.now()
 
+    @_locked
     def schedule(self, at: datetime, fn: Callable[..., None], *args: Any) -> None:
         """Run `fn(at, *args)` once virtual time reaches `at`."""
         heapq.heappush(self._queue, (at, next(self._seq), fn, args))
@@ -87,6 +102,7 @@ class Sandbox:
 
     # ---- calls -----------------------------------------------------------------------------------------
 
+    @_locked
     def place_call(self, *, kind: str, to: dict[str, str], cli: str | None, application_key: str,
                    plan: str = "stay", speak_seconds: float = 0.0, conference_id: str | None = None,
                    max_duration: int | None = None, custom: Any = None, domain: str = "pstn") -> Call:
@@ -131,6 +147,7 @@ class Sandbox:
         else:
             self.answer(call, at)
 
+    @_locked
     def answer(self, call: Call, at: datetime) -> None:
         """The callee picked up: carry out the call's plan."""
         call.status, call.answered_at = "ONGOING", at
@@ -143,6 +160,7 @@ class Sandbox:
         if call.max_duration and call.plan == "join":
             self.plan_end(call, at + timedelta(seconds=call.max_duration), "TIMEOUT")
 
+    @_locked
     def plan_end(self, call: Call, at: datetime, reason: str) -> None:
         """(Re)schedule the end of a call; an earlier plan is dropped."""
         call.end_generation += 1
@@ -157,6 +175,7 @@ class Sandbox:
         if call and not call.is_final and call.end_generation == generation:
             self.end_call(call, at, reason=reason)
 
+    @_locked
     def end_call(self, call: Call, at: datetime, *, reason: str, result: str | None = None) -> None:
         """FINAL: leave the room, close any recording, fix duration and debit."""
         if call.is_final:
@@ -169,6 +188,7 @@ class Sandbox:
         call.result = result or ("ANSWERED" if call.answered_at else "N/A")
         call.end_generation += 1
 
+    @_locked
     def call(self, call_id: str) -> Call:
         found = self.calls.get(call_id)
         if found is None:
@@ -177,6 +197,7 @@ class Sandbox:
 
     # ---- conferences -----------------------------------------------------------------------------------
 
+    @_locked
     def join(self, room: str, call: Call, at: datetime, *, muted: bool = False) -> Participant:
         if call.conference_id and call.conference_id != room and call.conference_id in self.conferences:
             self._remove_participant(call.conference_id, call.call_id)
@@ -195,18 +216,21 @@ class Sandbox:
         if not conf.participants:
             del self.conferences[room]  # a room exists only while someone is in it
 
+    @_locked
     def conference(self, room: str) -> Conference:
         conf = self.conferences.get(room)
         if conf is None or not conf.participants:
             raise not_found("Conference not found")
         return conf
 
+    @_locked
     def participant(self, room: str, call_id: str) -> Participant:
         part = self.conference(room).participants.get(call_id)
         if part is None:
             raise not_found("Participant not found")
         return part
 
+    @_locked
     def command(self, room: str, call_id: str, command: str) -> Participant:
         part = self.participant(room, call_id)
         if command in ("mute", "unmute"):
@@ -217,14 +241,17 @@ class Sandbox:
             raise invalid(f"Unknown command '{command}'")
         return part
 
+    @_locked
     def kick(self, room: str, call_id: str, *, reason: str = "MANAGERHANGUP") -> None:
         self.participant(room, call_id)
         self.end_call(self.call(call_id), self.now(), reason=reason)
 
+    @_locked
     def kick_all(self, room: str) -> None:
         for call_id in list(self.conference(room).participants):
             self.end_call(self.calls[call_id], self.now(), reason="MANAGERHANGUP")
 
+    @_locked
     def dial_in(self, room: str, cli: str, *, muted: bool = False, at: datetime | None = None) -> Call:
         """Someone dials into a room (admin route, demo scenario): an answered inbound call."""
         at = at or self.now()
@@ -237,10 +264,12 @@ class Sandbox:
 
     # ---- recordings ------------------------------------------------------------------------------------
 
+    @_locked
     def start_recording(self, call: Call, at: datetime) -> None:
         if call.recording_since is None:
             call.recording_since = at
 
+    @_locked
     def stop_recording(self, call: Call, at: datetime) -> None:
         if call.recording_since is None:
             return
@@ -248,6 +277,7 @@ class Sandbox:
         call.recording_since = None
         self.add_recording(call.call_id, at, seconds=seconds)
 
+    @_locked
     def add_recording(self, call_id: str, at: datetime, *, seconds: float | None = None,
                       size_bytes: int | None = None):
         frames = audio.frames_for(seconds=seconds, size_bytes=size_bytes)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from api.models import ACTION_NAMES, INSTRUCTION_NAMES
+from api.models.problems import first_problem
 from sandbox.errors import SandboxError, illegal, invalid, missing
 
 M = TypeVar("M", bound=BaseModel)
@@ -64,23 +64,11 @@ def conform(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_UNION_TAGS = frozenset(INSTRUCTION_NAMES) | frozenset(ACTION_NAMES)
-
-
-def field_path(loc: tuple[Any, ...]) -> str:
-    """`instructions.0.text`: pydantic puts union member names ('say', 'function-after[...]') in the
-    location; a person wants the path in the JSON they sent."""
-    parts = [str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS))]
-    return ".".join(parts) or "body"
-
-
 def validation_error(exc: ValidationError, prefix: str = "") -> SandboxError:
     """40002 when a field is missing, else 40001 naming the field and the reason."""
-    first = exc.errors()[0]
-    where = field_path(tuple(first.get("loc", ())))
-    where = f"{prefix}.{where}" if prefix and where != "body" else (prefix or where)
-    reason = str(first.get("msg", "invalid")).removeprefix("Value error, ")
-    if first.get("type") == "missing":
+    where, reason, kind = first_problem(exc)
+    where = ".".join(part for part in (prefix, where) if part) or "body"
+    if kind == "missing":
         return missing(f"Missing parameter '{where}'")
     return illegal(f"Illegal parameter '{where}': {reason}")
 
@@ -91,5 +79,3 @@ def validate(model: type[M], data: dict[str, Any], *, prefix: str = "", lenient:
         return model.model_validate(conform(model, data) if lenient else data)
     except ValidationError as exc:
         raise validation_error(exc, prefix) from None
-    except ValueError as exc:  # raised by a model's post-init (e.g. a number that is not a number)
-        raise illegal(f"Illegal parameter{f' {prefix!r}' if prefix else ''}: {exc}") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 
 from api.models.base import RequestModel, WireModel
 from api.models.common import e164_field_validator, normalize_number
@@ -37,8 +37,10 @@ class AssignNumbersRequest(RequestModel):
     application_key: str | None = Field(default=None, alias="applicationkey")
     capability: Capability | None = None
 
-    def model_post_init(self, __context: object) -> None:
-        object.__setattr__(self, "numbers", [normalize_number(n) for n in self.numbers])
+    @field_validator("numbers")
+    @classmethod
+    def _all_e164(cls, numbers: list[str]) -> list[str]:
+        return [normalize_number(n) for n in numbers]
 
 
 class UnassignNumberRequest(RequestModel):

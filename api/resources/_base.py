@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
+
+from pydantic import BaseModel, ValidationError
+
+from api.errors import InvalidArgumentError
+from api.models import normalize_number
+from api.models.problems import first_problem
 
 if TYPE_CHECKING:
     from api.client import SinchVoiceClient
@@ -14,13 +21,34 @@ if TYPE_CHECKING:
 # everything else are escaped, so a user-supplied id can never add a path segment or a query.
 PCHAR_SAFE = "!$&'()*+,;=:@"
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def build(model: type[M], data: Mapping[str, Any], *, field: str = "") -> M:
+    """Validate arguments into a request model; a refusal becomes InvalidArgumentError naming the field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        where, reason, _ = first_problem(exc)
+        raise InvalidArgumentError(".".join(p for p in (field, where) if p), reason) from None
+
+
+def e164(number: str, field: str = "number") -> str:
+    """A phone number argument in E.164, or InvalidArgumentError naming the argument."""
+    if not isinstance(number, str):
+        raise InvalidArgumentError(field, "a phone number (a string) is required")
+    try:
+        return normalize_number(number)
+    except ValueError as exc:
+        raise InvalidArgumentError(field, str(exc)) from None
+
 
 def path_segment(value: str, what: str) -> str:
     """Percent-escape one user-supplied path segment (a conference id, call id, recording key...)."""
     if not isinstance(value, str) or not value:
-        raise ValueError(f"{what} is required")
+        raise InvalidArgumentError(what, "is required")
     if value in (".", ".."):
-        raise ValueError(f"{what} cannot be {value!r}")
+        raise InvalidArgumentError(what, f"cannot be {value!r}")
     return quote(value, safe=PCHAR_SAFE)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from api.errors import InvalidArgumentError
 from api.models import CallbacksConfig, CallbackUrls
 from api.resources._base import Resource, path_segment
 
@@ -13,7 +14,7 @@ def _check_url(value: str | None, what: str) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{what}: {value!r} is not an http(s) URL")
+        raise InvalidArgumentError(what, f"{value!r} is not an http(s) URL")
     return value
 
 

@@ -13,7 +13,7 @@ from api.models import (
     Svaml,
     TtsCalloutRequest,
 )
-from api.resources._base import Resource
+from api.resources._base import Resource, build
 from api.retry import Idempotency
 
 CALLOUTS_PATH = "/calling/v1/callouts"
@@ -48,7 +48,7 @@ class Callouts(Resource):
         enable_pie: bool | None = None,
     ) -> str:
         """Call `destination` and speak `text` (or play `prompts`). Returns the call id."""
-        tts = TtsCalloutRequest(**_drop_none(
+        tts = build(TtsCalloutRequest, _drop_none(
             destination=destination, text=text, cli=cli, locale=locale, prompts=prompts, dtmf=dtmf,
             domain=domain, custom=custom, enable_ace=enable_ace, enable_dice=enable_dice, enable_pie=enable_pie,
         ))
@@ -73,7 +73,7 @@ class Callouts(Resource):
         conference_dtmf_options: dict[str, Any] | None = None,
     ) -> str:
         """Call `destination` and put them in conference `conference_id` when they answer. Returns the call id."""
-        conf = ConferenceCalloutRequest(**_drop_none(
+        conf = build(ConferenceCalloutRequest, _drop_none(
             destination=destination, conference_id=conference_id, cli=cli, greeting=greeting, locale=locale,
             max_duration=max_duration, dtmf=dtmf, domain=domain, custom=custom, moh_class=moh_class,
             enable_ace=enable_ace, enable_dice=enable_dice, enable_pie=enable_pie,
@@ -96,7 +96,7 @@ class Callouts(Resource):
         custom: str | None = None,
     ) -> str:
         """A callout steered per event by inline SVAML (a Svaml, a dict or a JSON string) or by URLs."""
-        body = CustomCalloutRequest(**_drop_none(
+        body = build(CustomCalloutRequest, _drop_none(
             destination=destination, cli=cli, ice=ice, ace=ace, pie=pie, dice=dice, dtmf=dtmf,
             max_duration=max_duration, domain=domain, custom=custom,
         ))

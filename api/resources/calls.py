@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from api.errors import InvalidArgumentError
 from api.models import CallResult, Svaml
-from api.resources._base import Resource, path_segment
+from api.resources._base import Resource, build, path_segment
 from api.retry import Idempotency
 
 CallLeg = Literal["caller", "callee", "both"]
@@ -34,12 +35,12 @@ class Calls(Resource):
         `call_leg` ("caller", "callee", "both") targets one leg: PATCH .../calls/id/{callId}/leg/{callLeg},
         the path the official sinch 1.1.4 SDK's manage-with-call-leg sends.
         """
-        svaml = Svaml.model_validate({"instructions": instructions or [], "action": action})
+        svaml = build(Svaml, {"instructions": instructions or [], "action": action})
         if svaml.action is None:
-            raise ValueError("action: a manage-call request needs an action (e.g. {'name': 'hangup'})")
+            raise InvalidArgumentError("action", "a manage-call request needs an action (e.g. {'name': 'hangup'})")
         path = _call_path(call_id)
         if call_leg is not None:
             if call_leg not in CALL_LEGS:
-                raise ValueError(f"call_leg must be one of {', '.join(CALL_LEGS)}, not {call_leg!r}")
+                raise InvalidArgumentError("call_leg", f"must be one of {', '.join(CALL_LEGS)}, not {call_leg!r}")
             path += f"/leg/{call_leg}"
         await self._client._request("PATCH", path, body=svaml.to_wire(), idempotency=Idempotency.UNSAFE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.models import Conference, ConferenceCommand
-from api.resources._base import Resource, path_segment
+from api.resources._base import Resource, build, path_segment
 from api.retry import Idempotency
 
 
@@ -21,7 +21,7 @@ class Conferences(Resource):
 
     async def command(self, conference_id: str, call_id: str, command: str) -> None:
         """Send a participant command: "mute", "unmute", "onhold" or "resume"."""
-        body = ConferenceCommand(command=command).to_wire()  # type: ignore[arg-type]  # validated here
+        body = build(ConferenceCommand, {"command": command}).to_wire()
         path = f"{_conference_path(conference_id)}/{path_segment(call_id, 'call_id')}"
         await self._client._request("PATCH", path, body=body, idempotency=Idempotency.SAFE)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from api.models import AssignNumbersRequest, NumberItem, NumbersList, UnassignNumberRequest
-from api.resources._base import Resource
+from api.resources._base import Resource, build
 
 NUMBERS_PATH = "/v1/configuration/numbers"
 
@@ -18,11 +18,11 @@ class Numbers(Resource):
         return self._client._parse(response, NumbersList).numbers
 
     async def assign(
-        self, numbers: Sequence[str], application_key: str | None = None, capability: str | None = None
+        self, numbers: str | Sequence[str], application_key: str | None = None, capability: str | None = None
     ) -> None:
-        """Route `numbers` to an application (this client's when not given)."""
-        body = AssignNumbersRequest.model_validate({
-            "numbers": [*numbers],
+        """Route `numbers` (one or several) to an application (this client's when not given)."""
+        body = build(AssignNumbersRequest, {
+            "numbers": [numbers] if isinstance(numbers, str) else [*numbers],
             "application_key": application_key or self._client.application_key,
             "capability": capability,
         })
@@ -32,7 +32,7 @@ class Numbers(Resource):
         self, number: str, application_key: str | None = None, capability: str | None = None
     ) -> None:
         """Detach `number` from an application. The API takes a JSON body on this DELETE."""
-        body = UnassignNumberRequest.model_validate({
+        body = build(UnassignNumberRequest, {
             "number": number,
             "application_key": application_key or self._client.application_key,
             "capability": capability,

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field, TypeAdapter
 
 from api.download import ProgressHook, resolve_target, stream_to_file
-from api.errors import DownloadExistsError
+from api.errors import DownloadExistsError, InvalidArgumentError
 from api.models import Recording, WireModel
 from api.resources._base import Resource, as_utc, path_segment, utc_iso
 from api.retry import NETWORK_ERRORS, transport_error
@@ -33,12 +33,14 @@ def _recording_path(key: str) -> str:
 class Recordings(Resource):
     async def list(self, start: datetime, end: datetime, page: int = 1, page_size: int = 50) -> list[Recording]:
         """Recordings created between `start` and `end` (naive datetimes are taken as UTC)."""
-        if page < 1:
-            raise ValueError("page must be 1 or more")
-        if page_size < 1:
-            raise ValueError("page_size must be a positive integer")
+        if not isinstance(page, int) or page < 1:
+            raise InvalidArgumentError("page", "must be 1 or more")
+        if not isinstance(page_size, int) or page_size < 1:
+            raise InvalidArgumentError("page_size", "must be a positive integer")
+        if not (isinstance(start, datetime) and isinstance(end, datetime)):
+            raise InvalidArgumentError("start" if not isinstance(start, datetime) else "end", "must be a datetime")
         if as_utc(end) <= as_utc(start):
-            raise ValueError("end must be after start")
+            raise InvalidArgumentError("end", "must be after start")
         query = {"from": utc_iso(start), "to": utc_iso(end), "page": page, "pageSize": page_size}
         response = await self._client._request("GET", RECORDINGS_PATH, query=query)
         parsed = self._client._parse(response, _LIST_ADAPTER)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -59,8 +57,9 @@ def update_callbacks(request: Request, sb: Sandbox, body: bytes) -> Response:
 
 @endpoint
 def query_number(request: Request, sb: Sandbox, body: bytes) -> Response:
-    # Starlette already percent-decoded the path (`%2B` -> `+`); a raw `+` is literal, never a space
-    return ok(query_number_body(unquote(param(request, "number"))))
+    # the server decoded the path once (`%2B` -> `+`); a raw `+` is literal, never a space. Decoding again
+    # would turn a typed `%2B` (sent as `%252B`) into a `+` the caller never meant.
+    return ok(query_number_body(param(request, "number")))
 
 
 def routes(prefix: str) -> list[Route]:

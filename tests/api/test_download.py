@@ -77,6 +77,19 @@ async def test_failure_then_success_on_retry(make_client, tmp_path):
     assert path.read_bytes() == CHUNK * 4 and listing(tmp_path) == ["call-1.wav"]
 
 
+async def test_body_shorter_than_content_length_is_a_failure(make_client, tmp_path):
+    """A transport that ends the body early without an error must not leave a truncated recording."""
+
+    def short(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "audio/wav", "content-length": "5000"},
+                              stream=ChunkStream(3))
+
+    client, rec = make_client(short, max_retries=1)
+    with pytest.raises(errors.APIConnectionError, match="3000 of 5000"):
+        await client.recordings.download("call-1", tmp_path)
+    assert listing(tmp_path) == [] and len(rec.sent) == 2
+
+
 async def test_cancelled_download_leaves_nothing(make_client, tmp_path):
     import asyncio
 

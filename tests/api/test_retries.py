@@ -36,11 +36,21 @@ async def test_get_gives_up_after_max_retries(make_client, sleeps):
     assert len(rec.sent) == 3 and len(sleeps.calls) == 2
 
 
-async def test_retry_after_is_honoured_and_capped(make_client, sleeps):
-    client, _ = make_client(reply(429, headers={"Retry-After": "3"}), reply(503, headers={"Retry-After": "3600"}),
+async def test_retry_after_is_honoured(make_client, sleeps):
+    client, _ = make_client(reply(429, headers={"Retry-After": "3"}), reply(503, headers={"Retry-After": "30"}),
                             reply(200, CONF))
     await client.conferences.get("room")
     assert sleeps.calls == [3.0, 30.0]
+
+
+async def test_retry_after_beyond_the_cap_is_not_waited_out(make_client, sleeps):
+    """Retrying before the server's time is pointless; the error tells the caller when to come back."""
+    client, rec = make_client(reply(429, headers={"Retry-After": "3600"}), reply(200, CONF))
+    with pytest.raises(errors.RateLimitError) as caught:
+        await client.conferences.get("room")
+    assert caught.value.retry_after == 3600.0
+    assert len(rec.sent) == 1 and sleeps.calls == []
+    assert client.trace[-1].will_retry is False
 
 
 async def test_transport_errors_retried_on_get(make_client):
@@ -131,7 +141,6 @@ def test_backoff_is_capped_and_jittered():
     assert [policy.delay(n) for n in (1, 2, 3, 4, 5)] == [1.0, 2.0, 4.0, 4.0, 4.0]
     low = RetryPolicy(backoff_base=1.0, backoff_max=4.0, random=lambda: 0.0)
     assert low.delay(3) == 2.0  # jitter keeps half the ceiling at least
-    assert policy.delay(1, retry_after=100.0) == 30.0
 
 
 async def test_zero_retries_means_one_attempt(make_client):

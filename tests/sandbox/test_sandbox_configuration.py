@@ -97,3 +97,9 @@ async def test_query_number(api: Api, number: str, expected: tuple) -> None:
 async def test_query_invalid_number(api: Api) -> None:
     assert_error(await api.get("/v1/calling/query/number/hello"), 400, 40001, "Invalid number specified")
     assert_error(await api.get("/v1/calling/query/number/+1"), 400, 40001)
+
+
+async def test_query_number_path_is_decoded_once(api: Api) -> None:
+    """`%2B` is a `+`; `%252B` is the three characters `%2B`, which is not a number."""
+    assert (await api.get("/v1/calling/query/number/%2B46730170101")).status_code == 200
+    assert_error(await api.get("/v1/calling/query/number/%252B46730170101"), 400, 40001)

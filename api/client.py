@@ -24,11 +24,10 @@ from api.errors import ResponseValidationError, error_from_response
 from api.models import NumberInfo, QueryNumberResponse
 from api.resources import Callbacks, Callouts, Calls, Conferences, Numbers, Recordings
 from api.resources._base import e164, path_segment
-from api.retry import LEAKED_ERRORS, Idempotency, RetryPolicy, transport_error
-from api.trace import TraceHook, Tracer, TraceRecord
+from api.retry import Idempotency, RetryPolicy, leaked_errors, transport_error
+from api.trace import TraceHook, Tracer, TraceRecord, body_text
 
 # Everything a send can raise without an answer: httpx's errors and what its transports let through.
-_TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (httpx.HTTPError, *LEAKED_ERRORS)
 REGIONS = ("global", "euc1", "use1", "sae1", "apse1", "apse2")
 CONFIG_ORIGIN = "https://callingapi.sinch.com"
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
@@ -165,7 +164,7 @@ class SinchVoiceClient:
             started = perf_counter()
             try:
                 response = await self._http.send(request, stream=stream)
-            except _TRANSPORT_ERRORS as exc:
+            except leaked_errors() as exc:
                 retry = attempt <= policy.max_retries and policy.retry_error(idempotency, exc)
                 self._trace(request, None, None, started, attempt, retry, error=type(exc).__name__)
                 if not retry:
@@ -205,6 +204,8 @@ class SinchVoiceClient:
 
     def _trace(self, request: httpx.Request, status: int | None, error_code: int | None, started: float,
                attempt: int, will_retry: bool, error: str | None = None) -> None:
+        body, truncated = body_text(request.content)  # set from bytes in _request: always readable
+        scheme = request.headers.get("authorization", "").partition(" ")[0] or None
         self.tracer.emit(TraceRecord(
             method=request.method,
             path=request.url.raw_path.decode("ascii"),
@@ -215,6 +216,10 @@ class SinchVoiceClient:
             request_headers=Tracer.safe_headers(request.headers),
             error=error,
             will_retry=will_retry,
+            origin=f"{request.url.scheme}://{request.url.netloc.decode('ascii')}",
+            body=body,
+            body_truncated=truncated,
+            auth_scheme=scheme,
         ))
 
     @staticmethod
@@ -235,8 +240,8 @@ async def _read_error_body(response: httpx.Response, request: httpx.Request) -> 
     try:
         await response.aread()
         return response
-    except _TRANSPORT_ERRORS:
-        with contextlib.suppress(*_TRANSPORT_ERRORS):
+    except leaked_errors():
+        with contextlib.suppress(*leaked_errors()):
             await response.aclose()
         return httpx.Response(response.status_code, headers=response.headers, request=request)
 

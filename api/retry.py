@@ -13,27 +13,36 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 import httpx
 
 from api.errors import APIConnectionError, APITimeoutError, parse_retry_after
 
-try:  # the default transport is aiohttp-based; its errors reach us as the __cause__ of httpx errors
-    import aiohttp
-except ImportError:  # pragma: no cover - httpx-aiohttp is a runtime dependency
-    aiohttp = None  # type: ignore[assignment]
 
-# Errors that can escape httpx's transport layer unwrapped (aiohttp's, sockets', asyncio timeouts).
-LEAKED_ERRORS: tuple[type[BaseException], ...] = (OSError, TimeoutError) + (
-    (aiohttp.ClientError,) if aiohttp is not None else ()
-)
-# Failures of the network while reading a body (not of the local disk).
-NETWORK_ERRORS: tuple[type[BaseException], ...] = (httpx.HTTPError, TimeoutError, ConnectionError) + (
-    (aiohttp.ClientError,) if aiohttp is not None else ()
-)
+def _aiohttp() -> Any:
+    """aiohttp when the default transport has loaded it. Never imported here just to name its errors: a
+    client on another transport (tests, the console on the loopback sandbox) skips its ~150 ms import."""
+    return sys.modules.get("aiohttp")
+
+
+def _aiohttp_errors() -> tuple[type[BaseException], ...]:
+    module = _aiohttp()
+    return (module.ClientError,) if module is not None else ()
+
+
+def leaked_errors() -> tuple[type[BaseException], ...]:
+    """Errors that can escape httpx's transport layer unwrapped (aiohttp's, sockets', asyncio timeouts)."""
+    return (httpx.HTTPError, OSError, TimeoutError, *_aiohttp_errors())
+
+
+def network_errors() -> tuple[type[BaseException], ...]:
+    """Failures of the network while reading a body (not of the local disk)."""
+    return (httpx.HTTPError, TimeoutError, ConnectionError, *_aiohttp_errors())
 
 
 class Idempotency(Enum):
@@ -86,6 +95,7 @@ class RetryPolicy:
 
 def _aiohttp_cause(exc: BaseException) -> BaseException | None:
     cause = exc.__cause__
+    aiohttp = _aiohttp()
     if aiohttp is not None and isinstance(cause, aiohttp.ClientError | TimeoutError):
         return cause
     return None
@@ -103,6 +113,7 @@ def certainly_not_sent(exc: BaseException) -> bool:
     cause = _aiohttp_cause(exc)
     if cause is None:
         return True
+    aiohttp = _aiohttp()
     return isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
 
 

@@ -12,7 +12,7 @@ from api.download import ProgressHook, resolve_target, stream_to_file
 from api.errors import DownloadExistsError, InvalidArgumentError
 from api.models import Recording, WireModel
 from api.resources._base import Resource, as_utc, path_segment, utc_iso
-from api.retry import NETWORK_ERRORS, transport_error
+from api.retry import network_errors, transport_error
 
 RECORDINGS_PATH = "/calling/v1/recording"
 
@@ -75,7 +75,7 @@ class Recordings(Resource):
             try:
                 final = resolve_target(target, key, response.headers.get("content-type"))
                 return await stream_to_file(response, final, overwrite=overwrite, on_progress=on_progress)
-            except NETWORK_ERRORS as exc:  # disk errors (OSError) are not retried and propagate as they are
+            except network_errors() as exc:  # disk errors (OSError) are not retried and propagate as they are
                 if attempt > policy.max_retries:
                     raise transport_error(exc, "GET", path) from None
             finally:

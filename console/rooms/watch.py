@@ -1,0 +1,192 @@
+"""RoomWatch: what the console knows about one watched conference between polls.
+
+The Calling API has no events for conferences we can rely on, so the console polls. A poll either answers
+(the roster, or 40400 meaning nobody is in the room right now) or fails. A failure must not blank the screen:
+the last roster stays, marked stale with its age, and the next poll backs off exponentially (capped) so a
+struggling platform is not hammered; the first good answer returns to the normal interval silently.
+
+Time is always passed in (`now`), never read from a hidden clock, so every rule here is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from api import errors
+from api.models import Conference, Participant
+from console.rooms.wording import ROOM, describe_error
+
+MIN_INTERVAL = 0.2
+MAX_INTERVAL = 60.0
+# The +/- keys walk this ladder (clamped to MIN..MAX), so a few presses reach any sensible speed.
+INTERVAL_STEPS = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
+
+
+@dataclass(frozen=True)
+class RoomDiff:
+    """What changed in a room between two answers, by callId, with the participant models as now seen.
+
+    `initial` is true for the first answer a watch gets: everyone in it is "joined" as far as the console
+    knows, but they are not newcomers (policies leave them alone). `left` carries the last model seen.
+    """
+
+    room: str
+    at: datetime
+    joined: tuple[Participant, ...] = ()
+    left: tuple[Participant, ...] = ()
+    muted: tuple[Participant, ...] = ()
+    unmuted: tuple[Participant, ...] = ()
+    held: tuple[Participant, ...] = ()
+    resumed: tuple[Participant, ...] = ()
+    initial: bool = False
+
+    def __bool__(self) -> bool:
+        return any((self.joined, self.left, self.muted, self.unmuted, self.held, self.resumed))
+
+
+@dataclass(frozen=True)
+class RoomSummary:
+    """One line of the watch list: counts and health in words."""
+
+    room: str
+    participants: int
+    muted: int
+    on_hold: int
+    health: str
+    stale: bool
+    paused: bool
+    interval: float
+
+
+@dataclass
+class RoomWatch:
+    """The state of one watched room. The screen owns the timer; this says how long to wait."""
+
+    room: str
+    interval: float = 1.0
+    backoff_base: float = 1.0
+    backoff_cap: float = 30.0
+    participants: dict[str, Participant] = field(default_factory=dict)
+    last_ok: datetime | None = None
+    failures: int = 0
+    last_error: BaseException | None = None
+    paused: bool = False
+    _retry_after: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.interval = _clamp(self.interval)
+
+    # ---- answers -------------------------------------------------------------------------------------------
+
+    def apply_poll(self, conference: Conference | None, now: datetime) -> RoomDiff:
+        """Take a good answer (None = 40400, an empty room) and say what changed since the last one."""
+        initial = self.last_ok is None
+        current = {p.call_id: p for p in (conference.participants if conference is not None else [])}
+        before = self.participants
+        joined = tuple(p for cid, p in current.items() if cid not in before)
+        left = tuple(p for cid, p in before.items() if cid not in current)
+        kept = [(before[cid], p) for cid, p in current.items() if cid in before]
+        diff = RoomDiff(
+            room=self.room,
+            at=now,
+            joined=joined,
+            left=left,
+            muted=tuple(p for old, p in kept if p.muted and not old.muted),
+            unmuted=tuple(p for old, p in kept if old.muted and not p.muted),
+            held=tuple(p for old, p in kept if p.on_hold and not old.on_hold),
+            resumed=tuple(p for old, p in kept if old.on_hold and not p.on_hold),
+            initial=initial,
+        )
+        self.participants = current
+        self.last_ok = now
+        self.failures = 0
+        self.last_error = None
+        self._retry_after = 0.0
+        return diff
+
+    def apply_failure(self, error: BaseException, now: datetime) -> RoomDiff:
+        """A poll failed: keep the roster, count the failure, back off. A 40400 is an empty room instead."""
+        if isinstance(error, errors.NotFoundError):
+            return self.apply_poll(None, now)
+        self.failures += 1
+        self.last_error = error
+        retry_after = getattr(error, "retry_after", None)
+        self._retry_after = float(retry_after) if isinstance(retry_after, int | float) else 0.0
+        return RoomDiff(room=self.room, at=now)
+
+    # ---- timing --------------------------------------------------------------------------------------------
+
+    @property
+    def stale(self) -> bool:
+        """True after a failed poll, until the platform answers again."""
+        return self.failures > 0
+
+    def stale_for(self, now: datetime) -> float | None:
+        """Seconds since the last good answer, or None when there never was one."""
+        return None if self.last_ok is None else max(0.0, (now - self.last_ok).total_seconds())
+
+    @property
+    def next_delay(self) -> float:
+        """Seconds until the next poll: the interval when healthy; 1, 2, 4 ... capped after failures.
+
+        Backoff never polls faster than the normal interval, and honours a 429's Retry-After.
+        """
+        if self.failures == 0:
+            return self.interval
+        backoff = min(self.backoff_cap, self.backoff_base * 2 ** (self.failures - 1))
+        return max(self.interval, backoff, self._retry_after)
+
+    def set_interval(self, seconds: float) -> float:
+        self.interval = _clamp(seconds)
+        return self.interval
+
+    def slower(self) -> float:
+        """The "+" key: the next longer interval on the ladder (poll less often)."""
+        longer = [s for s in INTERVAL_STEPS if s > self.interval + 1e-9]
+        return self.set_interval(longer[0] if longer else MAX_INTERVAL)
+
+    def faster(self) -> float:
+        """The "-" key: the next shorter interval on the ladder."""
+        shorter = [s for s in INTERVAL_STEPS if s < self.interval - 1e-9]
+        return self.set_interval(shorter[-1] if shorter else MIN_INTERVAL)
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+
+    def toggle_pause(self) -> bool:
+        self.paused = not self.paused
+        return self.paused
+
+    # ---- what the watch list shows -------------------------------------------------------------------------
+
+    def health(self, now: datetime | None = None) -> str:
+        """"ok", "paused", "waiting", or "stale 12s: Service unavailable (50000)" (the age needs `now`)."""
+        if self.paused:
+            return "paused"
+        if self.failures:
+            age = self.stale_for(now) if now is not None else None
+            since = f" {age:.0f}s" if age is not None else ""
+            why = describe_error(self.last_error, subject=ROOM) if self.last_error is not None else "poll failed"
+            return f"stale{since}: {why}"
+        return "ok" if self.last_ok is not None else "waiting"
+
+    def summary(self, now: datetime | None = None) -> RoomSummary:
+        people = self.participants.values()
+        return RoomSummary(
+            room=self.room,
+            participants=len(self.participants),
+            muted=sum(1 for p in people if p.muted),
+            on_hold=sum(1 for p in people if p.on_hold),
+            health=self.health(now),
+            stale=self.stale,
+            paused=self.paused,
+            interval=self.interval,
+        )
+
+
+def _clamp(seconds: float) -> float:
+    return min(MAX_INTERVAL, max(MIN_INTERVAL, float(seconds)))

@@ -1,18 +1,27 @@
-"""The Textual application: connects off the UI loop, then shows the conference roster."""
+"""The Textual application: connects off the UI loop, then shows one mode per area of the console.
+
+Modes (DESIGN.md section 7) are switched with the digit keys: 1 Conferences and 7 Log now; Callouts (2),
+Calls (3), Recordings (4), Numbers (5) and Events (6) arrive with their issues and take their numbers.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from console.backend import Backend
-from console.screens.conference import ConferenceScreen
+from console.config import Resolved
+from console.screens.conferences import ConferencesScreen
+from console.screens.help import HelpScreen, describe_bindings
+from console.screens.log import LogScreen
+from console.session import Clock, Session, open_session, utc_now
 
 
 class SinchConsole(App[None]):
@@ -20,42 +29,117 @@ class SinchConsole(App[None]):
 
     TITLE = "sinch-console"
     CSS_PATH = "console.tcss"
-    BINDINGS = [Binding("q", "quit", "Quit", id="app.quit")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("1", "switch_mode('conferences')", "Conferences", show=False, id="app.mode.conferences"),
+        Binding("7", "switch_mode('log')", "Log", show=False, id="app.mode.log"),
+    ]
 
     def __init__(
         self,
         connect: Callable[[], Backend],
+        resolved: Resolved,
         *,
-        poll_interval: float = 1.0,
-        clock: Callable[[], datetime] = datetime.now,
+        folder: Path | None = None,
+        clock: Clock = utc_now,
     ) -> None:
         super().__init__()
         self._connect = connect
-        self.poll_interval = poll_interval
+        self.resolved = resolved
+        self.folder = folder
         self.clock = clock
-        self.backend: Backend | None = None
+        self.session: Session | None = None
+        self.theme = resolved.config.theme if resolved.config.theme in self.available_themes else "textual-dark"
+        if resolved.profile.keymap:
+            self.set_keymap(dict(resolved.profile.keymap))
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Connecting…", id="splash")
+        yield Static(f"Connecting ({self.resolved.label})…", id="splash")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.start_backend()
+        self.sub_title = self.resolved.label
+        self.start_session()
 
     @work(exclusive=True, group="connect", exit_on_error=False)
-    async def start_backend(self) -> None:
+    async def start_session(self) -> None:
         try:
-            # connect() may start the sandbox server: a thread keeps the UI responsive meanwhile.
+            # connect() may wait for the sandbox to start: a thread keeps the UI responsive meanwhile.
             backend = await asyncio.to_thread(self._connect)
         except Exception as error:
             self.query_one("#splash", Static).update(f"Could not connect: {error}\nPress q to quit.")
             return
-        self.backend = backend
+        try:
+            session = await asyncio.to_thread(open_session, self.resolved, backend, folder=self.folder,
+                                              clock=self.clock)
+        except Exception as error:
+            await backend.close()
+            self.query_one("#splash", Static).update(f"Could not open the data folder: {error}\nPress q to quit.")
+            return
+        self.session = session
         self.sub_title = backend.label
-        await self.push_screen(ConferenceScreen(backend, poll_interval=self.poll_interval, clock=self.clock))
+        self.add_mode("conferences", lambda: ConferencesScreen(session))
+        self.add_mode("log", lambda: LogScreen(session))
+        await self.switch_mode("conferences")
+
+    def action_switch_mode(self, mode: str) -> None:  # type: ignore[override]
+        if self.session is not None:
+            self.run_worker(self.switch_mode(mode), exit_on_error=False)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            title = type(self.screen).__name__.removesuffix("Screen") or "console"
+            self.push_screen(HelpScreen(describe_bindings(self.screen), title))
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme in the config file (off the UI loop; a broken file is left alone)."""
+        if self.session is None or theme == self.resolved.config.theme:
+            return
+
+        async def save() -> None:
+            from console.config import ConfigError, set_theme
+
+            try:
+                await asyncio.to_thread(set_theme, self.resolved.config_path, theme)
+            except (ConfigError, OSError) as error:
+                self.notify(f"Theme not saved: {error}", severity="warning")
+
+        self.run_worker(save(), group="config", exit_on_error=False)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette (ctrl+p): namespaced commands for what the current screen and the app can do."""
+        yield from super().get_system_commands(screen)
+        if self.session is None:
+            return
+        yield SystemCommand("app: keys", "Every key of this screen and its id", self.action_help)
+        yield SystemCommand("mode: conferences", "Watch and moderate conferences (1)",
+                            lambda: self.action_switch_mode("conferences"))
+        yield SystemCommand("mode: log", "Audit log and API trace (7)", lambda: self.action_switch_mode("log"))
+        if isinstance(screen, ConferencesScreen):
+            for name, action, help_text in CONFERENCE_COMMANDS:
+                yield SystemCommand(f"conference: {name}", help_text, getattr(screen, f"action_{action}"))
 
     async def on_unmount(self) -> None:
-        if self.backend is not None:
-            backend, self.backend = self.backend, None
-            await backend.close()
+        session, self.session = self.session, None
+        if session is not None:
+            await session.audit.drain()
+            await session.backend.close()
+
+
+CONFERENCE_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("add room", "add_room", "Watch another conference by its id (a)"),
+    ("save room", "save_room", "Keep the visible room in this profile's saved rooms (s)"),
+    ("mute all", "mute_all", "Mute everyone in the visible room (M)"),
+    ("unmute all", "unmute_all", "Unmute everyone in the visible room (U)"),
+    ("mute all except moderators", "mute_all_except_moderators", "Moderators from the address book stay (E)"),
+    ("kick all", "kick_all", "Hang up everyone in the visible room; asks for the room id (K)"),
+    ("auto-mute newcomers", "auto_mute", "Toggle: whoever joins is muted (A)"),
+    ("soft lock", "soft_lock", "Toggle: unknown numbers joining are kicked (L)"),
+    ("attendance report", "attendance", "Everyone seen in the room, exportable (R)"),
+    ("pause polling", "pause", "Pause or resume polling of the visible room (p)"),
+    ("refresh", "refresh", "Poll the visible room now (r)"),
+    ("filter", "filter", "Filter the roster by name, number or call id (/)"),
+)
+

@@ -202,6 +202,12 @@ class AuditLog:
             self._writer = asyncio.create_task(self._write_pending())
         await asyncio.shield(future)  # a cancelled caller still gets its line written
 
+    async def drain(self) -> None:
+        """Wait until every queued line is on disk (the app calls it before exiting)."""
+        writer = self._writer
+        if writer is not None and not writer.done() and writer.get_loop() is asyncio.get_running_loop():
+            await asyncio.shield(writer)
+
     def append_sync(self, entry: AuditEntry) -> None:
         """For code without an event loop (scripts, shutdown): writes at once, on this thread."""
         self._write(entry.to_json() + "\n")

@@ -1,6 +1,7 @@
 """The platform the console talks to: the real Sinch API or the built-in sandbox.
 
-`connect()` blocks (it may start a server), so the app calls it in a thread, never on the UI loop.
+`connect()` blocks (it may wait for the sandbox to start), so the app calls it in a thread, never on the UI
+loop.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from api import SinchVoiceClient
-from console.settings import Settings
+from console.config import Resolved
+from console.sandbox_process import SandboxProcess
 
 FROZEN_AT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -24,11 +26,12 @@ class Backend:
     label: str
     sandbox: bool
     rooms: list[str] = field(default_factory=list)
+    """Rooms to watch from the start: the profile's saved rooms (and the demo rooms on the sandbox)."""
     on_close: Callable[[], None] | None = None
     after_close: Callable[[], Awaitable[None]] | None = None
 
     async def close(self) -> None:
-        """Close the client, then stop the sandbox (a blocking join, so in a thread)."""
+        """Close the client, then stop the sandbox (a blocking wait, so in a thread)."""
         await self.client.aclose()
         if self.after_close is not None:
             await self.after_close()
@@ -36,30 +39,43 @@ class Backend:
             await asyncio.to_thread(self.on_close)
 
 
-def connect(settings: Settings) -> Backend:
-    """Build the client for `settings`, starting the sandbox on 127.0.0.1 when there are no credentials."""
-    if settings.uses_sandbox:
-        from sandbox.server import start_sandbox_thread  # the sandbox's one public entry
+def connect(resolved: Resolved, sandbox: SandboxProcess | None = None, seed: int | None = None) -> Backend:
+    """Build the client for the resolved profile. On the sandbox, wait for the child process `sandbox`
+    (spawned early, so it starts while Textual loads), or spawn one now."""
+    import httpx
 
-        running = start_sandbox_thread(scenario="demo", seed=settings.seed)
+    profile = resolved.profile
+    if resolved.uses_sandbox:
+        child = sandbox or SandboxProcess(scenario="demo", seed=seed)
+        url = child.wait_ready()
+        try:
+            demo_rooms = list(httpx.get(f"{url}/_sandbox/state", timeout=10).json()["rooms"])
+        except (httpx.HTTPError, ValueError, KeyError) as error:
+            child.stop()
+            raise RuntimeError(f"the sandbox at {url} did not describe itself: {error}") from None
+        # Loopback plain HTTP: httpx's own transport is plenty for a few polls a second and spares the
+        # ~150 ms import of aiohttp that the real platform's faster transport costs at start-up.
+        http = httpx.AsyncClient(timeout=10.0)
         client = SinchVoiceClient(
-            application_key=running.application_key,
-            application_secret=running.application_secret,
-            base_url=running.url,
+            application_key=child.application_key,
+            application_secret=child.application_secret,
+            base_url=url,
+            http_client=http,
         )
-        rooms = settings.rooms or list(running.rooms)
-        return Backend(client, f"SANDBOX {running.url}", True, rooms, on_close=running.stop)
-    assert settings.application_key and settings.application_secret
+        rooms = list(dict.fromkeys([*profile.rooms, *demo_rooms]))
+        return Backend(client, f"{resolved.label} {url}", True, rooms, on_close=child.stop, after_close=http.aclose)
+    assert profile.application_key and profile.application_secret
     client = SinchVoiceClient(
-        application_key=settings.application_key,
-        application_secret=settings.application_secret.get_secret_value(),
-        region=settings.region,
-        base_url=settings.base_url,
+        application_key=profile.application_key,
+        application_secret=profile.application_secret.get_secret_value(),
+        region=profile.region,
+        base_url=profile.base_url,
+        config_base_url=profile.config_base_url,
     )
-    return Backend(client, f"Sinch {settings.region}", False, list(settings.rooms))
+    return Backend(client, resolved.label, False, list(profile.rooms))
 
 
-def connect_in_process(*, seed: int = 7, start: datetime | None = None) -> Backend:
+def connect_in_process(*, seed: int = 7, start: datetime | None = None, label: str = "default · SANDBOX") -> Backend:
     """A sandbox inside this process on a frozen virtual clock: deterministic screens for tests and screenshots."""
     import httpx
 
@@ -73,10 +89,4 @@ def connect_in_process(*, seed: int = 7, start: datetime | None = None) -> Backe
         base_url="http://sandbox",
         http_client=http,
     )
-
-    async def close_http() -> None:
-        await http.aclose()
-
-    backend = Backend(client, "SANDBOX (in process)", True, list(DEMO_ROOMS))
-    backend.after_close = close_http
-    return backend
+    return Backend(client, f"{label} (in process)", True, list(DEMO_ROOMS), after_close=http.aclose)

@@ -1,47 +1,94 @@
-"""`make screenshots`: render the console's screens to SVG on a frozen in-process sandbox."""
+"""`make screenshots`: render the console's screens to SVG on a frozen in-process sandbox.
+
+Also the source of the deterministic app the snapshot tests use, so screenshots and snapshots agree.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from console.app import SinchConsole
 from console.backend import FROZEN_AT, connect_in_process
-from console.screens.conference import ConferenceScreen
+from console.config import resolve_settings
+from console.screens.conferences import ConferencesScreen
 from widgets import Roster
 
 SIZE = (120, 36)
 
 
-def frozen_app() -> SinchConsole:
-    """The app on a deterministic sandbox: seeded ids, virtual clock frozen, no polling after the first."""
-    return SinchConsole(connect_in_process, poll_interval=3600, clock=lambda: FROZEN_AT)
+def frozen_app(folder: Path, *, seed: int = 7, read_only: bool = False) -> SinchConsole:
+    """The app on a deterministic sandbox (seeded ids, virtual clock frozen), keeping its files in `folder`."""
+    resolved = resolve_settings(folder / "config.toml", sandbox=True, read_only=read_only, env={})
+    return SinchConsole(lambda: connect_in_process(seed=seed), resolved, folder=folder, clock=lambda: FROZEN_AT)
 
 
-async def wait_for_roster(app: SinchConsole, pilot: object, tries: int = 200) -> None:
-    """Let the app connect and finish its first poll."""
+async def wait_for_roster(app: SinchConsole, pilot: Pilot[None], tries: int = 400) -> ConferencesScreen:
+    """Let the app connect and show the first room's participants."""
     for _ in range(tries):
-        await pilot.pause()  # type: ignore[attr-defined]
+        await pilot.pause()
         screen = app.screen
-        if isinstance(screen, ConferenceScreen) and screen.query_one(Roster).row_count:
-            return
+        if isinstance(screen, ConferencesScreen) and screen.query_one(Roster).row_count:
+            return screen
     raise RuntimeError("the roster never filled")
+
+
+Scene = Callable[[SinchConsole, Pilot[None]], Awaitable[None]]
+
+
+async def _roster(app: SinchConsole, pilot: Pilot[None]) -> None:
+    await pilot.press("down", "down")
+
+
+async def _help(app: SinchConsole, pilot: Pilot[None]) -> None:
+    await pilot.press("question_mark")
+
+
+async def _kick(app: SinchConsole, pilot: Pilot[None]) -> None:
+    await pilot.press("down", "k")
+
+
+async def _log(app: SinchConsole, pilot: Pilot[None]) -> None:
+    await pilot.press("m")
+    for _ in range(20):
+        await pilot.pause()
+    await pilot.press("7")
+
+
+SCENES: dict[str, Scene] = {
+    "conferences": _roster,
+    "help": _help,
+    "kick-confirmation": _kick,
+    "log": _log,
+}
 
 
 async def render(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    app = frozen_app()
     written = []
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for_roster(app, pilot)
-        written.append(Path(app.save_screenshot("conference-roster.svg", str(folder))))
+    for name, scene in SCENES.items():
+        with tempfile.TemporaryDirectory() as data:
+            app = frozen_app(Path(data))
+            async with app.run_test(size=SIZE) as pilot:
+                await wait_for_roster(app, pilot)
+                await scene(app, pilot)
+                for _ in range(5):
+                    await pilot.pause()
+                written.append(Path(app.save_screenshot(f"{name}.svg", str(folder))))
     return written
 
 
 def main(argv: list[str]) -> int:
-    folder = Path(argv[0] if argv else "screenshots")
-    for path in asyncio.run(render(folder)):
+    os.environ["TZ"] = "UTC"  # the frozen clock reads the same everywhere
+    time.tzset()
+    for path in asyncio.run(render(Path(argv[0] if argv else "screenshots"))):
         print(path)
     return 0
 

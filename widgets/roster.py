@@ -1,61 +1,128 @@
 """The conference roster: one row per participant, keyed by callId.
 
-Reconciles each poll by key instead of rebuilding the table, so only changed cells repaint and the cursor
-stays on the same person whoever joins or leaves above them.
+Each poll is reconciled by key instead of rebuilding the table: unchanged rows cost a few comparisons, changed
+cells are updated in place, joiners are appended (highlighted for `highlight_for` seconds), leavers stay greyed
+for `linger` seconds, and the cursor stays on the same person whoever joins or leaves above them.
+Between polls `tick(now)` advances the durations so the clock keeps running without a request.
+
+Time is always passed in (`now=`) or read from the injected `clock`, so tests never sleep.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
-import phonenumbers
+from rich.cells import cell_len
 from rich.text import Text
-from textual.binding import Binding
+from textual._two_way_dict import TwoWayDict
+from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellKey, RowKey
 
 from api.models import Participant
-
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("who", "Participant"),
-    ("call", "Call"),
-    ("time", "In call"),
-    ("muted", "Muted"),
-    ("hold", "On hold"),
+from widgets.people import (
+    AddressBookInput,
+    Contact,
+    clock_time,
+    digits,
+    format_duration,
+    format_number,
+    normalise_address_book,
+    number_digits,
+    short_call_id,
 )
 
+__all__ = ["COLUMNS", "Roster", "RosterRow", "format_duration", "format_number", "short_call_id"]
 
-def format_number(cli: str) -> str:
-    """`+46708168731` -> `+46 70 816 87 31`; anything that is not a number is shown as given."""
-    try:
-        parsed = phonenumbers.parse(cli if cli.startswith("+") else "+" + cli, None)
-    except phonenumbers.NumberParseException:
-        return cli
-    if not phonenumbers.is_possible_number(parsed):
-        return cli
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    # key, label, fixed width (None: fits its content). Fixed widths for the columns whose values come from a
+    # small vocabulary: their cells can change without the table re-measuring the column.
+    ("who", "Participant", None),
+    ("mod", "★", 1),
+    ("call", "Call", None),
+    ("time", "In call", None),
+    ("muted", "Muted", 5),
+    ("hold", "Hold", 7),
+    ("joined", "Joined", 8),
+    ("hand", "Hand", 4),
+)
+_WHO, _MOD, _CALL, _TIME, _MUTED, _HOLD, _JOINED, _HAND = range(len(COLUMNS))
+_VALUE_STYLES = {_MOD: "bold yellow", _MUTED: "bold dark_orange", _HOLD: "yellow", _HAND: "bold magenta"}
+_PHONE_LIKE = re.compile(r"[\d\s+\-().]*\d[\d\s+\-().]*")
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
-def format_duration(seconds: int) -> str:
-    minutes, secs = divmod(max(0, seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+def _batched(method: _Method) -> _Method:
+    """Run a roster method with refreshes deferred to one at the end."""
+
+    @wraps(method)
+    def batched(self: Roster, *args: Any, **kwargs: Any) -> Any:
+        with self._batch():
+            return method(self, *args, **kwargs)
+
+    return batched  # type: ignore[return-value]
 
 
-def short_call_id(call_id: str) -> str:
-    return call_id if len(call_id) <= 10 else call_id[:8] + "…"
+class RosterRow(NamedTuple):
+    """What the roster knows about one participant, e.g. to name them in a confirmation."""
+
+    participant: Participant
+    name: str
+    number: str
+    moderator: bool
+    joined_at: datetime
+    left_at: datetime | None
+    hand_raised: bool
+
+
+@dataclass(slots=True, eq=False)
+class _Entry:
+    participant: Participant
+    joined_at: datetime
+    polled_at: datetime
+    seconds: int
+    contact: Contact | None = None
+    cells: list[str] = field(default_factory=list)
+    look: str = ""  # "", "new" or "left": how the row is drawn
+    left_at: datetime | None = None
+    search: str = ""
+    digits: str = ""
 
 
 class Roster(DataTable[str | Text]):
-    """Participants of one conference. Give it models with `show()`; it never fetches."""
+    """Participants of one conference. Give it models with `show()`; it never fetches.
 
-    BINDINGS = [
+    Keys post requests; the screen decides what they do (confirm, call the API, audit).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="roster.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="roster.up"),
+        Binding("m", "mute_toggle", "Mute/unmute", id="conference.mute"),
+        Binding("k", "kick", "Kick", id="conference.kick"),
+        Binding("enter", "detail", "Details", id="conference.detail"),
     ]
+    """
+    | Key(s) | Id | Description |
+    | :- | :- | :- |
+    | j | roster.down | Move the cursor down (vim). |
+    | m | conference.mute | Post `MuteToggleRequested` for the participant under the cursor. |
+    | k | conference.kick | Post `KickRequested` for the participant under the cursor. |
+    | enter | conference.detail | Post `DetailRequested` for the participant under the cursor. |
+    """
+
+    _batching = False
+    _batched_layout = False
 
     class Changed(Message):
-        """Posted after reconciling: how many joined and left in this update."""
+        """Posted after reconciling when someone joined or left in this update (callIds)."""
 
         def __init__(self, roster: Roster, joined: list[str], left: list[str]) -> None:
             self.roster = roster
@@ -67,57 +134,395 @@ class Roster(DataTable[str | Text]):
         def control(self) -> Roster:
             return self.roster
 
-    def __init__(self, *, names: Mapping[str, str] | None = None, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self._names = dict(names or {})
-        self._rows: dict[str, tuple[str, ...]] = {}
+    class ParticipantRequest(Message):
+        """Base of the key requests: which participant the operator pointed at."""
+
+        def __init__(self, roster: Roster, call_id: str) -> None:
+            self.roster = roster
+            self.call_id = call_id
+            super().__init__()
+
+        @property
+        def control(self) -> Roster:
+            return self.roster
+
+    class MuteToggleRequested(ParticipantRequest):
+        """`m`: mute the participant, or unmute them if `muted` (the state shown now)."""
+
+        def __init__(self, roster: Roster, call_id: str, muted: bool) -> None:
+            super().__init__(roster, call_id)
+            self.muted = muted
+
+    class KickRequested(ParticipantRequest):
+        """`k`: remove the participant from the conference (the screen confirms first)."""
+
+    class DetailRequested(ParticipantRequest):
+        """`enter`: show everything known about the participant."""
+
+    def __init__(
+        self,
+        *,
+        address_book: AddressBookInput | None = None,
+        linger: float = 10.0,
+        highlight_for: float = 3.0,
+        clock: Callable[[], datetime] = datetime.now,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        """
+        Args:
+            address_book: number -> Contact, (name, moderator) or name; numbers match in any format.
+            linger: seconds a leaver stays greyed before its row is removed.
+            highlight_for: seconds a joiner stays highlighted.
+            clock: where `show`/`tick` read the time when not given `now`.
+        """
+        super().__init__(
+            name=name, id=id, classes=classes, disabled=disabled, cursor_type="row", zebra_stripes=True
+        )
+        self.linger = linger
+        """Seconds a leaver stays greyed before its row is removed."""
+        self.highlight_for = highlight_for
+        """Seconds a joiner stays highlighted."""
+        self._clock = clock
+        self._contacts = normalise_address_book(address_book)
+        self._entries: dict[str, _Entry] = {}  # every known participant, in the order first seen
+        self._fresh: dict[str, datetime] = {}  # joiners still highlighted -> until when
+        self._leaving: dict[str, datetime] = {}  # leavers still shown -> when they left
+        self._hands: set[str] = set()
+        self._present: set[str] = set()  # callIds in the last poll
+        self._filter = ""
+        self._filter_digits = ""
 
     def on_mount(self) -> None:
-        for key, label in COLUMNS:
-            self.add_column(label, key=key)
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
 
-    def _cells(self, participant: Participant) -> tuple[str, ...]:
-        who = self._names.get(participant.cli) or format_number(participant.cli)
-        return (
-            who,
-            short_call_id(participant.call_id),
-            format_duration(participant.duration),
-            "muted" if participant.muted else "",
-            "on hold" if participant.on_hold else "",
-        )
+    # -- what the screen calls -----------------------------------------------------------------------------
 
-    @staticmethod
-    def _styled(column: str, value: str) -> str | Text:
-        if column == "muted" and value:
-            return Text(value, style="bold dark_orange")
-        return value
+    @_batched
+    def show(
+        self,
+        participants: Iterable[Participant],
+        *,
+        now: datetime | None = None,
+        joined_at: Mapping[str, datetime] | None = None,
+    ) -> None:
+        """Reconcile the table with the latest poll, keeping the cursor on the same callId.
 
-    def show(self, participants: Iterable[Participant]) -> None:
-        """Reconcile the table with the latest participants, keeping the cursor on the same callId."""
-        current_key = self.selected_call_id
-        incoming = {p.call_id: self._cells(p) for p in participants}
-        left = [key for key in self._rows if key not in incoming]
-        for key in left:
-            self.remove_row(key)
-            del self._rows[key]
+        Args:
+            participants: everyone in the conference now.
+            now: when the poll answered (default: the clock).
+            joined_at: known join times by callId (default: when this roster first saw them).
+        """
+        now = now or self._clock()
+        given = joined_at or {}
+        selected = self.selected_call_id
+        entries = self._entries
+        first_show = not entries
+        seen: set[str] = set()
         joined: list[str] = []
-        for key, cells in incoming.items():
-            old = self._rows.get(key)
-            if old is None:
-                self.add_row(*(self._styled(c, v) for (c, _), v in zip(COLUMNS, cells, strict=True)), key=key)
-                joined.append(key)
-            else:
-                for (column, _), before, after in zip(COLUMNS, old, cells, strict=True):
-                    if before != after:
-                        self.update_cell(key, column, self._styled(column, after), update_width=True)
-            self._rows[key] = cells
-        if current_key in self._rows:
-            self.move_cursor(row=self.get_row_index(current_key), animate=False)
+        for participant in participants:
+            call_id = participant.call_id
+            seen.add(call_id)
+            entry = entries.get(call_id)
+            if entry is None:
+                entry = _Entry(participant, given.get(call_id, now), now, participant.duration)
+                entries[call_id] = entry
+                joined.append(call_id)
+                self._identify(entry)
+                if not first_show:  # the first poll shows who is already there, not who just came
+                    entry.look = "new"
+                    self._fresh[call_id] = now + timedelta(seconds=self.highlight_for)
+                entry.cells = self._cells(call_id, entry)
+                if self._matches(entry):
+                    self.add_row(*self._styled_row(entry.cells, entry.look), key=call_id)
+                continue
+            before = entry.participant
+            entry.participant = participant
+            entry.polled_at = now
+            restyle = False
+            if entry.left_at is not None:  # back before their row was removed
+                entry.left_at = None
+                del self._leaving[call_id]
+                entry.look = "new" if call_id in self._fresh else ""
+                restyle = True
+            if call_id in given and given[call_id] != entry.joined_at:
+                entry.joined_at = given[call_id]
+            elif (  # the common case: nothing to do for this row
+                not restyle
+                and participant.duration == entry.seconds
+                and participant.muted == before.muted
+                and participant.on_hold == before.on_hold
+                and participant.cli == before.cli
+            ):
+                continue
+            entry.seconds = participant.duration
+            if participant.cli != before.cli:
+                self._identify(entry)
+            self._update(call_id, entry, restyle=restyle)
+        # Set arithmetic instead of a Python loop over everyone: leavers are those present before, not seen now.
+        present = self._present
+        left = [call_id for call_id in entries if call_id in present and call_id not in seen] if present - seen else []
+        self._present = seen
+        for call_id in left:
+            entry = entries[call_id]
+            entry.left_at = self._leaving[call_id] = now
+            entry.look = "left"
+            self._fresh.pop(call_id, None)
+            self._update(call_id, entry, restyle=True)
+        self._expire(now)
+        self._keep_cursor_on(selected)
         if joined or left:
             self.post_message(self.Changed(self, joined, left))
 
+    @_batched
+    def tick(self, now: datetime | None = None) -> None:
+        """Advance every shown duration by the time since its last poll; clear expired highlights and leavers."""
+        now = now or self._clock()
+        rows = self.rows
+        for call_id, entry in self._entries.items():
+            if entry.left_at is not None:
+                continue
+            seconds = entry.participant.duration + int((now - entry.polled_at).total_seconds())
+            if seconds <= entry.seconds:  # never run the clock backwards between polls
+                continue
+            entry.seconds = seconds
+            text = format_duration(seconds)
+            before = entry.cells[_TIME]
+            if text == before:
+                continue
+            entry.cells[_TIME] = text
+            if call_id in rows:
+                cell = self._styled_cell(_TIME, text, entry.look)
+                self.update_cell(call_id, "time", cell, update_width=cell_len(text) > cell_len(before))
+        self._expire(now)
+
+    @_batched
+    def set_hand(self, call_id: str, raised: bool) -> None:
+        """Raise or lower a participant's hand (from relay events); remembered even before they appear."""
+        if raised:
+            self._hands.add(call_id)
+        else:
+            self._hands.discard(call_id)
+        entry = self._entries.get(call_id)
+        if entry is not None:
+            self._update(call_id, entry)
+
+    @_batched
+    def set_address_book(self, address_book: AddressBookInput | None) -> None:
+        """Replace the address book: names and moderator marks update in place."""
+        self._contacts = normalise_address_book(address_book)
+        for call_id, entry in self._entries.items():
+            self._identify(entry)
+            self._update(call_id, entry)
+        if self._filter:
+            self._rebuild()  # names decide what the filter matches
+
+    @_batched
+    def set_filter(self, text: str) -> None:
+        """Show only rows whose name, number (any format: "0708" finds "+46 70 8...") or callId contains `text`."""
+        text = text.strip()
+        self._filter = text.casefold()
+        self._filter_digits = digits(text) if _PHONE_LIKE.fullmatch(text) else ""
+        self._rebuild()
+
+    @property
+    def filter_text(self) -> str:
+        """The active filter, casefolded; empty when every row is shown."""
+        return self._filter
+
+    def clear(self, columns: bool = False) -> Roster:
+        """Forget everyone (e.g. when switching rooms): no lingering leavers, no highlights, no hands."""
+        self._entries.clear()
+        self._fresh.clear()
+        self._leaving.clear()
+        self._hands.clear()
+        self._present = set()
+        super().clear(columns)
+        return self
+
     @property
     def selected_call_id(self) -> str | None:
-        if not self._rows or self.cursor_row < 0 or self.cursor_row >= self.row_count:
+        """The callId under the cursor, or None when the table is empty."""
+        if not self.row_count or not 0 <= self.cursor_row < self.row_count:
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def participant(self, call_id: str) -> RosterRow | None:
+        """The last model and display name of a participant still on the roster (lingering leavers included)."""
+        entry = self._entries.get(call_id)
+        if entry is None:
+            return None
+        return RosterRow(
+            entry.participant,
+            entry.cells[_WHO],
+            format_number(entry.participant.cli),
+            entry.contact is not None and entry.contact.moderator,
+            entry.joined_at,
+            entry.left_at,
+            call_id in self._hands,
+        )
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Roster:
+        """While reconciling, many cell updates become one refresh (each costs ~25 µs of dirty-region work)."""
+        if self._batching and not recompose:
+            self._batched_layout |= layout
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    @contextmanager
+    def _batch(self) -> Iterator[None]:
+        if self._batching:
+            yield
+            return
+        self._batching, self._batched_layout = True, False
+        try:
+            yield
+        finally:
+            self._batching = False
+            super().refresh(layout=self._batched_layout)
+
+    # -- keys -----------------------------------------------------------------------------------------------
+
+    def _pointed_at(self) -> _Entry | None:
+        call_id = self.selected_call_id
+        entry = self._entries.get(call_id) if call_id else None
+        if entry is None or entry.left_at is not None:  # nothing to act on: they already left
+            self.app.bell()
+            return None
+        return entry
+
+    def action_mute_toggle(self) -> None:
+        if entry := self._pointed_at():
+            call_id = entry.participant.call_id
+            self.post_message(self.MuteToggleRequested(self, call_id, entry.participant.muted))
+
+    def action_kick(self) -> None:
+        if entry := self._pointed_at():
+            self.post_message(self.KickRequested(self, entry.participant.call_id))
+
+    def action_detail(self) -> None:
+        call_id = self.selected_call_id
+        if call_id in self._entries:  # details of a leaver are still useful
+            self.post_message(self.DetailRequested(self, call_id))
+
+    # -- reconciling ----------------------------------------------------------------------------------------
+
+    def _identify(self, entry: _Entry) -> None:
+        cli = entry.participant.cli
+        entry.contact = self._contacts.get(digits(cli) or cli)
+        name = entry.contact.name if entry.contact else format_number(cli)
+        entry.search = f"{name}\n{entry.participant.call_id}\n{cli}".casefold()
+        entry.digits = ""  # worked out when a filter first needs it: phonenumbers is the costly part
+
+    def _cells(self, call_id: str, entry: _Entry) -> list[str]:
+        participant = entry.participant
+        contact = entry.contact
+        return [
+            contact.name if contact else format_number(participant.cli),
+            "★" if contact and contact.moderator else "",
+            short_call_id(call_id),
+            "left" if entry.left_at is not None else format_duration(entry.seconds),
+            "muted" if participant.muted else "",
+            "on hold" if participant.on_hold else "",
+            clock_time(entry.joined_at),
+            "▲" if call_id in self._hands else "",
+        ]
+
+    @staticmethod
+    def _styled_cell(index: int, value: str, look: str) -> str | Text:
+        if look == "left":
+            return Text(value, style="dim italic" if index == _TIME else "dim strike")
+        style = _VALUE_STYLES.get(index, "") if value else ""
+        if look == "new":
+            style = f"{style} bold green" if index == _WHO else style or "green"
+        return Text(value, style=style) if style else value
+
+    def _styled_row(self, cells: list[str], look: str) -> list[str | Text]:
+        return [self._styled_cell(index, value, look) for index, value in enumerate(cells)]
+
+    def _update(self, call_id: str, entry: _Entry, *, restyle: bool = False) -> None:
+        """Touch only the cells whose text changed (every cell when the row's look changed)."""
+        cells = self._cells(call_id, entry)
+        before = entry.cells
+        entry.cells = cells
+        if call_id not in self.rows:  # filtered out: the next rebuild draws it
+            return
+        for index, (key, _, width) in enumerate(COLUMNS):
+            value = cells[index]
+            if restyle or value != before[index]:
+                # Only a wider value needs the column re-measured; a narrower one re-measures the whole column.
+                grow = width is None and cell_len(value) > cell_len(before[index])
+                self.update_cell(call_id, key, self._styled_cell(index, value, entry.look), update_width=grow)
+
+    def _expire(self, now: datetime) -> None:
+        for call_id, until in list(self._fresh.items()):
+            if now >= until:
+                del self._fresh[call_id]
+                entry = self._entries[call_id]
+                entry.look = ""
+                self._update(call_id, entry, restyle=True)
+        linger = timedelta(seconds=self.linger)
+        gone = [call_id for call_id, left_at in self._leaving.items() if now - left_at >= linger]
+        if not gone:
+            return
+        selected = self.selected_call_id
+        for call_id in gone:
+            del self._leaving[call_id]
+            del self._entries[call_id]
+            self._hands.discard(call_id)
+        self._remove_rows([call_id for call_id in gone if call_id in self.rows])
+        self._keep_cursor_on(selected)
+
+    def _remove_rows(self, call_ids: list[str]) -> None:
+        """Remove rows, renumbering the others once.
+
+        `DataTable.remove_row` renumbers every row below the removed one, so removing k of n rows one by one
+        costs O(k·n) (50 leavers of 5,000: ~25 ms). This does what it does for all k in one O(n) pass, on the
+        same DataTable internals (textual is pinned < 9; tests/widgets compares the result with remove_row).
+        """
+        if len(call_ids) < 4:
+            for call_id in call_ids:
+                self.remove_row(call_id)
+            return
+        doomed = {RowKey(call_id) for call_id in call_ids}
+        locations = self._row_locations
+        survivors = [key for key in map(locations.get_key, range(self.row_count)) if key not in doomed]
+        self._row_locations = TwoWayDict({key: index for index, key in enumerate(survivors)})
+        for key in doomed:
+            del self.rows[key]
+            for column_key in self._data.pop(key):
+                self._updated_cells.discard(CellKey(key, column_key))
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        self.hover_coordinate = self.hover_coordinate
+        self._update_count += 1
+        self.check_idle()
+        self.refresh(layout=True)
+
+    def _matches(self, entry: _Entry) -> bool:
+        if not self._filter or self._filter in entry.search:
+            return True
+        if not self._filter_digits:
+            return False
+        if not entry.digits:
+            entry.digits = number_digits(entry.participant.cli)
+        return self._filter_digits in entry.digits
+
+    def _rebuild(self) -> None:
+        """Redraw every row that passes the filter, in the order first seen (filter changes only)."""
+        selected = self.selected_call_id
+        super().clear()
+        for call_id, entry in self._entries.items():
+            if self._matches(entry):
+                self.add_row(*self._styled_row(entry.cells, entry.look), key=call_id)
+        self._keep_cursor_on(selected)
+
+    def _keep_cursor_on(self, call_id: str | None) -> None:
+        # The DataTable cursor is a row position; put it back on the same callId after rows moved.
+        if call_id is not None and call_id in self.rows:
+            index = self.get_row_index(call_id)
+            if index != self.cursor_row:
+                self.move_cursor(row=index, animate=False)

@@ -278,12 +278,16 @@ class Moderator:
             return self._refused(action, room, verb, call_id)
         cli = self._cli(room, call_id)
         who = self.name(cli, call_id)
+        # Recorded before sending: a poll that lands between the platform acting and our answer must already
+        # attribute the change to the console; a failure takes the entry back.
+        timeline = self.timeline(room)
+        entry = timeline.record_action(kind, call_id, cli, self.clock(), detail=detail)
         try:
             await self._audited(action, room, call_id, cli, lambda: self._send(room, call_id, command))
         except Exception as exc:
+            timeline.retract(entry)
             return Outcome(False, f"Could not {verb} {who}: {describe_error(exc)}", action, room, call_id, cli,
                            error_code(exc))
-        entry = self.timeline(room).record_action(kind, call_id, cli, self.clock(), detail=detail)
         if self.attendance.record(room, [entry]):
             await self.save_attendance()
         why = f" ({detail})" if detail else ""

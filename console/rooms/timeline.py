@@ -68,6 +68,14 @@ class Timeline:
             self._expected[(call_id, seen_as)] = at
         return entry
 
+    def retract(self, entry: TimelineEntry) -> None:
+        """Take back an action recorded before sending that then failed."""
+        if entry in self._entries:
+            self._entries.remove(entry)
+        seen_as = _SEEN_AS.get(entry.kind)
+        if seen_as:
+            self._expected.pop((entry.call_id, seen_as), None)
+
     def record_policy(self, text: str, at: datetime) -> TimelineEntry:
         """A room policy was switched ("auto-mute on", "soft lock on")."""
         entry = TimelineEntry(at, "policy", "", "", "console", text)

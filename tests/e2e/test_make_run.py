@@ -40,7 +40,7 @@ def wait_for(socket: str, predicate, timeout: float = 60.0) -> str:
     raise AssertionError(f"screen never matched; last screen:\n{screen}")
 
 
-def test_make_run_shows_a_live_demo_roster_and_quits_on_q() -> None:
+def test_make_run_shows_a_live_demo_mutes_on_m_and_quits_on_q() -> None:
     socket = f"sinch-e2e-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SINCH_")}  # never reach real Sinch
     env["TERM"] = "xterm-256color"
@@ -49,13 +49,17 @@ def test_make_run_shows_a_live_demo_roster_and_quits_on_q() -> None:
         cwd=ROOT, env=env, check=True, timeout=20,
     )
     try:
-        first = wait_for(socket, lambda s: "SANDBOX" in s and "participants" in s)
-        assert "Conference" in first
-        # The demo is alive: the status line's time moves and the roster changes within a few seconds.
-        later = wait_for(socket, lambda s: s != first and "participants" in s, timeout=15)
+        first = wait_for(socket, lambda s: "SANDBOX" in s and " in · " in s and "+" in s)
+        assert "standup" in first
+        # The demo is alive: durations tick and people come and go within a few seconds.
+        later = wait_for(socket, lambda s: s != first, timeout=15)
         assert "Traceback" not in later
+        # m mutes (or unmutes) the participant under the cursor; the status line says so in words.
+        tmux(socket, "send-keys", "-t", "console", "m")
+        acted = wait_for(socket, lambda s: "Muted +" in s or "Unmuted +" in s, timeout=15)
+        assert "Traceback" not in acted
         tmux(socket, "send-keys", "-t", "console", "]")
-        wait_for(socket, lambda s: "(2/" in s, timeout=10)
+        wait_for(socket, lambda s: "board-room ·" in s, timeout=10)
         tmux(socket, "send-keys", "-t", "console", "q")
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and session_alive(socket):

@@ -1,61 +1,232 @@
-"""The roster reconciles by callId: changed cells update, joiners are added, leavers removed, cursor kept."""
+"""The roster reconciles by callId: changed cells update in place, joiners glow, leavers linger, cursor kept."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+from datetime import timedelta
 
-from api.models import Participant
+import pytest
+from textual.widgets import DataTable
+from widget_hosts import FROZEN, Host, person
+
 from widgets import Roster
-from widgets.roster import format_duration, format_number
+from widgets.people import format_duration, format_number, number_digits
+
+T0 = FROZEN
 
 
-def person(call_id: str, cli: str = "+46708168731", duration: int = 5, muted: bool = False) -> Participant:
-    return Participant.model_validate({"id": call_id, "cli": cli, "duration": duration, "muted": muted})
+def later(seconds: float):
+    return T0 + timedelta(seconds=seconds)
 
 
-class RosterApp(App[None]):
-    def __init__(self) -> None:
-        super().__init__()
-        self.changes: list[Roster.Changed] = []
+def host(**options) -> Host:
+    options.setdefault("clock", lambda: T0)
+    return Host(Roster(address_book={"+14155550100": ("Ada (CFO)", True)}, **options))
 
-    def compose(self) -> ComposeResult:
-        yield Roster(names={"+14155550100": "Ada (CFO)"})
 
-    def on_roster_changed(self, message: Roster.Changed) -> None:
-        self.changes.append(message)
+def texts(roster: Roster, call_id: str) -> list[str]:
+    return [str(cell) for cell in roster.get_row(call_id)]
 
 
 async def test_cursor_stays_on_the_same_call_when_rows_above_leave_and_join() -> None:
-    app = RosterApp()
+    app = host()
     async with app.run_test() as pilot:
-        roster = app.query_one(Roster)
-        roster.show([person("a"), person("b"), person("c")])
+        roster = app.widget
+        roster.show([person("a"), person("b"), person("c")], now=T0)
         roster.move_cursor(row=2)
         assert roster.selected_call_id == "c"
-        roster.show([person("b"), person("c")])  # "a" left above the cursor
-        await pilot.pause()
+        roster.show([person("b"), person("c")], now=later(1))  # "a" left above the cursor: it lingers
         assert roster.selected_call_id == "c"
-        roster.show([person("z"), person("b"), person("c")])  # a joiner is appended
+        roster.show([person("z"), person("b"), person("c")], now=later(2))  # a joiner is appended
         assert roster.selected_call_id == "c"
-        assert roster.row_count == 3
+        roster.show([person("z"), person("b"), person("c")], now=later(12))  # "a" is removed after linger
+        assert "a" not in roster.rows
+        assert roster.selected_call_id == "c"
+        assert roster.get_row_index("c") == 1
         await pilot.pause()
-        assert [(m.joined, m.left) for m in app.changes] == [(["a", "b", "c"], []), ([], ["a"]), (["z"], [])]
+        changes = [(m.joined, m.left) for m in app.messages if isinstance(m, Roster.Changed)]
+        assert changes == [(["a", "b", "c"], []), ([], ["a"]), (["z"], [])]
 
 
-async def test_changed_cells_update_and_names_come_from_the_address_book() -> None:
-    app = RosterApp()
+async def test_many_leavers_above_the_cursor_are_removed_in_one_pass() -> None:
+    app = host(linger=0)
     async with app.run_test():
-        roster = app.query_one(Roster)
-        roster.show([person("a", cli="+14155550100", duration=59)])
-        roster.show([person("a", cli="+14155550100", duration=61, muted=True)])
-        row = roster.get_row("a")
-        assert str(row[0]) == "Ada (CFO)"
-        assert str(row[2]) == "01:01"
-        assert str(row[3]) == "muted"
+        roster = app.widget
+        everyone = [person(f"p{i:02d}") for i in range(30)]
+        roster.show(everyone, now=T0)
+        roster.move_cursor(row=20)
+        roster.show(everyone[10:], now=later(1))  # ten leave above the cursor, removed at once (linger=0)
+        assert roster.selected_call_id == "p20"
+        assert list(roster.rows) == [f"p{i:02d}" for i in range(10, 30)]
+        assert [roster.get_row_index(f"p{i:02d}") for i in range(10, 30)] == list(range(20))
+        assert roster.get_row_at(0)[2] == "p10"
+
+
+async def test_only_changed_cells_are_updated(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = host()
+    async with app.run_test():
+        roster = app.widget
+        roster.show([person("a", duration=59), person("b", "+14155550100", duration=10)], now=T0)
+        touched: list[tuple[str, str]] = []
+        original = DataTable.update_cell
+
+        def spy(self, row_key, column_key, value, *, update_width=False):
+            touched.append((str(row_key), str(column_key)))
+            original(self, row_key, column_key, value, update_width=update_width)
+
+        monkeypatch.setattr(DataTable, "update_cell", spy)
+        roster.show([person("a", duration=61, muted=True), person("b", "+14155550100", duration=10)], now=later(1))
+        assert sorted(touched) == [("a", "muted"), ("a", "time")]
+        assert texts(roster, "a")[3:5] == ["01:01", "muted"]
+        touched.clear()
+        roster.show([person("a", duration=61, muted=True), person("b", "+14155550100", duration=10)], now=later(1))
+        assert touched == []
+
+
+async def test_names_moderators_and_numbers() -> None:
+    app = host()
+    async with app.run_test():
+        roster = app.widget
+        roster.show([person("a", "14155550100"), person("b", "+46708168731")], now=T0)
+        assert texts(roster, "a")[:2] == ["Ada (CFO)", "★"]
+        assert texts(roster, "b")[:2] == ["+46 70 816 87 31", ""]
+        roster.set_address_book({"+46 70 816 87 31": "Sven"})
+        assert texts(roster, "a")[:2] == ["+1 415-555-0100", ""]
+        assert texts(roster, "b")[0] == "Sven"
+        row = roster.participant("b")
+        assert row is not None and row.name == "Sven" and row.participant.cli == "+46708168731"
+        assert roster.participant("nobody") is None
+
+
+async def test_joiners_are_highlighted_until_it_expires_and_joined_at_is_kept() -> None:
+    app = host(highlight_for=3)
+    async with app.run_test():
+        roster = app.widget
+        roster.show([person("a")], now=T0)
+        assert roster.get_row("a")[0] == "+46 70 816 87 31"  # the first poll highlights nobody
+        roster.show([person("a"), person("b")], now=later(1), joined_at={})
+        name = roster.get_row("b")[0]
+        assert "green" in str(name.style)
+        assert str(roster.get_row("b")[6]) == "09:30:01"
+        roster.tick(later(3.5))
+        assert "green" in str(roster.get_row("b")[0].style)
+        roster.tick(later(4))
+        assert roster.get_row("b")[0] == "+46 70 816 87 31"
+        roster.show([person("a"), person("c")], now=later(5), joined_at={"c": T0 - timedelta(hours=1)})
+        assert str(roster.get_row("c")[6]) == "08:30:00"
+
+
+async def test_leavers_linger_greyed_then_disappear() -> None:
+    app = host(linger=10)
+    async with app.run_test():
+        roster = app.widget
+        roster.show([person("a"), person("b")], now=T0)
+        roster.show([person("b")], now=later(1))
+        cells = roster.get_row("a")
+        assert str(cells[3]) == "left"
+        assert "strike" in str(cells[0].style)
+        assert roster.participant("a").left_at == later(1)
+        roster.tick(later(10.9))
+        assert "a" in roster.rows
+        roster.tick(later(11))
+        assert "a" not in roster.rows
+        assert roster.participant("a") is None
+
+
+async def test_a_leaver_who_comes_back_is_restored() -> None:
+    app = host()
+    async with app.run_test():
+        roster = app.widget
+        roster.show([person("a"), person("b")], now=T0)
+        roster.show([person("b")], now=later(1))
+        roster.show([person("a", duration=7), person("b")], now=later(2))
+        assert texts(roster, "a")[3] == "00:07"
+        assert roster.participant("a").left_at is None
+
+
+async def test_tick_advances_durations_between_polls() -> None:
+    app = host()
+    async with app.run_test():
+        roster = app.widget
+        roster.show([person("a", duration=58), person("b", duration=3599)], now=T0)
+        roster.tick(later(2.5))
+        assert texts(roster, "a")[3] == "01:00"
+        assert texts(roster, "b")[3] == "1:00:01"
+        roster.show([person("a", duration=60), person("b", duration=3601)], now=later(2.5))
+        assert texts(roster, "a")[3] == "01:00"
+
+
+async def test_filter_by_digits_name_and_call_id_keeps_the_cursor() -> None:
+    app = host()
+    async with app.run_test():
+        roster = app.widget
+        roster.show([person("a", "+46708168731"), person("b", "+14155550100"), person("c9", "+442079460958")],
+                    now=T0)
+        roster.move_cursor(row=1)
+        roster.set_filter("0708")  # the Swedish national form of +46 70 8...
+        assert list(roster.rows) == ["a"]
+        roster.set_filter("ada")
+        assert list(roster.rows) == ["b"]
+        assert roster.selected_call_id == "b"
+        roster.set_filter("+1 (415) 555")
+        assert list(roster.rows) == ["b"]
+        roster.set_filter("C9")
+        assert list(roster.rows) == ["c9"]
+        roster.set_filter("")
+        assert list(roster.rows) == ["a", "b", "c9"]
+        roster.move_cursor(row=1)
+        roster.set_filter("4")  # everyone has a 4 in their number
+        assert roster.selected_call_id == "b"
+        roster.set_filter("ada")
+        roster.show([person("a"), person("b", "+14155550100"), person("d", "+14155550100")], now=later(1))
+        assert list(roster.rows) == ["b", "d"]  # a joiner that matches appears; the others stay hidden
+
+
+async def test_hand_column() -> None:
+    app = host()
+    async with app.run_test():
+        roster = app.widget
+        roster.set_hand("b", True)  # an event may come before the poll that shows them
+        roster.show([person("a"), person("b")], now=T0)
+        assert texts(roster, "b")[7] == "▲"
+        roster.set_hand("b", False)
+        roster.set_hand("a", True)
+        assert [texts(roster, key)[7] for key in ("a", "b")] == ["▲", ""]
+        assert roster.participant("a").hand_raised
+
+
+async def test_keys_post_requests_for_the_participant_under_the_cursor() -> None:
+    app = host()
+    async with app.run_test() as pilot:
+        roster = app.widget
+        roster.focus()
+        roster.show([person("a"), person("b", muted=True), person("c")], now=T0)
+        roster.show([person("b", muted=True), person("c")], now=later(1))  # "a" left: keys do nothing on it
+        await pilot.press("m")
+        await pilot.press("j", "m", "k", "enter")
+        await pilot.pause()
+        requests = [(type(m).__name__, m.call_id) for m in app.messages if isinstance(m, Roster.ParticipantRequest)]
+        assert requests == [("MuteToggleRequested", "b"), ("KickRequested", "b"), ("DetailRequested", "b")]
+        mute = next(m for m in app.messages if isinstance(m, Roster.MuteToggleRequested))
+        assert mute.muted is True and mute.control is roster
+        ids = {binding.id for binding in Roster.BINDINGS}
+        assert {"conference.mute", "conference.kick", "conference.detail"} <= ids
+        assert not any(b.key == "k" and b.action == "cursor_up" for b in Roster.BINDINGS)
+
+
+async def test_clear_forgets_everyone() -> None:
+    app = host()
+    async with app.run_test():
+        roster = app.widget
+        roster.show([person("a")], now=T0)
+        roster.clear()
+        roster.show([], now=later(1))
+        assert roster.row_count == 0
+        assert roster.selected_call_id is None
 
 
 def test_formatting() -> None:
     assert format_number("+46708168731") == "+46 70 816 87 31"
     assert format_number("alice") == "alice"
+    assert "0708168731" in number_digits("46708168731")
     assert format_duration(3725) == "1:02:05"
     assert format_duration(-3) == "00:00"

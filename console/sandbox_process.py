@@ -1,0 +1,80 @@
+"""The embedded sandbox as a child process.
+
+A process rather than a thread: its imports and start-up run on the other core while the console loads
+Textual (start-up is the product's first impression), and its request handling never competes with the UI
+for the GIL. It gets a throwaway application key and secret through its environment (not argv, which `ps`
+shows) and exits when our end of its stdin closes, so it cannot outlive a crashed console.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import selectors
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+READY_PREFIX = "Sinch sandbox listening on "
+
+
+class SandboxProcess:
+    """A `sinch-sandbox` child: spawn now (cheap), `wait_ready()` later (blocking, call it off the UI loop)."""
+
+    def __init__(self, *, scenario: str = "demo", seed: int | None = None) -> None:
+        self.application_key = str(uuid.uuid4())
+        self.application_secret = base64.b64encode(os.urandom(24)).decode()
+        self.url: str | None = None
+        self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - lives as long as the child
+        command = [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", "0",
+                   "--scenario", scenario, "--exit-on-stdin-close"]
+        if seed is not None:
+            command += ["--seed", str(seed)]
+        env = os.environ | {
+            "SINCH_SANDBOX_APPLICATION_KEY": self.application_key,
+            "SINCH_SANDBOX_APPLICATION_SECRET": self.application_secret,
+        }
+        self._process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=env
+        )
+
+    def __repr__(self) -> str:
+        return f"SandboxProcess(url={self.url!r}, pid={self._process.pid})"
+
+    def wait_ready(self, timeout: float = 30.0) -> str:
+        """Block until the child prints its address; raise RuntimeError with its own words if it fails."""
+        assert self._process.stdout is not None
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._process.stdout, selectors.EVENT_READ)
+            while time.monotonic() < deadline:
+                if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                    break
+                line = self._process.stdout.readline()
+                if not line:  # the child exited
+                    break
+                if line.startswith(READY_PREFIX):
+                    self.url = line[len(READY_PREFIX):].strip()
+                    return self.url
+        words = self._child_words()
+        self.stop()
+        raise RuntimeError(f"the sandbox did not start: {words or 'no answer in time'}")
+
+    def _child_words(self) -> str:
+        self._stderr.seek(0)
+        lines = [line.strip() for line in self._stderr.read().splitlines() if line.strip()]
+        return lines[-1] if lines else ""
+
+    def stop(self) -> None:
+        """Close its stdin (it exits by itself), then make sure."""
+        if self._process.poll() is None:
+            try:
+                if self._process.stdin:
+                    self._process.stdin.close()
+                self._process.wait(timeout=3)
+            except (subprocess.TimeoutExpired, OSError):
+                self._process.kill()
+                self._process.wait(timeout=3)
+        self._stderr.close()

@@ -1,0 +1,112 @@
+"""Dialogs of the Conferences screen: one participant's details, and a room's attendance report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from console.rooms import AttendanceRow
+from console.screens.dialogs import PromptScreen
+from console.session import Session
+from widgets.people import clock_time, format_duration, format_number
+
+
+class ParticipantScreen(ModalScreen[None]):
+    """Everything known about one participant: from the last poll and from the attendance book."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="participant.close")]
+
+    def __init__(self, session: Session, room: str, call_id: str) -> None:
+        super().__init__(classes="dialog")
+        self.session = session
+        self.room = room
+        self.call_id = call_id
+
+    def compose(self) -> ComposeResult:
+        moderator = self.session.moderator
+        participant = moderator.watch(self.room).participants.get(self.call_id)
+        cli = participant.cli if participant else ""
+        contact = self.session.resolved.profile.contact(cli) if cli else None
+        history = next((row for row in moderator.attendance_report(self.room) if self.call_id in row.call_ids), None)
+        lines = [
+            f"[b]{contact.name if contact else format_number(cli) or self.call_id}[/b]"
+            + ("  ★ moderator" if contact and contact.moderator else ""),
+            f"Number      {format_number(cli)}  ({cli})" if cli else "Number      unknown",
+            f"Call id     {self.call_id}",
+            f"Conference  {self.room}",
+        ]
+        if participant:
+            lines += [
+                f"In the call {format_duration(participant.duration)}",
+                f"Muted       {'yes' if participant.muted else 'no'}",
+                f"On hold     {'yes' if participant.on_hold else 'no'}",
+            ]
+        else:
+            lines.append("Not in the conference any more.")
+        if history:
+            lines += [
+                f"First joined {clock_time(history.first_joined)}, muted {history.times_muted} time(s)"
+                + (", kicked" if history.kicked else ""),
+            ]
+        with Vertical(id="dialog-box"):
+            yield Static("\n".join(lines), id="participant-detail")
+            yield Static("escape closes", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _when(moment: datetime | None) -> str:
+    return clock_time(moment) if moment else "present"
+
+
+class AttendanceScreen(ModalScreen[None]):
+    """Everyone seen in a room (kept across leaving and restarts), exportable as CSV or JSON."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="attendance.close"),
+        Binding("c", "export('csv')", "Export CSV", id="attendance.export_csv"),
+        Binding("j", "export('json')", "Export JSON", id="attendance.export_json"),
+    ]
+
+    def __init__(self, session: Session, room: str) -> None:
+        super().__init__(classes="dialog")
+        self.session = session
+        self.room = room
+
+    def compose(self) -> ComposeResult:
+        rows: list[AttendanceRow] = self.session.moderator.attendance_report(self.room)
+        table: DataTable[str] = DataTable(cursor_type="row", id="attendance-table")
+        table.add_columns("Who", "Number", "Calls", "First joined", "Last left", "Time in room", "Muted", "Kicked")
+        for row in rows:
+            table.add_row(row.name, format_number(row.cli), str(len(row.call_ids)), clock_time(row.first_joined),
+                          _when(row.last_left), format_duration(int(row.seconds_in_room)), str(row.times_muted),
+                          "yes" if row.kicked else "")
+        with Vertical(id="help-box"):
+            yield Static(f"[b]Attendance: {self.room}[/b]  ({len(rows)} people seen)")
+            yield table
+            yield Static("c exports CSV · j exports JSON · escape closes", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_export(self, fmt: str) -> None:
+        stamp = self.session.clock().strftime("%Y%m%d-%H%M")
+        default = self.session.data_dir / "exports" / f"attendance-{self.room}-{stamp}.{fmt}"
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.run_worker(self._export(Path(path).expanduser(), fmt), exit_on_error=False)
+
+        self.app.push_screen(PromptScreen(f"Export the attendance of {self.room} as {fmt.upper()} to:",
+                                          value=str(default)), chosen)
+
+    async def _export(self, path: Path, fmt: str) -> None:
+        outcome = await self.session.moderator.export_attendance(self.room, path, fmt=fmt)
+        self.notify(outcome.text, severity="information" if outcome.ok else "error")

@@ -1,0 +1,63 @@
+"""Everything a connected console works with: the backend, the profile, the audit log and the moderator.
+
+Built once the backend is up (in the app's connect worker); screens receive it instead of reaching into the
+app, so each can be tested with a session of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from console.audit import AuditLog
+from console.backend import Backend
+from console.config import Resolved, data_dir
+from console.rooms import AddressBook, AttendanceBook, Moderator
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Session:
+    """One connection with one profile."""
+
+    resolved: Resolved
+    backend: Backend
+    audit: AuditLog
+    moderator: Moderator
+    data_dir: Path
+    clock: Clock = utc_now
+
+    @property
+    def read_only(self) -> bool:
+        return self.resolved.profile.read_only
+
+    @property
+    def profile_name(self) -> str:
+        return self.resolved.profile_name
+
+
+def open_session(
+    resolved: Resolved, backend: Backend, *, folder: Path | None = None, clock: Clock = utc_now
+) -> Session:
+    """Wire the audit log and the moderator for `resolved`'s profile. Blocking (reads attendance): call it in a
+    thread."""
+    folder = folder or data_dir()
+    profile = resolved.profile
+    audit = AuditLog(folder / "audit.jsonl", resolved.profile_name, clock=clock)
+    moderator = Moderator(
+        backend.client,
+        attendance=AttendanceBook.load(folder / "attendance" / resolved.profile_name, now=clock()),
+        address_book=AddressBook(profile.address_book),
+        audit=audit.action,
+        read_only=profile.read_only,
+        clock=clock,
+        interval=profile.poll_interval,
+    )
+    return Session(resolved, backend, audit, moderator, folder, clock)

@@ -1,0 +1,73 @@
+"""Drive the console on the in-process sandbox (frozen clock, seeded ids) and read the sandbox's state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from textual.pilot import Pilot
+
+from console.app import SinchConsole
+from console.backend import FROZEN_AT, Backend, connect_in_process
+from console.config import resolve_settings
+from console.screens.conferences import ConferencesScreen
+from console.screenshots import SIZE, wait_for_roster
+from widgets import Roster
+
+__all__ = ["SIZE", "Harness", "wait_for_roster"]
+
+
+class Harness:
+    """One app on one in-process sandbox, with helpers to look behind the console's back."""
+
+    def __init__(self, folder: Path, *, config: str = "", read_only: bool = False, seed: int = 11,
+                 backend: Backend | None = None) -> None:
+        config_path = folder / "config.toml"
+        if config:
+            config_path.write_text(config)
+        self.folder = folder
+        self.backend = backend or connect_in_process(seed=seed)
+        resolved = resolve_settings(config_path, sandbox=True, read_only=read_only, env={})
+        self.app = SinchConsole(lambda: self.backend, resolved, folder=folder, clock=lambda: FROZEN_AT)
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        return self.backend.client._http
+
+    async def state(self) -> dict[str, Any]:
+        return (await self.http.get("/_sandbox/state")).json()
+
+    async def participants(self, room: str) -> dict[str, dict[str, Any]]:
+        return {p["id"]: p for p in (await self.state())["conferences"].get(room, [])}
+
+    @property
+    def screen(self) -> ConferencesScreen:
+        screen = self.app.screen
+        assert isinstance(screen, ConferencesScreen), screen
+        return screen
+
+    @property
+    def roster(self) -> Roster:
+        return self.screen.query_one(Roster)
+
+    def status(self) -> str:
+        return str(self.screen.query_one("#status").render())
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], Any], tries: int = 200) -> None:
+    """Let the app work until `condition()` is true (bounded, no sleeping on wall time)."""
+    for _ in range(tries):
+        await pilot.pause()
+        if condition():
+            return
+    raise AssertionError("condition never became true")
+
+
+async def until_async(pilot: Pilot[None], condition: Callable[[], Any], tries: int = 200) -> None:
+    for _ in range(tries):
+        await pilot.pause()
+        if await condition():
+            return
+    raise AssertionError("condition never became true")

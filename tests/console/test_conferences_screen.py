@@ -1,0 +1,260 @@
+"""Every key of the Conferences screen, pressed as an operator would, checked against the sandbox's state
+and the audit log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from console_helpers import SIZE, Harness, until, until_async, wait_for_roster
+
+from console.screens.dialogs import ConfirmScreen, PromptScreen
+from console.screens.help import HelpScreen
+from widgets.watch_list import WatchList
+
+
+def audit_lines(folder: Path) -> list[dict[str, object]]:
+    path = folder / "audit.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+async def test_m_mutes_the_participant_under_the_cursor_and_audits_it(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        room = h.screen.room
+        assert room is not None
+        people = await h.participants(room)
+        target = next(call_id for call_id, p in people.items() if not p["muted"])
+        h.roster.move_cursor(row=h.roster.get_row_index(target))
+        await pilot.press("m")
+
+        async def muted() -> bool:
+            return (await h.participants(room))[target]["muted"]
+
+        await until_async(pilot, muted)
+        await until(pilot, lambda: "Muted" in h.status())
+        await h.app.session.audit.drain()
+        lines = [line for line in audit_lines(tmp_path) if line["call_id"] == target]
+        assert [(line["action"], line["phase"], line.get("outcome")) for line in lines] == [
+            ("mute", "attempt", None), ("mute", "outcome", "ok")]
+        await pilot.press("m")  # the same key unmutes
+        await until_async(pilot, lambda: _not(muted))
+
+
+async def _not(check) -> bool:
+    return not await check()
+
+
+async def test_k_asks_naming_the_person_and_kicks_only_on_yes(tmp_path: Path) -> None:
+    h = Harness(tmp_path, config='[profiles.default.address_book."+447700074137"]\nname = "Grace Hopper"\n', seed=7)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        room = h.screen.room
+        people = await h.participants(room)
+        grace = next(call_id for call_id, p in people.items() if p["cli"] == "+447700074137")
+        h.roster.move_cursor(row=h.roster.get_row_index(grace))
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        assert "Grace Hopper" in h.app.screen.question
+        await pilot.press("n")
+        await until(pilot, lambda: not isinstance(h.app.screen, ConfirmScreen))
+        assert grace in await h.participants(room)
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await pilot.press("y")
+
+        async def gone() -> bool:
+            return grace not in await h.participants(room)
+
+        await until_async(pilot, gone)
+
+
+async def test_kick_all_needs_the_room_id_typed(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        room = h.screen.room
+        await pilot.press("K")
+        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await pilot.press(*"wrong", "enter")
+        assert isinstance(h.app.screen, PromptScreen)  # still asking
+        assert "exactly" in str(h.app.screen.query_one("#dialog-error").render())
+        for _ in "wrong":
+            await pilot.press("backspace")
+        await pilot.press(*room, "enter")
+
+        async def empty() -> bool:
+            return not await h.participants(room)
+
+        await until_async(pilot, empty)
+        await until(pilot, lambda: "no participants" in h.status() or "Kicked" in h.status())
+
+
+async def test_bulk_mute_unmute_and_mute_all_but_moderators(tmp_path: Path) -> None:
+    h = Harness(tmp_path, seed=7, config='[profiles.default.address_book."+447700074137"]\n'
+                                         'name = "Grace"\nmoderator = true\n')
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        room = h.screen.room
+
+        async def muted_count() -> int:
+            return sum(p["muted"] for p in (await h.participants(room)).values())
+
+        total = len(await h.participants(room))
+        await pilot.press("M")
+        await until_async(pilot, lambda: _equals(muted_count, total))
+        await pilot.press("U")
+        await until_async(pilot, lambda: _equals(muted_count, 0))
+        await pilot.press("E")
+        await until_async(pilot, lambda: _equals(muted_count, total - 1))
+        people = await h.participants(room)
+        assert not next(p for p in people.values() if p["cli"] == "+447700074137")["muted"]
+
+
+async def _equals(check, expected: int) -> bool:
+    return await check() == expected
+
+
+async def test_read_only_profile_refuses_and_sends_nothing(tmp_path: Path) -> None:
+    h = Harness(tmp_path, read_only=True)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        room = h.screen.room
+        before = await h.participants(room)
+        await pilot.press("m")
+        await until(pilot, lambda: "Read-only profile" in h.status())
+        await pilot.press("M")
+        await until(pilot, lambda: "refused" in h.status())
+        assert await h.participants(room) == before
+        assert str(h.screen.query_one("#read-only-badge").render()) == "READ-ONLY"
+
+
+async def test_filter_pause_and_interval(tmp_path: Path) -> None:
+    h = Harness(tmp_path, seed=7)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        shown = h.roster.row_count
+        assert shown > 1
+        await pilot.press("slash", *"7700", "enter")
+        await until(pilot, lambda: h.roster.row_count == 1)
+        await pilot.press("slash")
+        await pilot.press("escape")
+        await until(pilot, lambda: h.roster.row_count == shown)
+        await pilot.press("p")
+        assert "paused" in h.status()
+        assert h.app.session.moderator.watch(h.screen.room).paused
+        await pilot.press("p")
+        await pilot.press("plus")
+        assert "every 2 s" in h.status() or "every 1.5 s" in h.status()
+        await pilot.press("minus")
+        assert "every 1 s" in h.status()
+
+
+async def test_add_room_save_room_and_unwatch(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        await h.http.post("/_sandbox/conferences/town-hall/participants", json={"cli": "+14155550100"})
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await pilot.press(*"town-hall", "enter")
+        await until(pilot, lambda: h.screen.room == "town-hall" and h.roster.row_count == 1)
+        await pilot.press("s")
+        await until(pilot, lambda: "Saved town-hall" in h.status())
+        assert 'rooms = ["town-hall"]' in (tmp_path / "config.toml").read_text()
+        watch_list = h.screen.query_one(WatchList)
+        watch_list.focus()
+        await pilot.press("delete")
+        await until(pilot, lambda: "town-hall" not in watch_list.rooms)
+
+
+async def test_a_failing_platform_marks_the_room_stale_and_keeps_the_roster(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        rows = h.roster.row_count
+        await h.http.post("/_sandbox/faults", json={"kind": "status", "status": 503, "count": -1})
+        await pilot.press("r")
+        title = h.screen.query_one("#room-title")
+        await until(pilot, lambda: "stale" in str(title.render()), tries=400)
+        assert h.roster.row_count == rows
+        assert h.app.is_running
+        await h.http.delete("/_sandbox/faults")
+        await pilot.press("r")
+        await until(pilot, lambda: "stale" not in str(title.render()), tries=400)
+
+
+async def test_auto_mute_and_soft_lock_act_on_joiners(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        room = h.screen.room
+        await pilot.press("A")
+        await until(pilot, lambda: h.app.session.moderator.policy(room).auto_mute)
+        joiner = (await h.http.post(f"/_sandbox/conferences/{room}/participants",
+                                    json={"cli": "+14155550123"})).json()["callId"]
+        await pilot.press("r")
+
+        async def joiner_muted() -> bool:
+            people = await h.participants(room)
+            return joiner in people and people[joiner]["muted"]
+
+        await until_async(pilot, joiner_muted, tries=400)
+        await pilot.press("L")
+        await until(pilot, lambda: h.app.session.moderator.policy(room).soft_lock)
+        stranger = (await h.http.post(f"/_sandbox/conferences/{room}/participants",
+                                      json={"cli": "+14155550999"})).json()["callId"]
+        await pilot.press("r")
+
+        async def stranger_gone() -> bool:
+            return stranger not in await h.participants(room)
+
+        await until_async(pilot, stranger_gone, tries=400)
+        assert "auto-mute" in str(h.screen.query_one("#room-title").render())
+
+
+async def test_help_detail_and_attendance_dialogs(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(h.app.screen, HelpScreen))
+        ids = {row[2] for row in h.app.screen.rows}
+        assert {"conference.mute", "conference.kick", "conference.kick_all", "app.quit"} <= ids
+        await pilot.press("escape")
+        await pilot.press("enter")
+        await until(pilot, lambda: type(h.app.screen).__name__ == "ParticipantScreen")
+        assert "Call id" in str(h.app.screen.query_one("#participant-detail").render())
+        await pilot.press("escape")
+        await pilot.press("R")
+        await until(pilot, lambda: type(h.app.screen).__name__ == "AttendanceScreen")
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        target = tmp_path / "out.csv"
+        field = h.app.screen.query_one("#dialog-input")
+        field.value = str(target)
+        await pilot.press("enter")
+        await until(pilot, target.exists)
+        assert target.read_text().splitlines()[0].lower().startswith(("room", "name", "who"))
+
+
+async def test_log_mode_shows_the_audit_and_copies_curl(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        await pilot.press("m")
+        await until(pilot, lambda: "uted" in h.status())
+        await h.app.session.audit.drain()
+        await pilot.press("7")
+        await until(pilot, lambda: type(h.app.screen).__name__ == "LogScreen")
+        table = h.app.screen.query_one("#audit-table")
+        await until(pilot, lambda: table.row_count >= 2)
+        trace = h.app.screen.query_one("#trace-table")
+        trace.focus()
+        await pilot.press("c")
+        curl = str(h.app.screen.query_one("#curl").render())
+        assert curl.startswith("curl") and "<signature>" in curl
+        assert h.backend.client._secret.reveal() not in curl
+        await pilot.press("1")
+        await until(pilot, lambda: type(h.app.screen).__name__ == "ConferencesScreen")

@@ -1,0 +1,78 @@
+"""Snapshots of the Conferences screen's states, on a frozen in-process sandbox (seeded ids, fixed clock)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from console_helpers import SIZE, Harness, until, wait_for_roster
+
+from console.backend import connect_in_process
+from console.screens.conferences import ConferencesScreen
+from console.screens.dialogs import ConfirmScreen, PromptScreen
+from console.screens.help import HelpScreen
+
+
+def test_live_room(snap_compare, tmp_path: Path) -> None:
+    h = Harness(tmp_path, seed=7)
+
+    async def scene(pilot) -> None:
+        await wait_for_roster(h.app, pilot)
+        await pilot.press("down")
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+def test_empty_watch_list(snap_compare, tmp_path: Path) -> None:
+    backend = connect_in_process(seed=7)
+    backend.rooms = []
+    h = Harness(tmp_path, backend=backend)
+
+    async def scene(pilot) -> None:
+        await until(pilot, lambda: isinstance(h.app.screen, ConferencesScreen))
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+def test_stale_room(snap_compare, tmp_path: Path) -> None:
+    h = Harness(tmp_path, seed=7)
+
+    async def scene(pilot) -> None:
+        await wait_for_roster(h.app, pilot)
+        await h.http.post("/_sandbox/faults", json={"kind": "status", "status": 503, "count": -1})
+        await pilot.press("r")
+        await until(pilot, lambda: "stale" in str(h.screen.query_one("#room-title").render()), tries=400)
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+def test_help(snap_compare, tmp_path: Path) -> None:
+    h = Harness(tmp_path, seed=7)
+
+    async def scene(pilot) -> None:
+        await wait_for_roster(h.app, pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(h.app.screen, HelpScreen))
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+def test_kick_confirmation(snap_compare, tmp_path: Path) -> None:
+    h = Harness(tmp_path, seed=7)
+
+    async def scene(pilot) -> None:
+        await wait_for_roster(h.app, pilot)
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+def test_kick_all_confirmation(snap_compare, tmp_path: Path) -> None:
+    h = Harness(tmp_path, seed=7)
+
+    async def scene(pilot) -> None:
+        await wait_for_roster(h.app, pilot)
+        await pilot.press("K")
+        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)

@@ -1,0 +1,121 @@
+"""Tiny host apps for the widget tests and snapshots: one widget each, frozen data, no clock but the one given."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from textual.app import App, ComposeResult
+from textual.message import Message
+
+from api.models import Participant
+from widgets import RoomSummary, Roster, Timeline, TimelineEntry, WatchList
+
+FROZEN = datetime(2025, 3, 14, 9, 30, 0)
+ADDRESS_BOOK = {"+14155550100": ("Ada Lovelace (CFO)", True), "+46708168731": "Sven"}
+
+
+def person(call_id: str, cli: str = "+46708168731", duration: int = 5, muted: bool = False,
+           on_hold: bool = False) -> Participant:
+    return Participant.model_validate(
+        {"id": call_id, "cli": cli, "duration": duration, "muted": muted, "onhold": on_hold}
+    )
+
+
+class Host(App[None]):
+    """Hosts one widget and records every message it posts."""
+
+    def __init__(self, widget: Roster | WatchList | Timeline) -> None:
+        super().__init__()
+        self.widget = widget
+        self.messages: list[Message] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+    def on_roster_changed(self, message: Roster.Changed) -> None:
+        self.messages.append(message)
+
+    def on_roster_mute_toggle_requested(self, message: Roster.MuteToggleRequested) -> None:
+        self.messages.append(message)
+
+    def on_roster_kick_requested(self, message: Roster.KickRequested) -> None:
+        self.messages.append(message)
+
+    def on_roster_detail_requested(self, message: Roster.DetailRequested) -> None:
+        self.messages.append(message)
+
+    def on_watch_list_selected(self, message: WatchList.Selected) -> None:
+        self.messages.append(message)
+
+    def on_watch_list_remove_requested(self, message: WatchList.RemoveRequested) -> None:
+        self.messages.append(message)
+
+
+class RosterSnapshot(Host):
+    """A live room a moment after a poll: a moderator, a muted and a held participant, a joiner, a leaver."""
+
+    def __init__(self) -> None:
+        super().__init__(Roster(address_book=ADDRESS_BOOK, clock=lambda: FROZEN))
+
+    def on_mount(self) -> None:
+        roster = self.widget
+        assert isinstance(roster, Roster)
+        roster.show([
+            person("c0ffee01-aaaa-bbbb", "+14155550100", duration=1805),
+            person("c0ffee02-aaaa-bbbb", "+46708168731", duration=912, muted=True),
+            person("c0ffee03-aaaa-bbbb", "+442079460958", duration=64, on_hold=True),
+            person("c0ffee04-aaaa-bbbb", "+4915123456789", duration=30),
+        ], now=FROZEN)
+        later = FROZEN + timedelta(seconds=2)
+        roster.show([
+            person("c0ffee01-aaaa-bbbb", "+14155550100", duration=1807),
+            person("c0ffee02-aaaa-bbbb", "+46708168731", duration=914, muted=True),
+            person("c0ffee03-aaaa-bbbb", "+442079460958", duration=66, on_hold=True),
+            person("c0ffee05-aaaa-bbbb", "+33612345678", duration=1),
+        ], now=later)
+        roster.set_hand("c0ffee03-aaaa-bbbb", True)
+        roster.move_cursor(row=1)
+
+
+class WatchListSnapshot(Host):
+    def __init__(self) -> None:
+        super().__init__(WatchList(
+            RoomSummary("board-meeting", participants=12, muted=9, auto_mute=True, locked=True),
+            RoomSummary("support-bridge", participants=3, muted=0, health="stale", stale_for=12),
+            RoomSummary("all-hands", participants=None, muted=None, health="Not found (40400)"),
+            RoomSummary("standup", participants=5, muted=1, paused=True),
+        ))
+
+    def on_mount(self) -> None:
+        self.widget.styles.width = 40
+
+
+class EmptyWatchListSnapshot(Host):
+    def __init__(self) -> None:
+        super().__init__(WatchList())
+
+    def on_mount(self) -> None:
+        self.widget.styles.width = 40
+
+
+TIMELINE = [
+    TimelineEntry(FROZEN, "joined", "c0ffee01", "Ada Lovelace (CFO)"),
+    TimelineEntry(FROZEN + timedelta(seconds=4), "joined", "c0ffee02", "+46 70 816 87 31"),
+    TimelineEntry(FROZEN + timedelta(seconds=4), "muted", "c0ffee02", "+46 70 816 87 31", "policy",
+                  "auto-mute on join"),
+    TimelineEntry(FROZEN + timedelta(seconds=40), "unmuted", "c0ffee02", "+46 70 816 87 31", "console"),
+    TimelineEntry(FROZEN + timedelta(seconds=65), "held", "c0ffee03", "+44 20 7946 0958"),
+    TimelineEntry(FROZEN + timedelta(seconds=70), "kicked", "c0ffee04", "+49 1512 3456789", "console"),
+    TimelineEntry(FROZEN + timedelta(seconds=70), "left", "c0ffee04", "+49 1512 3456789"),
+    TimelineEntry(FROZEN + timedelta(seconds=90), "policy", "", "", "console", "room locked"),
+]
+
+
+class TimelineSnapshot(Host):
+    def __init__(self) -> None:
+        super().__init__(Timeline())
+
+    def on_mount(self) -> None:
+        timeline = self.widget
+        assert isinstance(timeline, Timeline)
+        timeline.show(TIMELINE)

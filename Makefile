@@ -39,6 +39,9 @@ test: lint
 ## bench: speed and memory ratios against references measured in the same run
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/client_throughput.py
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/roster_reconcile.py
+	$(BIN)/python bench/mute_all.py
 
 ## screenshots: regenerate the SVGs shown in the README
 screenshots: $(VENV)/.installed-dev

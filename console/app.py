@@ -24,6 +24,15 @@ from console.screens.log import LogScreen
 from console.session import Clock, Session, open_session, utc_now
 
 
+class SplashScreen(Screen[None]):
+    """What shows while (re)connecting."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Connecting…", id="splash")
+        yield Footer()
+
+
 class SinchConsole(App[None]):
     """Keyboard-first console for live Sinch conferences."""
 
@@ -69,14 +78,14 @@ class SinchConsole(App[None]):
             # connect() may wait for the sandbox to start: a thread keeps the UI responsive meanwhile.
             backend = await asyncio.to_thread(self._connect)
         except Exception as error:
-            self.query_one("#splash", Static).update(f"Could not connect: {error}\nPress q to quit.")
+            self._splash(f"Could not connect: {error}\nPress q to quit.")
             return
         try:
             session = await asyncio.to_thread(open_session, self.resolved, backend, folder=self.folder,
                                               clock=self.clock)
         except Exception as error:
             await backend.close()
-            self.query_one("#splash", Static).update(f"Could not open the data folder: {error}\nPress q to quit.")
+            self._splash(f"Could not open the data folder: {error}\nPress q to quit.")
             return
         self.session = session
         self.sub_title = backend.label
@@ -84,8 +93,13 @@ class SinchConsole(App[None]):
         self.add_mode("log", lambda: LogScreen(session))
         await self.switch_mode("conferences")
 
+    def _splash(self, text: str) -> None:
+        """The connecting message on whichever screen shows it (the first start or a profile switch)."""
+        for splash in self.screen.query("#splash").results(Static):
+            splash.update(text)
+
     def action_switch_mode(self, mode: str) -> None:  # type: ignore[override]
-        if self.session is not None:
+        if self.session is not None and mode in self._modes:
             self.run_worker(self.switch_mode(mode), exit_on_error=False)
 
     def action_help(self) -> None:
@@ -117,9 +131,49 @@ class SinchConsole(App[None]):
         yield SystemCommand("mode: conferences", "Watch and moderate conferences (1)",
                             lambda: self.action_switch_mode("conferences"))
         yield SystemCommand("mode: log", "Audit log and API trace (7)", lambda: self.action_switch_mode("log"))
+        for name, profile in self.resolved.config.profiles.items():
+            if name != self.resolved.profile_name:
+                yield SystemCommand(f"app: switch profile to {name}", profile.display_label(name),
+                                    lambda name=name: self.switch_profile(name))
         if isinstance(screen, ConferencesScreen):
             for name, action, help_text in CONFERENCE_COMMANDS:
                 yield SystemCommand(f"conference: {name}", help_text, getattr(screen, f"action_{action}"))
+
+    def switch_profile(self, name: str) -> None:
+        """Close this session and connect with profile `name` (env and --read-only still apply)."""
+        from console.config import ConfigError, resolve_settings
+
+        current = self.resolved
+        in_file = current.config.profiles.get(current.profile_name)
+        forced_read_only = current.profile.read_only and not (in_file and in_file.read_only)  # --read-only
+        try:
+            resolved = resolve_settings(current.config_path, name, read_only=forced_read_only)
+        except ConfigError as error:
+            self.notify(f"Cannot switch profile: {error}", severity="error")
+            return
+        self.run_worker(self._reconnect(resolved), group="connect", exclusive=True, exit_on_error=False)
+
+    async def _reconnect(self, resolved: Resolved) -> None:
+        from functools import partial
+
+        from console.backend import connect
+        from console.sandbox_process import SandboxProcess
+
+        if "connecting" not in self._modes:
+            self.add_mode("connecting", SplashScreen)
+        await self.switch_mode("connecting")
+        for mode in ("conferences", "log"):
+            await self.remove_mode(mode)
+        session, self.session = self.session, None
+        if session is not None:
+            await session.audit.drain()
+            await session.backend.close()
+        self.resolved = resolved
+        self.sub_title = resolved.label
+        self._splash(f"Connecting ({resolved.label})…")
+        sandbox = SandboxProcess(scenario="demo") if resolved.uses_sandbox else None
+        self._connect = partial(connect, resolved, sandbox)
+        self.start_session()
 
     async def on_unmount(self) -> None:
         session, self.session = self.session, None

@@ -258,3 +258,51 @@ async def test_log_mode_shows_the_audit_and_copies_curl(tmp_path: Path) -> None:
         assert h.backend.client._secret.reveal() not in curl
         await pilot.press("1")
         await until(pilot, lambda: type(h.app.screen).__name__ == "ConferencesScreen")
+
+
+async def test_switching_profile_from_the_palette_reconnects_with_the_other_profile(tmp_path: Path) -> None:
+    h = Harness(tmp_path, config="[profiles.default]\n\n[profiles.ops]\nread_only = true\nrooms = [\"ops-bridge\"]\n")
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        titles = [command.title for command in h.app.get_system_commands(h.app.screen)]
+        assert "app: switch profile to ops" in titles
+        assert "conference: mute all" in titles
+        h.app.switch_profile("ops")  # connects to a fresh sandbox child process, as `make run` does
+
+        def reconnected() -> bool:
+            session = h.app.session
+            return session is not None and session.profile_name == "ops" and h.app.screen.__class__.__name__ == (
+                "ConferencesScreen")
+
+        await until(pilot, reconnected, tries=3000)
+        assert h.app.session.read_only
+        assert "ops-bridge" in h.screen.query_one(WatchList).rooms
+        assert str(h.screen.query_one("#read-only-badge").render()) == "READ-ONLY"
+
+
+async def test_a_backend_that_cannot_start_is_explained(tmp_path: Path) -> None:
+    from console.app import SinchConsole
+    from console.config import resolve_settings
+
+    def broken():
+        raise OSError("address already in use")
+
+    app = SinchConsole(broken, resolve_settings(tmp_path / "config.toml", sandbox=True, env={}), folder=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        splash = app.query_one("#splash")
+        await until(pilot, lambda: "Could not connect: address already in use" in str(splash.render()))
+        assert app.is_running
+
+
+def test_a_broken_config_file_stops_the_start_with_its_line(tmp_path: Path, capsys) -> None:
+    import pytest
+
+    from console.__main__ import build_app
+
+    config = tmp_path / "config.toml"
+    config.write_text('[profiles.default]\npoll_interval = "fast"\n')
+    with pytest.raises(SystemExit) as stopped:
+        build_app(["--config", str(config)])
+    assert stopped.value.code == 2
+    assert "line 2" in capsys.readouterr().err
+    assert config.read_text() == '[profiles.default]\npoll_interval = "fast"\n'  # never rewritten

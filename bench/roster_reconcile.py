@@ -34,6 +34,7 @@ from textual.widgets import DataTable
 from api.models import Participant
 from widgets.people import clock_time, format_duration, format_number, short_call_id
 from widgets.roster import Roster
+from widgets.roster_rows import styled_row
 
 START = datetime(2025, 1, 1, 9, 0, 0)
 
@@ -88,7 +89,7 @@ def baseline(roster: Roster, participants: list[Participant], now: datetime) -> 
     for p in participants:  # the same cell text and styles as the roster draws, with the same cached formatting
         cells = [format_number(p.cli), "", short_call_id(p.call_id), format_duration(p.duration),
                  "muted" if p.muted else "", "on hold" if p.on_hold else "", joined, ""]
-        roster.add_row(*roster._styled_row(cells, ""), key=p.call_id)
+        roster.add_row(*styled_row(cells, ""), key=p.call_id)
     if selected is not None and selected in roster.rows:
         roster.move_cursor(row=roster.get_row_index(selected))
 

@@ -36,26 +36,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def build_app(argv: list[str] | None = None) -> SinchConsole:
     """The configured app; SystemExit(2) with the reason for a bad config, profile or flag."""
     args = parse_args(argv)
+    overrides = {"sandbox": args.sandbox, "read_only": args.read_only, "rooms": args.room, "region": args.region,
+                 "poll_interval": args.poll_interval}
     try:
-        resolved = resolve_settings(
-            args.config,
-            args.profile,
-            sandbox=args.sandbox,
-            read_only=args.read_only,
-            rooms=args.room,
-            region=args.region,
-            poll_interval=args.poll_interval,
-        )
+        resolved = resolve_settings(args.config, args.profile, **overrides)
     except ConfigError as error:
         print(f"sinch-console: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    if args.config is not None and not args.config.exists():
+        print(f"sinch-console: {args.config} does not exist: starting with an empty configuration", file=sys.stderr)
     for warning in resolved.warnings:
         print(f"sinch-console: {warning}", file=sys.stderr)
     # Spawn the sandbox before importing Textual: its start-up then overlaps ours on the other core.
     sandbox = SandboxProcess(scenario="demo", seed=args.seed) if resolved.uses_sandbox else None
     from console.app import SinchConsole  # Textual loads only once the arguments are known to be good
 
-    return SinchConsole(partial(connect, resolved, sandbox, args.seed), resolved)
+    return SinchConsole(partial(connect, resolved, sandbox, args.seed), resolved, overrides=overrides)
 
 
 def main(argv: list[str] | None = None) -> int:

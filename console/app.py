@@ -7,9 +7,12 @@ Calls (3), Recordings (4), Numbers (5) and Events (6) arrive with their issues a
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
+from rich.markup import escape
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -19,6 +22,7 @@ from textual.widgets import Footer, Header, Static
 from console.backend import Backend
 from console.config import Resolved
 from console.screens.conferences import ConferencesScreen
+from console.screens.dialogs import ConfirmScreen
 from console.screens.help import HelpScreen, describe_bindings
 from console.screens.log import LogScreen
 from console.session import Clock, Session, open_session, utc_now
@@ -52,10 +56,14 @@ class SinchConsole(App[None]):
         *,
         folder: Path | None = None,
         clock: Clock = utc_now,
+        overrides: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self._connect = connect
         self.resolved = resolved
+        self.overrides = dict(overrides or {})
+        """The command line's settings (sandbox, read_only, rooms...) that outlive a profile switch."""
+        self._saved_theme = resolved.config.theme
         self.folder = folder
         self.clock = clock
         self.session: Session | None = None
@@ -82,7 +90,7 @@ class SinchConsole(App[None]):
             return
         try:
             session = await asyncio.to_thread(open_session, self.resolved, backend, folder=self.folder,
-                                              clock=self.clock)
+                                              clock=self.clock, on_problem=self._problem)
         except Exception as error:
             await backend.close()
             self._splash(f"Could not open the data folder: {error}\nPress q to quit.")
@@ -92,6 +100,13 @@ class SinchConsole(App[None]):
         self.add_mode("conferences", lambda: ConferencesScreen(session))
         self.add_mode("log", lambda: LogScreen(session))
         await self.switch_mode("conferences")
+
+    def _problem(self, text: str) -> None:
+        """Data the console could not keep: said loudly, from any thread."""
+        if self._thread_id == threading.get_ident():
+            self.notify(text, severity="error", timeout=15)
+        else:
+            self.call_from_thread(self.notify, text, severity="error", timeout=15)
 
     def _splash(self, text: str) -> None:
         """The connecting message on whichever screen shows it (the first start or a profile switch)."""
@@ -109,7 +124,7 @@ class SinchConsole(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme in the config file (off the UI loop; a broken file is left alone)."""
-        if self.session is None or theme == self.resolved.config.theme:
+        if self.session is None or theme == self._saved_theme:
             return
 
         async def save() -> None:
@@ -119,6 +134,8 @@ class SinchConsole(App[None]):
                 await asyncio.to_thread(set_theme, self.resolved.config_path, theme)
             except (ConfigError, OSError) as error:
                 self.notify(f"Theme not saved: {error}", severity="warning")
+            else:
+                self._saved_theme = theme
 
         self.run_worker(save(), group="config", exit_on_error=False)
 
@@ -140,18 +157,26 @@ class SinchConsole(App[None]):
                 yield SystemCommand(f"conference: {name}", help_text, getattr(screen, f"action_{action}"))
 
     def switch_profile(self, name: str) -> None:
-        """Close this session and connect with profile `name` (env and --read-only still apply)."""
-        from console.config import ConfigError, resolve_settings
+        """Close this session and connect with profile `name`, keeping the command line's overrides
+        (--sandbox, --read-only, --room...). Going from the sandbox to the live platform asks first."""
 
-        current = self.resolved
-        in_file = current.config.profiles.get(current.profile_name)
-        forced_read_only = current.profile.read_only and not (in_file and in_file.read_only)  # --read-only
-        try:
-            resolved = resolve_settings(current.config_path, name, read_only=forced_read_only)
-        except ConfigError as error:
-            self.notify(f"Cannot switch profile: {error}", severity="error")
-            return
-        self.run_worker(self._reconnect(resolved), group="connect", exclusive=True, exit_on_error=False)
+        async def switch() -> None:
+            from console.config import ConfigError, resolve_settings
+
+            try:
+                resolved = await asyncio.to_thread(resolve_settings, self.resolved.config_path, name,
+                                                   **self.overrides)
+            except ConfigError as error:
+                self.notify(f"Cannot switch profile: {error}", severity="error")
+                return
+            if self.resolved.uses_sandbox and not resolved.uses_sandbox:
+                question = (f"Profile [b]{escape(name)}[/b] talks to the [b]live[/b] Sinch platform "
+                            f"({escape(resolved.label)}). Switch?")
+                if not await self.push_screen_wait(ConfirmScreen(question, confirm_label="Go live", danger=True)):
+                    return
+            await self._reconnect(resolved)
+
+        self.run_worker(switch(), group="connect", exclusive=True, exit_on_error=False)
 
     async def _reconnect(self, resolved: Resolved) -> None:
         from functools import partial

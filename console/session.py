@@ -44,16 +44,31 @@ class Session:
 
 
 def open_session(
-    resolved: Resolved, backend: Backend, *, folder: Path | None = None, clock: Clock = utc_now
+    resolved: Resolved,
+    backend: Backend,
+    *,
+    folder: Path | None = None,
+    clock: Clock = utc_now,
+    on_problem: Callable[[str], object] | None = None,
 ) -> Session:
     """Wire the audit log and the moderator for `resolved`'s profile. Blocking (reads attendance): call it in a
-    thread."""
+    thread. `on_problem` hears about data the console could not write (a full disk must not go unnoticed)."""
     folder = folder or data_dir()
     profile = resolved.profile
-    audit = AuditLog(folder / "audit.jsonl", resolved.profile_name, clock=clock)
+    # Sandbox runs are kept apart from the live platform's: a demo kick is not a real one.
+    who = f"{resolved.profile_name}@sandbox" if backend.sandbox else resolved.profile_name
+
+    def write_failed(error: OSError) -> None:
+        if on_problem is not None:
+            on_problem(f"The audit log could not be written ({error}); actions still go through.")
+
+    audit = AuditLog(folder / "audit.jsonl", who, clock=clock, on_write_error=write_failed)
+    attendance = AttendanceBook.load(folder / "attendance" / who, now=clock())
+    if attendance.load_warning and on_problem is not None:
+        on_problem(attendance.load_warning)
     moderator = Moderator(
         backend.client,
-        attendance=AttendanceBook.load(folder / "attendance" / resolved.profile_name, now=clock()),
+        attendance=attendance,
         address_book=AddressBook(profile.address_book),
         audit=audit.action,
         read_only=profile.read_only,

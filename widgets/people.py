@@ -1,6 +1,7 @@
 """How the widgets word people and times: names from an address book, numbers formatted, durations, clocks.
 
 Pure functions, cached where a roster of thousands calls them every poll (phonenumbers parsing costs ~20 µs).
+Number parsing and formatting live in api.models.common (console.rooms shows numbers the same way).
 """
 
 from __future__ import annotations
@@ -12,6 +13,20 @@ from typing import NamedTuple
 
 import phonenumbers
 
+from api.models.common import digits, format_number, parse_number
+
+__all__ = [
+    "AddressBookInput",
+    "Contact",
+    "clock_time",
+    "digits",
+    "format_duration",
+    "format_number",
+    "normalise_address_book",
+    "number_digits",
+    "short_call_id",
+]
+
 
 class Contact(NamedTuple):
     """One address-book entry: who a number belongs to and whether they moderate."""
@@ -22,11 +37,6 @@ class Contact(NamedTuple):
 
 AddressBookInput = Mapping[str, "Contact | tuple[str, bool] | str"]
 """number -> Contact, (name, moderator) or just a name."""
-
-
-def digits(text: str) -> str:
-    """Only the digits: `+46 70-816` -> `4670816`."""
-    return "".join(ch for ch in text if ch.isdigit())
 
 
 def normalise_address_book(book: AddressBookInput | None) -> dict[str, Contact]:
@@ -43,27 +53,9 @@ def normalise_address_book(book: AddressBookInput | None) -> dict[str, Contact]:
 
 
 @lru_cache(maxsize=16_384)
-def _parse(cli: str) -> phonenumbers.PhoneNumber | None:
-    try:
-        parsed = phonenumbers.parse(cli if cli.startswith("+") else "+" + cli, None)
-    except phonenumbers.NumberParseException:
-        return None
-    return parsed if phonenumbers.is_possible_number(parsed) else None
-
-
-@lru_cache(maxsize=16_384)
-def format_number(cli: str) -> str:
-    """`+46708168731` -> `+46 70 816 87 31`; anything that is not a number is shown as given."""
-    parsed = _parse(cli)
-    if parsed is None:
-        return cli
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-@lru_cache(maxsize=16_384)
 def number_digits(cli: str) -> str:
     """Every digit string a person might type for this number: international and national (`0708...`)."""
-    parsed = _parse(cli)
+    parsed = parse_number(cli)
     if parsed is None:
         return digits(cli)
     national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)

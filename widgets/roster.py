@@ -10,94 +10,23 @@ Time is always passed in (`now=`) or read from the injected `clock`, so tests ne
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
-from functools import wraps
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.text import Text
-from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
-from textual.geometry import Region
 from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets.data_table import CellKey, RowKey
 
 from api.models import Participant
-from widgets.people import (
-    AddressBookInput,
-    Contact,
-    clock_time,
-    digits,
-    format_duration,
-    format_number,
-    normalise_address_book,
-    number_digits,
-    short_call_id,
-)
+from widgets.people import AddressBookInput, format_duration, format_number, normalise_address_book, short_call_id
+from widgets.roster_rows import COLUMNS, TIME, Entry, RosterRow, filter_digits, row_cells, styled_cell, styled_row
+from widgets.roster_table import BatchedTable, batched
 
 __all__ = ["COLUMNS", "Roster", "RosterRow", "format_duration", "format_number", "short_call_id"]
 
-COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    # key, label, fixed width (None: fits its content). Fixed widths for the columns whose values come from a
-    # small vocabulary: their cells can change without the table re-measuring the column.
-    ("who", "Participant", None),
-    ("mod", "★", 1),
-    ("call", "Call", None),
-    ("time", "In call", None),
-    ("muted", "Muted", 5),
-    ("hold", "Hold", 7),
-    ("joined", "Joined", 8),
-    ("hand", "Hand", 4),
-)
-_WHO, _MOD, _CALL, _TIME, _MUTED, _HOLD, _JOINED, _HAND = range(len(COLUMNS))
-_VALUE_STYLES = {_MOD: "bold yellow", _MUTED: "bold dark_orange", _HOLD: "yellow", _HAND: "bold magenta"}
-_PHONE_LIKE = re.compile(r"[\d\s+\-().]*\d[\d\s+\-().]*")
-_Method = TypeVar("_Method", bound=Callable[..., Any])
 
-
-def _batched(method: _Method) -> _Method:
-    """Run a roster method with refreshes deferred to one at the end."""
-
-    @wraps(method)
-    def batched(self: Roster, *args: Any, **kwargs: Any) -> Any:
-        with self._batch():
-            return method(self, *args, **kwargs)
-
-    return batched  # type: ignore[return-value]
-
-
-class RosterRow(NamedTuple):
-    """What the roster knows about one participant, e.g. to name them in a confirmation."""
-
-    participant: Participant
-    name: str
-    number: str
-    moderator: bool
-    joined_at: datetime
-    left_at: datetime | None
-    hand_raised: bool
-
-
-@dataclass(slots=True, eq=False)
-class _Entry:
-    participant: Participant
-    joined_at: datetime
-    polled_at: datetime
-    seconds: int
-    contact: Contact | None = None
-    cells: list[str] = field(default_factory=list)
-    look: str = ""  # "", "new" or "left": how the row is drawn
-    left_at: datetime | None = None
-    search: str = ""
-    digits: str = ""
-
-
-class Roster(DataTable[str | Text]):
+class Roster(BatchedTable):
     """Participants of one conference. Give it models with `show()`; it never fetches.
 
     Keys post requests; the screen decides what they do (confirm, call the API, audit).
@@ -117,9 +46,6 @@ class Roster(DataTable[str | Text]):
     | k | conference.kick | Post `KickRequested` for the participant under the cursor. |
     | enter | conference.detail | Post `DetailRequested` for the participant under the cursor. |
     """
-
-    _batching = False
-    _batched_layout = False
 
     class Changed(Message):
         """Posted after reconciling when someone joined or left in this update (callIds)."""
@@ -187,7 +113,7 @@ class Roster(DataTable[str | Text]):
         """Seconds a joiner stays highlighted."""
         self._clock = clock
         self._contacts = normalise_address_book(address_book)
-        self._entries: dict[str, _Entry] = {}  # every known participant, in the order first seen
+        self._entries: dict[str, Entry] = {}  # every known participant, in the order first seen
         self._fresh: dict[str, datetime] = {}  # joiners still highlighted -> until when
         self._leaving: dict[str, datetime] = {}  # leavers still shown -> when they left
         self._hands: set[str] = set()
@@ -201,7 +127,7 @@ class Roster(DataTable[str | Text]):
 
     # -- what the screen calls -----------------------------------------------------------------------------
 
-    @_batched
+    @batched
     def show(
         self,
         participants: Iterable[Participant],
@@ -228,7 +154,7 @@ class Roster(DataTable[str | Text]):
             seen.add(call_id)
             entry = entries.get(call_id)
             if entry is None:
-                entry = _Entry(participant, given.get(call_id, now), now, participant.duration)
+                entry = Entry(participant, given.get(call_id, now), now, participant.duration)
                 entries[call_id] = entry
                 joined.append(call_id)
                 self._identify(entry)
@@ -237,7 +163,7 @@ class Roster(DataTable[str | Text]):
                     self._fresh[call_id] = now + timedelta(seconds=self.highlight_for)
                 entry.cells = self._cells(call_id, entry)
                 if self._matches(entry):
-                    self.add_row(*self._styled_row(entry.cells, entry.look), key=call_id)
+                    self.add_row(*styled_row(entry.cells, entry.look), key=call_id)
                 continue
             before = entry.participant
             entry.participant = participant
@@ -277,7 +203,7 @@ class Roster(DataTable[str | Text]):
         if joined or left:
             self.post_message(self.Changed(self, joined, left))
 
-    @_batched
+    @batched
     def tick(self, now: datetime | None = None) -> None:
         """Advance every shown duration by the time since its last poll; clear expired highlights and leavers."""
         now = now or self._clock()
@@ -290,16 +216,16 @@ class Roster(DataTable[str | Text]):
                 continue
             entry.seconds = seconds
             text = format_duration(seconds)
-            before = entry.cells[_TIME]
+            before = entry.cells[TIME]
             if text == before:
                 continue
-            entry.cells[_TIME] = text
+            entry.cells[TIME] = text
             if call_id in rows:
-                cell = self._styled_cell(_TIME, text, entry.look)
+                cell = styled_cell(TIME, text, entry.look)
                 self.update_cell(call_id, "time", cell, update_width=cell_len(text) > cell_len(before))
         self._expire(now)
 
-    @_batched
+    @batched
     def set_hand(self, call_id: str, raised: bool) -> None:
         """Raise or lower a participant's hand (from relay events); remembered even before they appear."""
         if raised:
@@ -310,7 +236,7 @@ class Roster(DataTable[str | Text]):
         if entry is not None:
             self._update(call_id, entry)
 
-    @_batched
+    @batched
     def set_address_book(self, address_book: AddressBookInput | None) -> None:
         """Replace the address book: names and moderator marks update in place."""
         self._contacts = normalise_address_book(address_book)
@@ -320,12 +246,12 @@ class Roster(DataTable[str | Text]):
         if self._filter:
             self._rebuild()  # names decide what the filter matches
 
-    @_batched
+    @batched
     def set_filter(self, text: str) -> None:
         """Show only rows whose name, number (any format: "0708" finds "+46 70 8...") or callId contains `text`."""
         text = text.strip()
         self._filter = text.casefold()
-        self._filter_digits = digits(text) if _PHONE_LIKE.fullmatch(text) else ""
+        self._filter_digits = filter_digits(text)
         self._rebuild()
 
     @property
@@ -355,38 +281,11 @@ class Roster(DataTable[str | Text]):
         entry = self._entries.get(call_id)
         if entry is None:
             return None
-        return RosterRow(
-            entry.participant,
-            entry.cells[_WHO],
-            format_number(entry.participant.cli),
-            entry.contact is not None and entry.contact.moderator,
-            entry.joined_at,
-            entry.left_at,
-            call_id in self._hands,
-        )
-
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Roster:
-        """While reconciling, many cell updates become one refresh (each costs ~25 µs of dirty-region work)."""
-        if self._batching and not recompose:
-            self._batched_layout |= layout
-            return self
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-
-    @contextmanager
-    def _batch(self) -> Iterator[None]:
-        if self._batching:
-            yield
-            return
-        self._batching, self._batched_layout = True, False
-        try:
-            yield
-        finally:
-            self._batching = False
-            super().refresh(layout=self._batched_layout)
+        return entry.row(call_id in self._hands)
 
     # -- keys -----------------------------------------------------------------------------------------------
 
-    def _pointed_at(self) -> _Entry | None:
+    def _pointed_at(self) -> Entry | None:
         call_id = self.selected_call_id
         entry = self._entries.get(call_id) if call_id else None
         if entry is None or entry.left_at is not None:  # nothing to act on: they already left
@@ -410,40 +309,13 @@ class Roster(DataTable[str | Text]):
 
     # -- reconciling ----------------------------------------------------------------------------------------
 
-    def _identify(self, entry: _Entry) -> None:
-        cli = entry.participant.cli
-        entry.contact = self._contacts.get(digits(cli) or cli)
-        name = entry.contact.name if entry.contact else format_number(cli)
-        entry.search = f"{name}\n{entry.participant.call_id}\n{cli}".casefold()
-        entry.digits = ""  # worked out when a filter first needs it: phonenumbers is the costly part
+    def _identify(self, entry: Entry) -> None:
+        entry.identify(self._contacts)
 
-    def _cells(self, call_id: str, entry: _Entry) -> list[str]:
-        participant = entry.participant
-        contact = entry.contact
-        return [
-            contact.name if contact else format_number(participant.cli),
-            "★" if contact and contact.moderator else "",
-            short_call_id(call_id),
-            "left" if entry.left_at is not None else format_duration(entry.seconds),
-            "muted" if participant.muted else "",
-            "on hold" if participant.on_hold else "",
-            clock_time(entry.joined_at),
-            "▲" if call_id in self._hands else "",
-        ]
+    def _cells(self, call_id: str, entry: Entry) -> list[str]:
+        return row_cells(call_id, entry, call_id in self._hands)
 
-    @staticmethod
-    def _styled_cell(index: int, value: str, look: str) -> str | Text:
-        if look == "left":
-            return Text(value, style="dim italic" if index == _TIME else "dim strike")
-        style = _VALUE_STYLES.get(index, "") if value else ""
-        if look == "new":
-            style = f"{style} bold green" if index == _WHO else style or "green"
-        return Text(value, style=style) if style else value
-
-    def _styled_row(self, cells: list[str], look: str) -> list[str | Text]:
-        return [self._styled_cell(index, value, look) for index, value in enumerate(cells)]
-
-    def _update(self, call_id: str, entry: _Entry, *, restyle: bool = False) -> None:
+    def _update(self, call_id: str, entry: Entry, *, restyle: bool = False) -> None:
         """Touch only the cells whose text changed (every cell when the row's look changed)."""
         cells = self._cells(call_id, entry)
         before = entry.cells
@@ -455,7 +327,7 @@ class Roster(DataTable[str | Text]):
             if restyle or value != before[index]:
                 # Only a wider value needs the column re-measured; a narrower one re-measures the whole column.
                 grow = width is None and cell_len(value) > cell_len(before[index])
-                self.update_cell(call_id, key, self._styled_cell(index, value, entry.look), update_width=grow)
+                self.update_cell(call_id, key, styled_cell(index, value, entry.look), update_width=grow)
 
     def _expire(self, now: datetime) -> None:
         for call_id, until in list(self._fresh.items()):
@@ -476,40 +348,8 @@ class Roster(DataTable[str | Text]):
         self._remove_rows([call_id for call_id in gone if call_id in self.rows])
         self._keep_cursor_on(selected)
 
-    def _remove_rows(self, call_ids: list[str]) -> None:
-        """Remove rows, renumbering the others once.
-
-        `DataTable.remove_row` renumbers every row below the removed one, so removing k of n rows one by one
-        costs O(k·n) (50 leavers of 5,000: ~25 ms). This does what it does for all k in one O(n) pass, on the
-        same DataTable internals (textual is pinned < 9; tests/widgets compares the result with remove_row).
-        """
-        if len(call_ids) < 4:
-            for call_id in call_ids:
-                self.remove_row(call_id)
-            return
-        doomed = {RowKey(call_id) for call_id in call_ids}
-        locations = self._row_locations
-        survivors = [key for key in map(locations.get_key, range(self.row_count)) if key not in doomed]
-        self._row_locations = TwoWayDict({key: index for index, key in enumerate(survivors)})
-        for key in doomed:
-            del self.rows[key]
-            for column_key in self._data.pop(key):
-                self._updated_cells.discard(CellKey(key, column_key))
-        self._require_update_dimensions = True
-        self.cursor_coordinate = self.cursor_coordinate
-        self.hover_coordinate = self.hover_coordinate
-        self._update_count += 1
-        self.check_idle()
-        self.refresh(layout=True)
-
-    def _matches(self, entry: _Entry) -> bool:
-        if not self._filter or self._filter in entry.search:
-            return True
-        if not self._filter_digits:
-            return False
-        if not entry.digits:
-            entry.digits = number_digits(entry.participant.cli)
-        return self._filter_digits in entry.digits
+    def _matches(self, entry: Entry) -> bool:
+        return entry.matches(self._filter, self._filter_digits)
 
     def _rebuild(self) -> None:
         """Redraw every row that passes the filter, in the order first seen (filter changes only)."""
@@ -517,12 +357,5 @@ class Roster(DataTable[str | Text]):
         super().clear()
         for call_id, entry in self._entries.items():
             if self._matches(entry):
-                self.add_row(*self._styled_row(entry.cells, entry.look), key=call_id)
+                self.add_row(*styled_row(entry.cells, entry.look), key=call_id)
         self._keep_cursor_on(selected)
-
-    def _keep_cursor_on(self, call_id: str | None) -> None:
-        # The DataTable cursor is a row position; put it back on the same callId after rows moved.
-        if call_id is not None and call_id in self.rows:
-            index = self.get_row_index(call_id)
-            if index != self.cursor_row:
-                self.move_cursor(row=index, animate=False)

@@ -84,29 +84,23 @@ class WatchList(OptionList):
     Plus OptionList's own: up/down/home/end/page keys move, enter posts `Selected`.
     """
 
-    class Selected(Message):
+    class RoomMessage(Message):
+        """Base of the watch list's messages: which room the operator pointed at."""
+
+        def __init__(self, watch_list: WatchList, room: str) -> None:
+            self.watch_list = watch_list
+            self.room = room
+            super().__init__()
+
+        @property
+        def control(self) -> WatchList:
+            return self.watch_list
+
+    class Selected(RoomMessage):
         """The operator moved to a room (highlight changed) or pressed enter on it."""
 
-        def __init__(self, watch_list: WatchList, room: str) -> None:
-            self.watch_list = watch_list
-            self.room = room
-            super().__init__()
-
-        @property
-        def control(self) -> WatchList:
-            return self.watch_list
-
-    class RemoveRequested(Message):
+    class RemoveRequested(RoomMessage):
         """The operator asked to stop watching a room (the screen decides, e.g. confirms if it is saved)."""
-
-        def __init__(self, watch_list: WatchList, room: str) -> None:
-            self.watch_list = watch_list
-            self.room = room
-            super().__init__()
-
-        @property
-        def control(self) -> WatchList:
-            return self.watch_list
 
     def __init__(
         self,

@@ -11,10 +11,6 @@ These functions touch the disk and fsync: call them from a worker or asyncio.to_
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -25,14 +21,13 @@ from pydantic import SecretStr
 from console.config.errors import ConfigError
 from console.config.load import LoadedFile, parse_config_text, read_config_file
 from console.config.models import ConsoleConfig, Profile
+from console.files import atomic_write
 
 if TYPE_CHECKING:
     from tomlkit.container import Container
     from tomlkit.items import Table
 
 _LOCK = threading.RLock()
-NEW_FILE_MODE = 0o600
-"""A new config file is owner-only: even without a secret, its address book holds people's numbers."""
 
 
 def save_config(config: ConsoleConfig, path: Path) -> None:
@@ -166,40 +161,3 @@ def _toml_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: (v.model_dump(exclude_defaults=True) if hasattr(v, "model_dump") else v) for k, v in value.items()}
     return value
-
-
-def atomic_write(path: Path, text: str, *, private: bool) -> None:
-    """Replace `path` with `text` via a temporary file in the same folder (fsynced, then os.replace), so a
-    crash leaves the old file or the new one, never half of either. A symlinked file (dotfile managers) is
-    written through to its target. The mode is the file's own, 0600 when new or when `private`."""
-    target = path.resolve() if path.is_symlink() else path
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = NEW_FILE_MODE
-    if private:
-        mode &= 0o600
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-            file.flush()
-            os.chmod(temporary, mode)
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _fsync_folder(target.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); some systems cannot open a folder, which is fine."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from console.files import atomic_write
 from console.rooms.contacts import AddressBookLike, display_name
-from console.rooms.storage import write_atomic
 from console.rooms.timeline import TimelineEntry
 
 FILE_NAME = "attendance.json"
@@ -167,7 +167,7 @@ class AttendanceBook:
             data = out.getvalue().encode("utf-8")
         else:
             raise ValueError(f"unknown export format {kind!r}: use csv or json")
-        return write_atomic(target, data)
+        return atomic_write(target, data, private=True)
 
     # ---- persistence -----------------------------------------------------------------------------------
 
@@ -178,7 +178,7 @@ class AttendanceBook:
 
     def save(self) -> Path | None:
         path = self.path
-        return None if path is None else write_atomic(path, self.to_json())
+        return None if path is None else atomic_write(path, self.to_json(), private=True)
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str] | None, *, now: datetime | None = None) -> AttendanceBook:

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-import phonenumbers
+from api.models.common import format_number as format_phone_number
+from api.models.common import number_key
 
 
 @dataclass(frozen=True)
@@ -28,26 +29,9 @@ class AddressBookLike(Protocol):
     def lookup(self, cli: str) -> Contact | None: ...
 
 
-def number_key(number: str) -> str:
-    """A comparison key for a phone number: digits with a leading "+", "00" read as "+"."""
-    text = number.strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if text.startswith("+"):
-        return "+" + digits
-    if digits.startswith("00"):
-        return "+" + digits[2:]
-    return digits
-
-
 def format_number(cli: str) -> str:
-    """The number as people read it ("+46 70 816 87 31"); anything unparsable is shown as given."""
-    if not cli:
-        return "unknown number"
-    try:
-        parsed = phonenumbers.parse(number_key(cli) if cli.strip().startswith(("+", "00")) else cli, None)
-    except phonenumbers.NumberParseException:
-        return cli
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    """The number as people read it ("+46 70 816 87 31"); "unknown number" when there is none."""
+    return format_phone_number(cli) if cli else "unknown number"
 
 
 class AddressBook:

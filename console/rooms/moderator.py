@@ -23,12 +23,12 @@ from typing import TypeVar
 from api import SinchVoiceClient
 from api.errors import NotFoundError
 from api.models import Participant
+from console.files import atomic_write
 from console.rooms import bulk
 from console.rooms.attendance import AttendanceBook, AttendanceRow
 from console.rooms.audit import AuditHook, no_audit
 from console.rooms.contacts import AddressBookLike, display_name
 from console.rooms.policies import PolicyAction, RoomPolicy, decide
-from console.rooms.storage import write_atomic
 from console.rooms.timeline import Kind, Timeline, TimelineEntry
 from console.rooms.watch import RoomDiff, RoomSummary, RoomWatch
 from console.rooms.wording import describe_error, error_code
@@ -237,7 +237,7 @@ class Moderator:
             return
         data = self.attendance.to_json()
         try:
-            await asyncio.to_thread(write_atomic, path, data)
+            await asyncio.to_thread(atomic_write, path, data, private=True)
             self.save_error = None
         except OSError as exc:
             self.save_error = f"Attendance not saved: {exc.strerror or exc}"

@@ -1,36 +1,28 @@
 """Conferences: watch several rooms, see one roster live, moderate it with single keys.
 
-The screen only schedules and shows. Polls and actions go through the session's Moderator (console.rooms),
-which returns models and sentences, never exceptions; every call runs in a worker so the UI never waits.
-Each room has its own poll timer whose delay the room's watch decides (interval, or backoff when failing).
+The screen only schedules and shows (`LiveRoomsScreen`, console/screens/live_rooms.py); this module adds the keys:
+one participant (the roster posts m, k, enter), the whole room, the watch list, the filter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Input
 
-from console.rooms import Outcome, PollResult
-from console.rooms import TimelineEntry as RoomEvent
+from console.rooms import Outcome
 from console.screens.conference_dialogs import AttendanceScreen, ParticipantScreen
 from console.screens.dialogs import ConfirmScreen, PromptScreen, TypedConfirmScreen
-from console.session import Session
+from console.screens.live_rooms import LiveRoomsScreen
 from widgets import Roster
-from widgets.timeline import Timeline, TimelineEntry
-from widgets.watch_list import RoomSummary, WatchList
+from widgets.watch_list import WatchList
 
 MAX_ROOM_ID = 64
 
 
-class ConferencesScreen(Screen[None]):
+class ConferencesScreen(LiveRoomsScreen):
     """Live moderation of the watched conferences."""
 
     BINDINGS = [
@@ -54,218 +46,11 @@ class ConferencesScreen(Screen[None]):
         Binding("escape", "close_filter", "Close filter", show=False, id="conference.close_filter"),
     ]
 
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-        self.moderator = session.moderator
-        self.room: str | None = None
-        self._poll_timers: dict[str, Timer] = {}
-
-    # ---- layout --------------------------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        backend = self.session.backend
-        yield Header()
-        with Horizontal(id="topbar"):
-            yield Static("SANDBOX" if backend.sandbox else "LIVE", id="badge",
-                         classes="sandbox" if backend.sandbox else "live")
-            if self.session.read_only:
-                yield Static("READ-ONLY", id="read-only-badge")
-            yield Static("", id="room-title")
-        with Horizontal(id="body"):
-            yield WatchList(id="watch")
-            with Vertical(id="room-pane"):
-                yield Input(placeholder="filter by name, number or call id (escape closes)", id="filter")
-                yield Roster(address_book=self._address_book(), clock=self.session.clock, id="roster")
-                yield Timeline(id="timeline")
-        yield Static("", id="status")
-        yield Footer()
-
-    def _address_book(self) -> dict[str, tuple[str, bool]]:
-        book = self.session.resolved.profile.address_book
-        return {number: (contact.name, contact.moderator) for number, contact in book.items()}
-
-    def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
-        for room in self.session.backend.rooms:
-            self.watch_room(room)
-        if self.room is None:
-            self.status("No conference watched. The Sinch API cannot list conferences: press a to add one by id.")
-        self.set_interval(1.0, self._tick)
-        self.query_one(Roster).focus()  # the keys an operator needs first (m, k) act on the roster
-
-    # ---- rooms ---------------------------------------------------------------------------------------
-
-    def watch_room(self, room: str) -> None:
-        """Start watching `room` (and show it when it is the first)."""
-        watch_list = self.query_one(WatchList)
-        if room in watch_list.rooms:
-            watch_list.select(room)
-            return
-        self.moderator.watch(room)
-        watch_list.add_room(RoomSummary(room, health="waiting"))
-        if self.room is None:
-            self.show_room(room)
-        self._poll_soon(room, 0)
-
-    def unwatch_room(self, room: str) -> None:
-        timer = self._poll_timers.pop(room, None)
-        if timer is not None:
-            timer.stop()
-        self.workers.cancel_group(self, f"poll:{room}")
-        self.moderator.forget(room)
-        watch_list = self.query_one(WatchList)
-        watch_list.remove_room(room)
-        if self.room == room:
-            self.room = None
-            self.query_one(Roster).clear()
-            self.query_one(Timeline).show([])
-            rooms = watch_list.rooms
-            if rooms:
-                self.show_room(rooms[0])
-            else:
-                self._show_title()
-        self.status(f"Stopped watching {room}.")
-
-    def show_room(self, room: str) -> None:
-        """Make `room` the visible one: its roster and timeline, from what was last polled."""
-        self.room = room
-        self.query_one(WatchList).select(room)
-        roster = self.query_one(Roster)
-        roster.clear()
-        watch = self.moderator.watch(room)
-        if watch.last_ok is not None:
-            roster.show(list(watch.participants.values()), now=watch.last_ok)
-        self.query_one(Timeline).show(self._entry(event) for event in self.moderator.timeline(room))
-        self._show_title()
-
-    def _show_title(self) -> None:
-        title = self.query_one("#room-title", Static)
-        if self.room is None:
-            title.update("")
-            return
-        watch = self.moderator.watch(self.room)
-        summary = watch.summary(self.session.clock())
-        policy = self.moderator.policy(self.room).describe()
-        parts = [f"[b]{self.room}[/b]", f"{summary.participants} in", f"{summary.muted} muted",
-                 summary.health, f"every {watch.interval:g} s"]
-        if policy:
-            parts.append(f"[b]{policy}[/b]")
-        title.update(" · ".join(parts))
-
-    def _entry(self, event: RoomEvent) -> TimelineEntry:
-        return TimelineEntry(event.at, event.kind, event.call_id, self.moderator.name(event.cli, event.call_id),
-                             event.by, event.detail)
-
-    def _summary(self, room: str, now: datetime) -> RoomSummary:
-        watch = self.moderator.watch(room)
-        policy = self.moderator.policy(room)
-        health = "stale" if watch.stale else watch.health(now)
-        return RoomSummary(
-            room,
-            participants=len(watch.participants) if watch.last_ok is not None else None,
-            muted=sum(p.muted for p in watch.participants.values()) if watch.last_ok is not None else None,
-            health="ok" if health == "paused" else health,
-            stale_for=watch.stale_for(now) if watch.stale else None,
-            paused=watch.paused,
-            auto_mute=policy.auto_mute,
-            locked=policy.soft_lock,
-        )
-
-    # ---- polling -------------------------------------------------------------------------------------
-
-    def _poll_soon(self, room: str, delay: float) -> None:
-        timer = self._poll_timers.pop(room, None)
-        if timer is not None:
-            timer.stop()
-        # Textual timers cannot have a zero delay; a hundredth of a second is "now".
-        self._poll_timers[room] = self.set_timer(max(delay, 0.01), lambda: self._start_poll(room))
-
-    def _start_poll(self, room: str) -> None:
-        if room in self.query_one(WatchList).rooms:
-            self.run_worker(self._poll(room), group=f"poll:{room}", exclusive=True, exit_on_error=False)
-
-    async def _poll(self, room: str) -> None:
-        try:
-            result = await self.moderator.poll(room)
-        except Exception as error:  # the moderator never raises; a worker must not take the app down anyway
-            self.status(f"Unexpected error while polling {room}: {error!r}", error=True)
-            self._poll_soon(room, 5.0)
-            return
-        if room not in self.query_one(WatchList).rooms:
-            return  # unwatched while the request was in flight
-        self._show_poll(result)
-        watch = self.moderator.watch(room)
-        if not watch.paused:
-            self._poll_soon(room, watch.next_delay)
-
-    def _show_poll(self, result: PollResult) -> None:
-        room = result.room
-        now = self.session.clock()
-        self.query_one(WatchList).update_room(self._summary(room, now))
-        if room == self.room:
-            if result.ok:
-                self.query_one(Roster).show(list(self.moderator.watch(room).participants.values()), now=now)
-            timeline = self.query_one(Timeline)
-            for event in result.entries:
-                timeline.add(self._entry(event))
-            self._show_title()
-        for outcome in result.policy_outcomes:
-            self._report(outcome, poll=False)
-
-    def _tick(self) -> None:
-        """Once a second: durations advance between polls, stale ages count up."""
-        now = self.session.clock()
-        self.query_one(Roster).tick(now)
-        watch_list = self.query_one(WatchList)
-        for room in watch_list.rooms:
-            if self.moderator.watch(room).stale:
-                watch_list.update_room(self._summary(room, now))
-        if self.room is not None and self.moderator.watch(self.room).stale:
-            self._show_title()
-
-    # ---- feedback ------------------------------------------------------------------------------------
-
-    def status(self, text: str, *, error: bool = False) -> None:
-        self.query_one("#status", Static).update(text)
-        self.query_one("#status").set_class(error, "error")
-
-    def _report(self, outcome: Outcome, *, poll: bool = True) -> None:
-        """Show an action's outcome in words, then look again so the roster shows its effect."""
-        self.status(outcome.text, error=not outcome.ok)
-        self.notify(outcome.text, severity="information" if outcome.ok else "error",
-                    timeout=4 if outcome.ok else 8)
-        if outcome.room == self.room:  # the console's own actions are on the room's timeline already
-            self.query_one(Timeline).show(self._entry(event) for event in self.moderator.timeline(outcome.room))
-        if poll and outcome.room in self.query_one(WatchList).rooms:
-            self._poll_soon(outcome.room, 0)
-
-    def _act(self, action: Callable[[], Awaitable[Outcome]], room: str) -> None:
-        """Run one moderator call in a worker and report its outcome."""
-
-        async def run() -> None:
-            try:
-                outcome = await action()
-            except Exception as error:  # never expected: the moderator words its failures
-                self.status(f"Unexpected error: {error!r}", error=True)
-                return
-            self._report(outcome)
-
-        self.run_worker(run(), group=f"action:{room}", exit_on_error=False)
-
-    def _selected(self) -> tuple[str, str] | None:
-        """The visible room and the callId under the roster cursor, or None with a hint."""
-        call_id = self.query_one(Roster).selected_call_id
-        if self.room is None or call_id is None:
-            self.status("No participant selected.")
-            return None
-        return self.room, call_id
+    # ---- one participant (the roster posts these on m, k, enter) ---------------------------------------
 
     def _who(self, room: str, call_id: str) -> str:
         participant = self.moderator.watch(room).participants.get(call_id)
         return self.moderator.name(participant.cli if participant else "", call_id)
-
-    # ---- one participant (the roster posts these on m, k, enter) ---------------------------------------
 
     @on(Roster.MuteToggleRequested)
     def _mute_toggle(self, message: Roster.MuteToggleRequested) -> None:
@@ -413,9 +198,7 @@ class ConferencesScreen(Screen[None]):
         watch = self.moderator.watch(self.room)
         watch.toggle_pause()
         if watch.paused:
-            timer = self._poll_timers.pop(self.room, None)
-            if timer is not None:
-                timer.stop()
+            self._stop_polling(self.room)
             self.status(f"Polling of {self.room} paused: p resumes.")
         else:
             self._poll_soon(self.room, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -34,7 +35,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield Static(f"[b]Keys: {self.title_text}[/b]  (remap by id in the [keymap] of your profile)")
+            yield Static(f"[b]Keys: {escape(self.title_text)}[/b]  (remap by id in the \\[keymap] of your profile)")
             table: DataTable[str] = DataTable(cursor_type="row", id="help-table")
             table.add_columns("Key", "What it does", "Binding id")
             table.add_rows(self.rows)

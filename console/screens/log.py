@@ -7,6 +7,7 @@ command with the signed headers left as placeholders.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +15,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from api.trace import TraceRecord
 from console.curl import to_curl
 from console.session import Session
 
@@ -33,6 +35,7 @@ class LogScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self._shown: list[TraceRecord] = []  # the records in the trace table, row for row
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,24 +80,26 @@ class LogScreen(Screen[None]):
         for entry in entries:
             when = entry.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             who = entry.cli or entry.call_id or ""
-            table.add_row(when, entry.action, entry.phase, entry.outcome or "", entry.room or "", who,
-                          str(entry.error_code or ""), entry.message or "")
+            table.add_row(when, entry.action, entry.phase, entry.outcome or "", Text(entry.room or ""), Text(who),
+                          str(entry.error_code or ""), Text(entry.message or ""))
         if entries:
             table.move_cursor(row=len(entries) - 1, animate=False)
 
     def _show_trace(self) -> None:
         table = self.query_one("#trace-table", DataTable)
-        records = self.session.backend.client.trace
-        if table.row_count == len(records) and records:
+        records = self.session.backend.client.trace  # a bounded buffer: compare its newest record, not its size
+        if records and self._shown and records[-1] is self._shown[-1]:
             return
-        selected = table.cursor_row
+        selected = self._shown[table.cursor_row] if self._shown and 0 <= table.cursor_row < len(self._shown) else None
         table.clear()
-        for index, record in enumerate(records):
-            table.add_row(record.at.strftime("%H:%M:%S"), record.method, record.path,
+        for record in records:
+            table.add_row(record.at.astimezone().strftime("%H:%M:%S"), Text(record.method), Text(record.path),
                           str(record.status or record.error or ""), str(record.error_code or ""),
-                          f"{record.latency_ms:.0f} ms", str(record.attempt), key=str(index))
+                          f"{record.latency_ms:.0f} ms", str(record.attempt))
+        self._shown = records
         if records:
-            table.move_cursor(row=min(max(selected, 0), len(records) - 1), animate=False)
+            row = next((i for i, r in enumerate(records) if r is selected), len(records) - 1)
+            table.move_cursor(row=row, animate=False)
 
     def action_filter(self) -> None:
         self.query_one("#audit-filter", Input).focus()
@@ -105,12 +110,11 @@ class LogScreen(Screen[None]):
 
     def action_copy_curl(self) -> None:
         table = self.query_one("#trace-table", DataTable)
-        records = self.session.backend.client.trace
-        if not records or table.cursor_row < 0:
+        if not self._shown or not 0 <= table.cursor_row < len(self._shown):
             self.notify("No request selected in the API trace.")
             return
-        record = records[min(table.cursor_row, len(records) - 1)]
+        record = self._shown[table.cursor_row]  # the row on screen, whatever the live buffer did since
         command = to_curl(record, application_key=self.session.backend.client.application_key)
-        self.query_one("#curl", Static).update(command)
+        self.query_one("#curl", Static).update(Text(command))
         self.app.copy_to_clipboard(command)
         self.notify("Copied as curl (signed headers are placeholders).")

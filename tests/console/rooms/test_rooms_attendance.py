@@ -117,7 +117,7 @@ def test_a_failed_write_leaves_the_previous_file(tmp_path, monkeypatch):
     book = AttendanceBook(tmp_path)
     book.save()
     before = (tmp_path / FILE_NAME).read_bytes()
-    import console.rooms.storage as storage
+    import console.files as storage
 
     def broken(*args: object) -> None:
         raise OSError(28, "No space left on device")

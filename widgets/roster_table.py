@@ -1,0 +1,93 @@
+"""A DataTable that reconciles fast: many cell updates become one refresh, many removals one renumbering.
+
+`BatchedTable` is the base of the roster; it knows nothing about participants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar
+
+from rich.text import Text
+from textual._two_way_dict import TwoWayDict
+from textual.geometry import Region
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellKey, RowKey
+
+__all__ = ["BatchedTable", "batched"]
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def batched(method: _Method) -> _Method:
+    """Run a table method with refreshes deferred to one at the end."""
+
+    @wraps(method)
+    def run_batched(self: BatchedTable, *args: Any, **kwargs: Any) -> Any:
+        with self._batch():
+            return method(self, *args, **kwargs)
+
+    return run_batched  # type: ignore[return-value]
+
+
+class BatchedTable(DataTable[str | Text]):
+    """A DataTable whose `@batched` methods refresh once, with a one-pass `_remove_rows` and a sticky cursor."""
+
+    _batching = False
+    _batched_layout = False
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> BatchedTable:
+        """While reconciling, many cell updates become one refresh (each costs ~25 µs of dirty-region work)."""
+        if self._batching and not recompose:
+            self._batched_layout |= layout
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    @contextmanager
+    def _batch(self) -> Iterator[None]:
+        if self._batching:
+            yield
+            return
+        self._batching, self._batched_layout = True, False
+        try:
+            yield
+        finally:
+            self._batching = False
+            super().refresh(layout=self._batched_layout)
+
+    def _remove_rows(self, keys: list[str]) -> None:
+        """Remove rows, renumbering the others once.
+
+        `DataTable.remove_row` renumbers every row below the removed one, so removing k of n rows one by one
+        costs O(k·n) (50 leavers of 5,000: ~25 ms). This does what it does for all k in one O(n) pass, on the
+        same DataTable internals (textual is pinned < 9; tests/widgets compares the result with remove_row).
+        """
+        if len(keys) < 4:
+            for key in keys:
+                self.remove_row(key)
+            return
+        doomed = {RowKey(key) for key in keys}
+        locations = self._row_locations
+        survivors = [key for key in map(locations.get_key, range(self.row_count)) if key not in doomed]
+        self._row_locations = TwoWayDict({key: index for index, key in enumerate(survivors)})
+        for row_key in doomed:
+            del self.rows[row_key]
+            for column_key in self._data.pop(row_key):
+                self._updated_cells.discard(CellKey(row_key, column_key))
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        self.hover_coordinate = self.hover_coordinate
+        self._update_count += 1
+        self.check_idle()
+        self.refresh(layout=True)
+
+    def _keep_cursor_on(self, key: str | None) -> None:
+        # The DataTable cursor is a row position; put it back on the same row key after rows moved.
+        if key is not None and key in self.rows:
+            index = self.get_row_index(key)
+            if index != self.cursor_row:
+                self.move_cursor(row=index, animate=False)

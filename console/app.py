@@ -104,9 +104,9 @@ class SinchConsole(App[None]):
     def _problem(self, text: str) -> None:
         """Data the console could not keep: said loudly, from any thread."""
         if self._thread_id == threading.get_ident():
-            self.notify(text, severity="error", timeout=15)
+            self.notify(text, severity="error", timeout=15, markup=False)
         else:
-            self.call_from_thread(self.notify, text, severity="error", timeout=15)
+            self.call_from_thread(self.notify, text, severity="error", timeout=15, markup=False)
 
     def _splash(self, text: str) -> None:
         """The connecting message on whichever screen shows it (the first start or a profile switch)."""
@@ -133,7 +133,7 @@ class SinchConsole(App[None]):
             try:
                 await asyncio.to_thread(set_theme, self.resolved.config_path, theme)
             except (ConfigError, OSError) as error:
-                self.notify(f"Theme not saved: {error}", severity="warning")
+                self.notify(f"Theme not saved: {error}", severity="warning", markup=False)
             else:
                 self._saved_theme = theme
 
@@ -167,7 +167,7 @@ class SinchConsole(App[None]):
                 resolved = await asyncio.to_thread(resolve_settings, self.resolved.config_path, name,
                                                    **self.overrides)
             except ConfigError as error:
-                self.notify(f"Cannot switch profile: {error}", severity="error")
+                self.notify(f"Cannot switch profile: {error}", severity="error", markup=False)
                 return
             if self.resolved.uses_sandbox and not resolved.uses_sandbox:
                 question = (f"Profile [b]{escape(name)}[/b] talks to the [b]live[/b] Sinch platform "

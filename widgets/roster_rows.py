@@ -122,7 +122,9 @@ def styled_cell(index: int, value: str, look: str) -> str | Text:
     style = _VALUE_STYLES.get(index, "") if value else ""
     if look == "new":
         style = f"{style} bold green" if index == WHO else style or "green"
-    return Text(value, style=style) if style else value
+    # Names, numbers and call ids come from the platform and the address book: always Text, never markup
+    # (a caller whose CLI reads "[/b]" must not crash every console watching the room).
+    return Text(value, style=style) if style or index in (WHO, CALL) else value
 
 
 def styled_row(cells: list[str], look: str) -> list[str | Text]:

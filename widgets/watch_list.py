@@ -181,8 +181,10 @@ class WatchList(OptionList):
             self._show_empty()
 
     def select(self, room: str) -> None:
-        """Highlight a room (posts `Selected` if it changes the room)."""
+        """Highlight a room without announcing it: the caller already knows (posting `Selected` back made two
+        quick room switches bounce between rooms for ever)."""
         if room in self._summaries:
+            self._announced = room
             self.highlighted = self.get_option_index(room)
 
     def _show_empty(self) -> None:

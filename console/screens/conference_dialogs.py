@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -35,11 +37,11 @@ class ParticipantScreen(ModalScreen[None]):
         contact = self.session.resolved.profile.contact(cli) if cli else None
         history = next((row for row in moderator.attendance_report(self.room) if self.call_id in row.call_ids), None)
         lines = [
-            f"[b]{contact.name if contact else format_number(cli) or self.call_id}[/b]"
+            f"[b]{escape(contact.name if contact else format_number(cli) or self.call_id)}[/b]"
             + ("  ★ moderator" if contact and contact.moderator else ""),
-            f"Number      {format_number(cli)}  ({cli})" if cli else "Number      unknown",
-            f"Call id     {self.call_id}",
-            f"Conference  {self.room}",
+            f"Number      {escape(format_number(cli))}  ({escape(cli)})" if cli else "Number      unknown",
+            f"Call id     {escape(self.call_id)}",
+            f"Conference  {escape(self.room)}",
         ]
         if participant:
             lines += [
@@ -85,11 +87,11 @@ class AttendanceScreen(ModalScreen[None]):
         table: DataTable[str] = DataTable(cursor_type="row", id="attendance-table")
         table.add_columns("Who", "Number", "Calls", "First joined", "Last left", "Time in room", "Muted", "Kicked")
         for row in rows:
-            table.add_row(row.name, format_number(row.cli), str(len(row.call_ids)), clock_time(row.first_joined),
-                          _when(row.last_left), format_duration(int(row.seconds_in_room)), str(row.times_muted),
-                          "yes" if row.kicked else "")
+            table.add_row(Text(row.name), Text(format_number(row.cli)), str(len(row.call_ids)),
+                          clock_time(row.first_joined), _when(row.last_left),
+                          format_duration(int(row.seconds_in_room)), str(row.times_muted), "yes" if row.kicked else "")
         with Vertical(id="help-box"):
-            yield Static(f"[b]Attendance: {self.room}[/b]  ({len(rows)} people seen)")
+            yield Static(f"[b]Attendance: {escape(self.room)}[/b]  ({len(rows)} people seen)")
             yield table
             yield Static("c exports CSV · j exports JSON · escape closes", classes="hint")
 
@@ -104,9 +106,9 @@ class AttendanceScreen(ModalScreen[None]):
             if path:
                 self.run_worker(self._export(Path(path).expanduser(), fmt), exit_on_error=False)
 
-        self.app.push_screen(PromptScreen(f"Export the attendance of {self.room} as {fmt.upper()} to:",
+        self.app.push_screen(PromptScreen(f"Export the attendance of {escape(self.room)} as {fmt.upper()} to:",
                                           value=str(default)), chosen)
 
     async def _export(self, path: Path, fmt: str) -> None:
         outcome = await self.session.moderator.export_attendance(self.room, path, fmt=fmt)
-        self.notify(outcome.text, severity="information" if outcome.ok else "error")
+        self.notify(outcome.text, severity="information" if outcome.ok else "error", markup=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from rich.markup import escape
 from textual import on
 from textual.binding import Binding
 from textual.widgets import Input
@@ -64,7 +65,11 @@ class ConferencesScreen(LiveRoomsScreen):
         if self.room is None:
             return
         room, call_id = self.room, message.call_id
-        question = f"Kick [b]{self._who(room, call_id)}[/b] out of [b]{room}[/b]?\nTheir call is hung up."
+        if self.session.read_only:  # refuse at once, in words; no dialog to answer first
+            self._act(lambda: self.moderator.kick(room, call_id), room)
+            return
+        question = (f"Kick [b]{escape(self._who(room, call_id))}[/b] out of [b]{escape(room)}[/b]?\n"
+                    "Their call is hung up. (y kicks, n or escape cancels)")
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -84,8 +89,11 @@ class ConferencesScreen(LiveRoomsScreen):
             return
         room = self.room
         count = len(self.moderator.watch(room).participants)
-        question = (f"Kick [b]all {count}[/b] participants out of [b]{room}[/b]? Every call is hung up.\n"
-                    f"Type the room id to confirm.")
+        if self.session.read_only:
+            self._act(lambda: self.moderator.kick_all(room), room)
+            return
+        question = (f"Kick [b]all {count}[/b] participants out of [b]{escape(room)}[/b]? Every call is hung up.\n"
+                    "Type the room id to confirm.")
 
         def answered(value: str | None) -> None:
             if value == room:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -85,7 +86,7 @@ class PromptScreen(ModalScreen[str | None]):
         value = event.value.strip()
         problem = self.check(value) if self.check else (None if value else "Type something, or escape to cancel.")
         if problem:
-            self.query_one("#dialog-error", Label).update(problem)
+            self.query_one("#dialog-error", Label).update(Text(problem))  # may quote what was typed
             return
         self.dismiss(value)
 

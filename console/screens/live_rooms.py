@@ -9,8 +9,9 @@ room's watch decides (interval, or backoff when failing).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -34,6 +35,9 @@ class LiveRoomsScreen(Screen[None]):
         self.moderator = session.moderator
         self.room: str | None = None
         self._poll_timers: dict[str, Timer] = {}
+        self._polling: set[str] = set()  # rooms with a poll in flight
+        self._poll_again: set[str] = set()  # rooms asked to poll while one was in flight
+        self._joined: dict[str, dict[str, datetime]] = {}  # room -> callId -> when they joined
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -85,6 +89,9 @@ class LiveRoomsScreen(Screen[None]):
     def unwatch_room(self, room: str) -> None:
         self._stop_polling(room)
         self.workers.cancel_group(self, f"poll:{room}")
+        self._polling.discard(room)
+        self._poll_again.discard(room)
+        self._joined.pop(room, None)
         self.moderator.forget(room)
         watch_list = self.query_one(WatchList)
         watch_list.remove_room(room)
@@ -107,7 +114,8 @@ class LiveRoomsScreen(Screen[None]):
         roster.clear()
         watch = self.moderator.watch(room)
         if watch.last_ok is not None:
-            roster.show(list(watch.participants.values()), now=watch.last_ok)
+            roster.show(list(watch.participants.values()), now=watch.last_ok,
+                        joined_at=self._joined_at(room, watch.last_ok))
         self.query_one(Timeline).show(self._entry(event) for event in self.moderator.timeline(room))
         self._show_title()
 
@@ -119,15 +127,23 @@ class LiveRoomsScreen(Screen[None]):
         watch = self.moderator.watch(self.room)
         summary = watch.summary(self.session.clock())
         policy = self.moderator.policy(self.room).describe()
-        parts = [f"[b]{self.room}[/b]", f"{summary.participants} in", f"{summary.muted} muted",
-                 summary.health, f"every {watch.interval:g} s"]
+        people = "? in · ? muted" if watch.last_ok is None else f"{summary.participants} in · {summary.muted} muted"
+        text = Text.assemble((self.room, "bold"), f" · {people} · {summary.health} · every {watch.interval:g} s")
         if policy:
-            parts.append(f"[b]{policy}[/b]")
-        title.update(" · ".join(parts))
+            text.append(f" · {policy}", style="bold")
+        title.update(text)
 
     def _entry(self, event: RoomEvent) -> TimelineEntry:
-        return TimelineEntry(event.at, event.kind, event.call_id, self.moderator.name(event.cli, event.call_id),
-                             event.by, event.detail)
+        who = self.moderator.name(event.cli, event.call_id) if event.cli or event.call_id else "room"
+        return TimelineEntry(event.at, event.kind, event.call_id, who, event.by, event.detail)
+
+    def _joined_at(self, room: str, now: datetime) -> dict[str, datetime]:
+        """When each participant joined: the poll's time less their time in the call, fixed at first sight
+        (recomputing it each poll would jitter by a second)."""
+        joined = self._joined.setdefault(room, {})
+        for participant in self.moderator.watch(room).participants.values():
+            joined.setdefault(participant.call_id, now - timedelta(seconds=participant.duration))
+        return joined
 
     def _summary(self, room: str, now: datetime) -> RoomSummary:
         watch = self.moderator.watch(room)
@@ -158,8 +174,15 @@ class LiveRoomsScreen(Screen[None]):
         self._poll_timers[room] = self.set_timer(max(delay, 0.01), lambda: self._start_poll(room))
 
     def _start_poll(self, room: str) -> None:
-        if room in self.query_one(WatchList).rooms:
-            self.run_worker(self._poll(room), group=f"poll:{room}", exclusive=True, exit_on_error=False)
+        """Poll `room` now; if a poll is in flight, one more follows it. An in-flight poll is never cancelled:
+        it may be carrying out a policy (auto-mute, soft-lock kick) that must not be lost halfway."""
+        if room not in self.query_one(WatchList).rooms:
+            return
+        if room in self._polling:
+            self._poll_again.add(room)
+            return
+        self._polling.add(room)
+        self.run_worker(self._poll(room), group=f"poll:{room}", exit_on_error=False)
 
     async def _poll(self, room: str) -> None:
         try:
@@ -168,12 +191,16 @@ class LiveRoomsScreen(Screen[None]):
             self.status(f"Unexpected error while polling {room}: {error!r}", error=True)
             self._poll_soon(room, 5.0)
             return
+        finally:
+            self._polling.discard(room)
+        again = room in self._poll_again
+        self._poll_again.discard(room)
         if room not in self.query_one(WatchList).rooms:
             return  # unwatched while the request was in flight
         self._show_poll(result)
         watch = self.moderator.watch(room)
         if not watch.paused:
-            self._poll_soon(room, watch.next_delay)
+            self._poll_soon(room, 0 if again else watch.next_delay)
 
     def _show_poll(self, result: PollResult) -> None:
         room = result.room
@@ -181,7 +208,8 @@ class LiveRoomsScreen(Screen[None]):
         self.query_one(WatchList).update_room(self._summary(room, now))
         if room == self.room:
             if result.ok:
-                self.query_one(Roster).show(list(self.moderator.watch(room).participants.values()), now=now)
+                self.query_one(Roster).show(list(self.moderator.watch(room).participants.values()), now=now,
+                                            joined_at=self._joined_at(room, now))
             timeline = self.query_one(Timeline)
             for event in result.entries:
                 timeline.add(self._entry(event))
@@ -203,14 +231,14 @@ class LiveRoomsScreen(Screen[None]):
     # ---- feedback ------------------------------------------------------------------------------------
 
     def status(self, text: str, *, error: bool = False) -> None:
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(Text(text))  # outcomes quote names and numbers: never markup
         self.query_one("#status").set_class(error, "error")
 
     def _report(self, outcome: Outcome, *, poll: bool = True) -> None:
         """Show an action's outcome in words, then look again so the roster shows its effect."""
         self.status(outcome.text, error=not outcome.ok)
         self.notify(outcome.text, severity="information" if outcome.ok else "error",
-                    timeout=4 if outcome.ok else 8)
+                    timeout=4 if outcome.ok else 8, markup=False)
         if outcome.room == self.room:  # the console's own actions are on the room's timeline already
             self.query_one(Timeline).show(self._entry(event) for event in self.moderator.timeline(outcome.room))
         if poll and outcome.room in self.query_one(WatchList).rooms:

@@ -73,7 +73,7 @@ class LogScreen(Screen[None]):
         try:
             entries = await self.session.audit.read(limit=AUDIT_LIMIT, text_filter=text or None)
         except OSError as error:
-            self.notify(f"Cannot read the audit log: {error}", severity="error")
+            self.notify(f"Cannot read the audit log: {error}", severity="error", markup=False)
             return
         table = self.query_one("#audit-table", DataTable)
         table.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 from console_helpers import SIZE, Harness, until, until_async, wait_for_roster
 
@@ -306,3 +307,58 @@ def test_a_broken_config_file_stops_the_start_with_its_line(tmp_path: Path, caps
     assert stopped.value.code == 2
     assert "line 2" in capsys.readouterr().err
     assert config.read_text() == '[profiles.default]\npoll_interval = "fast"\n'  # never rewritten
+
+
+async def test_quick_room_switches_settle_and_m_acts_on_the_row_under_the_cursor(tmp_path: Path) -> None:
+    h = Harness(tmp_path, seed=7)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket", "left_square_bracket")
+        for _ in range(30):
+            await pilot.pause()
+        room = h.screen.room
+        assert room == h.backend.rooms[1]
+        assert h.screen.query_one(WatchList).selected_room == room  # settled, no ping-pong between rooms
+        await until(pilot, lambda: h.roster.row_count > 1)
+        h.roster.move_cursor(row=1)
+        target = h.roster.selected_call_id
+        before = (await h.participants(room))[target]["muted"]
+        await pilot.press("m")
+
+        async def target_toggled() -> bool:
+            return (await h.participants(room))[target]["muted"] != before
+
+        await until_async(pilot, target_toggled)
+        assert h.screen.room == room and h.roster.selected_call_id == target
+
+
+async def test_markup_in_room_ids_names_and_numbers_is_shown_not_parsed(tmp_path: Path) -> None:
+    h = Harness(tmp_path, config='[profiles.default.address_book."+14155550100"]\nname = "Ada [/b] Lovelace"\n')
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        room = quote("x[/b]y", safe="")
+        await h.http.post(f"/_sandbox/conferences/{room}/participants", json={"cli": "+14155550100"})
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await pilot.press(*"x[/b]y", "enter")
+        await until(pilot, lambda: h.screen.room == "x[/b]y" and h.roster.row_count == 1, tries=400)
+        assert "x[/b]y" in str(h.screen.query_one("#room-title").render())
+        assert str(h.roster.get_row_at(0)[0]) == "Ada [/b] Lovelace"
+        await pilot.press("m")
+        await until(pilot, lambda: "Ada [/b] Lovelace" in h.status(), tries=400)
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await pilot.press("n")
+        assert h.app.is_running
+
+
+async def test_read_only_refuses_kick_without_a_dialog(tmp_path: Path) -> None:
+    h = Harness(tmp_path, read_only=True)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        await pilot.press("k")
+        await until(pilot, lambda: "Read-only profile" in h.status())
+        assert not isinstance(h.app.screen, ConfirmScreen)
+        await pilot.press("K")
+        await until(pilot, lambda: "kick" in h.status().lower() and "all" in h.status().lower())
+        assert not isinstance(h.app.screen, PromptScreen)

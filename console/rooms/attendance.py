@@ -17,9 +17,10 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from api.models import Participant
 from console.files import atomic_write
 from console.rooms.contacts import AddressBookLike, display_name
 from console.rooms.timeline import TimelineEntry
@@ -102,6 +103,19 @@ class AttendanceBook:
             if entry.kind == "muted":
                 leg.times_muted += 1
             changed = True
+        return changed
+
+    def backdate(self, room: str, joiners: Iterable[Participant], now: datetime) -> bool:
+        """A call is first seen some time after it joined: its join time is the poll's time less the time it
+        has been in the conference (which the platform reports). True when a join time moved."""
+        legs = self.rooms.get(room, {})
+        changed = False
+        for participant in joiners:
+            leg = legs.get(participant.call_id)
+            joined = now - timedelta(seconds=max(0, participant.duration))
+            if leg is not None and joined < leg.joined:
+                leg.joined = joined
+                changed = True
         return changed
 
     def seen(self, room: str, present_call_ids: Iterable[str], now: datetime) -> None:

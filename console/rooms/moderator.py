@@ -139,6 +139,7 @@ class Moderator:
         entries = self.timeline(room).apply_diff(diff)
         changed = diff.initial and self.attendance.close_missing(room, watch.participants, now)
         changed = self.attendance.record(room, entries) or changed
+        changed = self.attendance.backdate(room, diff.joined, now) or changed
         self.attendance.seen(room, watch.participants, now)
         if changed:
             await self.save_attendance()

@@ -128,3 +128,20 @@ def test_a_failed_write_leaves_the_previous_file(tmp_path, monkeypatch):
         book.save()
     assert (tmp_path / FILE_NAME).read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [FILE_NAME]
+
+
+def test_join_time_is_the_poll_time_less_the_time_already_in_the_call() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from api.models import Participant
+    from console.rooms import AttendanceBook, TimelineEntry
+
+    now = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    book = AttendanceBook()
+    book.record("r", [TimelineEntry(now, "joined", "c1", "+46708168731", "platform")])
+    ada = Participant.model_validate({"id": "c1", "cli": "+46708168731", "duration": 334, "muted": False})
+    assert book.backdate("r", [ada], now)
+    row = book.report("r", now)[0]
+    assert row.first_joined == now - timedelta(seconds=334)
+    assert round(row.seconds_in_room) == 334
+    assert not book.backdate("r", [ada], now)  # never moves later

@@ -10,23 +10,34 @@ client sees the same transport error either way.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any
-
-import httpx
 
 from sandbox.errors import error_body, illegal
 
 KINDS = ("latency", "status", "rate_limit", "drop")
 
 
-class DroppedConnection(httpx.RemoteProtocolError):
+class DroppedConnection(Exception):
     """Raised by the app to abort a response mid-way (an injected "drop" fault)."""
 
     def __init__(self) -> None:
         super().__init__("connection dropped by an injected sandbox fault")
+
+
+@functools.cache
+def _transport_dropped() -> type[DroppedConnection]:
+    """DroppedConnection that is also httpx's RemoteProtocolError, built when a drop first fires: importing
+    httpx costs the sandbox ~0.1 s of start-up that only this fault needs."""
+    import httpx
+
+    class TransportDropped(DroppedConnection, httpx.RemoteProtocolError):
+        pass
+
+    return TransportDropped
 
 
 @dataclass
@@ -117,7 +128,7 @@ class FaultMiddleware:
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
             await send({"type": "http.response.body", "body": b'{"callId": "', "more_body": True})
-            raise DroppedConnection()
+            raise _transport_dropped()()
         else:
             await _send_error(send, fault, self.reference())
 

@@ -1,7 +1,7 @@
 """The Textual application: connects off the UI loop, then shows one mode per area of the console.
 
-Modes (DESIGN.md section 7) are switched with the digit keys: 1 Conferences and 7 Log now; Callouts (2),
-Calls (3), Recordings (4), Numbers (5) and Events (6) arrive with their issues and take their numbers.
+Modes (DESIGN.md section 7) are switched with the digit keys: 1 Conferences, 2 Callouts, 3 Calls and 7 Log
+now; Recordings (4), Numbers (5) and Events (6) arrive with their issues and take their numbers.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from textual.widgets import Footer, Header, Static
 
 from console.backend import Backend
 from console.config import Resolved
+from console.messages import CallPlaced
+from console.screens.callouts import CalloutsScreen
+from console.screens.calls import CallsScreen
 from console.screens.conferences import ConferencesScreen
 from console.screens.dialogs import ConfirmScreen
 from console.screens.help import HelpScreen, describe_bindings
@@ -46,6 +49,8 @@ class SinchConsole(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("1", "switch_mode('conferences')", "Conferences", show=False, id="app.mode.conferences"),
+        Binding("2", "switch_mode('callouts')", "Callouts", show=False, id="app.mode.callouts"),
+        Binding("3", "switch_mode('calls')", "Calls", show=False, id="app.mode.calls"),
         Binding("7", "switch_mode('log')", "Log", show=False, id="app.mode.log"),
     ]
 
@@ -98,6 +103,8 @@ class SinchConsole(App[None]):
         self.session = session
         self.sub_title = backend.label
         self.add_mode("conferences", lambda: ConferencesScreen(session))
+        self.add_mode("callouts", lambda: CalloutsScreen(session))
+        self.add_mode("calls", lambda: CallsScreen(session, session.calls))
         self.add_mode("log", lambda: LogScreen(session))
         await self.switch_mode("conferences")
 
@@ -147,6 +154,10 @@ class SinchConsole(App[None]):
         yield SystemCommand("app: keys", "Every key of this screen and its id", self.action_help)
         yield SystemCommand("mode: conferences", "Watch and moderate conferences (1)",
                             lambda: self.action_switch_mode("conferences"))
+        yield SystemCommand("mode: callouts", "Text-to-speech, conference and custom callouts (2)",
+                            lambda: self.action_switch_mode("callouts"))
+        yield SystemCommand("mode: calls", "Calls the console placed or you track, manage call (3)",
+                            lambda: self.action_switch_mode("calls"))
         yield SystemCommand("mode: log", "Audit log and API trace (7)", lambda: self.action_switch_mode("log"))
         for name, profile in self.resolved.config.profiles.items():
             if name != self.resolved.profile_name:
@@ -187,11 +198,12 @@ class SinchConsole(App[None]):
         if "connecting" not in self._modes:
             self.add_mode("connecting", SplashScreen)
         await self.switch_mode("connecting")
-        for mode in ("conferences", "log"):
+        for mode in MODES:
             await self.remove_mode(mode)
         session, self.session = self.session, None
         if session is not None:
             await session.audit.drain()
+            await session.calls.flush()
             await session.backend.close()
         self.resolved = resolved
         self.sub_title = resolved.label
@@ -200,12 +212,27 @@ class SinchConsole(App[None]):
         self._connect = partial(connect, resolved, sandbox)
         self.start_session()
 
+    def on_call_placed(self, message: CallPlaced) -> None:
+        """A callout went out: Calls follows it; a conference callout's room joins the watch list."""
+        if self.session is None:
+            return
+        self.session.calls.track(message.call_id, kind=message.kind, destination=message.destination,
+                                 placed_at=message.placed_at, cli=message.cli,
+                                 conference_id=message.conference_id, detail=message.detail)
+        if message.conference_id:
+            for screen in self._screen_stacks.get("conferences", []):
+                if isinstance(screen, ConferencesScreen):
+                    screen.watch_room(message.conference_id)
+
     async def on_unmount(self) -> None:
         session, self.session = self.session, None
         if session is not None:
+            await session.calls.flush()
             await session.audit.drain()
             await session.backend.close()
 
+
+MODES = ("conferences", "callouts", "calls", "log")
 
 CONFERENCE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("add room", "add_room", "Watch another conference by its id (a)"),

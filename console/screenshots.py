@@ -62,11 +62,36 @@ async def _log(app: SinchConsole, pilot: Pilot[None]) -> None:
     await pilot.press("7")
 
 
+async def _callouts(app: SinchConsole, pilot: Pilot[None]) -> None:
+    await pilot.press("2")
+    for _ in range(10):
+        await pilot.pause()
+    app.screen.query_one("#tts-destination").value = "+46708168731"
+    app.screen.query_one("#tts-text").text = "The quarterly review moves to 3 pm. Same room, same bridge."
+    for _ in range(40):  # the cost preview answers after its debounce
+        await pilot.pause(0.05)
+
+
+async def _calls(app: SinchConsole, pilot: Pilot[None]) -> None:
+    await _callouts(app, pilot)
+    await pilot.press("ctrl+s")
+    for _ in range(10):
+        await pilot.pause()
+    await pilot.press("y")
+    for _ in range(20):
+        await pilot.pause(0.05)
+    await pilot.press("escape", "3")
+    for _ in range(40):
+        await pilot.pause(0.05)
+
+
 SCENES: dict[str, Scene] = {
     "conferences": _roster,
     "help": _help,
     "kick-confirmation": _kick,
     "log": _log,
+    "callouts": _callouts,
+    "calls": _calls,
 }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from console.audit import AuditLog
 from console.backend import Backend
+from console.calls import CallTracker
 from console.config import Resolved, data_dir
 from console.rooms import AddressBook, AttendanceBook, Moderator
 
@@ -32,6 +33,7 @@ class Session:
     audit: AuditLog
     moderator: Moderator
     data_dir: Path
+    calls: CallTracker
     clock: Clock = utc_now
 
     @property
@@ -75,4 +77,6 @@ def open_session(
         clock=clock,
         interval=profile.poll_interval,
     )
-    return Session(resolved, backend, audit, moderator, folder, clock)
+    calls = CallTracker(backend.client, folder / "calls" / who, clock,
+                        on_problem=(lambda text: on_problem(text)) if on_problem else None)
+    return Session(resolved, backend, audit, moderator, folder, calls, clock)

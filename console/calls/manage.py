@@ -1,0 +1,219 @@
+"""Manage call: the SVAML for each action the Calls mode offers, its preview, and sending it with an audit trail.
+
+Builders raise ValueError with a sentence a person can act on (the dialog shows it); `manage` never raises:
+it returns a `ManageOutcome` whose text says what happened ("Hung up +46 70 123 45 67", "Call is not ongoing
+(40003): the call has already ended").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from api import errors
+from api.models import LOCALES, MAX_TTS_CHARACTERS
+from api.models.svaml import (
+    Continue,
+    Hangup,
+    PlayFiles,
+    RecordingOptions,
+    Say,
+    StartRecordingAction,
+    StopRecordingAction,
+    Svaml,
+)
+from console.audit import AuditLog, AuditWriteError
+from console.rooms.wording import describe_error, error_code
+
+RECORDING_FORMATS = ("mp3", "wav")
+ACTIONS = {
+    "hangup": "call_hangup",
+    "startRecording": "call_record_start",
+    "stopRecording": "call_record_stop",
+    "say": "call_say",
+    "playFiles": "call_play",
+}
+"""Audit action names, by SVAML action or first instruction."""
+
+
+def _check_locale(locale: str | None) -> str | None:
+    locale = (locale or "").strip() or None
+    if locale is not None and locale not in LOCALES:
+        raise ValueError(f"unknown locale {locale!r}: use one of the spec's, e.g. en-US, sv-SE, de-DE")
+    return locale
+
+
+def _then(hang_up: bool) -> Hangup | Continue:
+    return Hangup() if hang_up else Continue()
+
+
+def say_svaml(text: str, locale: str | None = "en-US", *, hang_up: bool = False) -> Svaml:
+    """Speak `text` on the call, then carry on (or hang up)."""
+    text = text.strip()
+    if not text:
+        raise ValueError("type the text to say")
+    if len(text) > MAX_TTS_CHARACTERS:
+        raise ValueError(f"the text is {len(text)} characters; at most {MAX_TTS_CHARACTERS} can be spoken")
+    return Svaml(instructions=[Say(text=text, locale=_check_locale(locale))], action=_then(hang_up))
+
+
+def parse_prompts(text: str) -> list[str]:
+    """`welcome;#tts[Hello; world]` -> ["welcome", "#tts[Hello; world]"]: `;` or `,` separate prompts, except
+    inside a `#tts[...]`."""
+    prompts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        if ch in ";," and depth == 0:
+            prompts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    prompts.append("".join(current).strip())
+    return [prompt for prompt in prompts if prompt]
+
+
+def play_svaml(prompts: str | list[str], locale: str | None = "en-US", *, hang_up: bool = False) -> Svaml:
+    """Play recorded prompts (file ids) and `#tts[...]` prompts, then carry on (or hang up)."""
+    ids = parse_prompts(prompts) if isinstance(prompts, str) else [p.strip() for p in prompts if p.strip()]
+    if not ids:
+        raise ValueError("give at least one prompt: a file id or #tts[text], separated by ;")
+    for prompt in ids:
+        if prompt.startswith("#tts[") and not prompt.endswith("]"):
+            raise ValueError(f"{prompt!r} is missing its closing ]")
+        if prompt.startswith("#tts[") and len(prompt) - 6 > MAX_TTS_CHARACTERS:
+            raise ValueError(f"a #tts prompt may hold at most {MAX_TTS_CHARACTERS} characters")
+    return Svaml(instructions=[PlayFiles(ids=ids, locale=_check_locale(locale))], action=_then(hang_up))
+
+
+def recording_options(destination_url: str = "", credentials: str = "", format: str = "",
+                      notification_events: bool | None = None) -> RecordingOptions | None:
+    """The spec's recording options; None when none are given (the platform's defaults apply)."""
+    fmt = format.strip().lower() or None
+    if fmt is not None and fmt not in RECORDING_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(RECORDING_FORMATS)}, not {format!r}")
+    url = destination_url.strip() or None
+    if url is not None and "://" not in url:
+        raise ValueError(f"destination URL {url!r} needs a scheme, e.g. s3://my-bucket or https://...")
+    fields = {"destination_url": url, "credentials": credentials.strip() or None, "format": fmt,
+              "notification_events": notification_events}
+    if all(value is None for value in fields.values()):
+        return None
+    return RecordingOptions(**fields)
+
+
+def start_recording_svaml(options: RecordingOptions | None = None) -> Svaml:
+    """The spec's manage-call form: `{"action": {"name": "startRecording", "recordingOptions": {...}}}`."""
+    return Svaml(action=StartRecordingAction(recording_options=options))
+
+
+def stop_recording_svaml() -> Svaml:
+    return Svaml(action=StopRecordingAction())
+
+
+def hangup_svaml() -> Svaml:
+    return Svaml(action=Hangup())
+
+
+def masked_wire(svaml: Svaml) -> dict[str, Any]:
+    """The body as sent, with recording credentials masked (for previews and the audit log)."""
+    body = svaml.to_wire()
+    options = (body.get("action") or {}).get("recordingOptions")
+    if isinstance(options, dict) and options.get("credentials"):
+        options["credentials"] = "********"
+    return body
+
+
+def render_svaml(svaml: Svaml) -> str:
+    """The JSON body as it is sent, indented for a preview (credentials masked)."""
+    return json.dumps(masked_wire(svaml), indent=2, ensure_ascii=False)
+
+
+def audit_action(svaml: Svaml) -> str:
+    """"call_say", "call_play", "call_record_start", "call_record_stop", "call_hangup" (or "manage_call")."""
+    action = svaml.action.name if svaml.action is not None else ""
+    if action in ("hangup", "startRecording", "stopRecording") and not svaml.instructions:
+        return ACTIONS[action]
+    for item in svaml.instructions:
+        if item.name in ACTIONS:
+            return ACTIONS[item.name]
+    return ACTIONS.get(action, "manage_call")
+
+
+@dataclass(frozen=True)
+class ManageOutcome:
+    ok: bool
+    text: str
+    call_id: str
+    action: str
+    error_code: int | None = None
+
+
+def _done(svaml: Svaml, who: str) -> str:
+    ends = svaml.action is not None and svaml.action.name == "hangup"
+    for item in svaml.instructions:
+        if isinstance(item, Say):
+            return f"Said {len(item.text)} characters to {who}" + (", then hung up" if ends else "")
+        if isinstance(item, PlayFiles):
+            count = len(item.ids)
+            return f"Played {count} prompt{'s' if count != 1 else ''} to {who}" + (", then hung up" if ends else "")
+    name = svaml.action.name if svaml.action is not None else ""
+    return {"hangup": f"Hung up {who}", "startRecording": f"Recording started on {who}",
+            "stopRecording": f"Recording stopped on {who}"}.get(name, f"Sent to {who}")
+
+
+def describe_manage_error(error: BaseException) -> str:
+    """Manage-call failures in words: 40003 is nearly always a call that is not (or no longer) connected."""
+    if isinstance(error, errors.BadRequestError) and error.error_code == 40003:
+        why = error.message.removeprefix("Invalid request").lstrip(": ").strip()
+        return "Call is not ongoing (40003)" + (f": {why}" if why else "")
+    if isinstance(error, errors.NotFoundError):
+        return f"Call not found ({error.error_code or 40400}): it ended long ago or belongs to another application"
+    return describe_error(error, subject="call")
+
+
+async def manage(client: Any, call_id: str, svaml: Svaml, audit: AuditLog | None = None, *,
+                 read_only: bool = False, who: str | None = None) -> ManageOutcome:
+    """Send `svaml` to the call; audit the attempt and the outcome. Never raises.
+
+    `who` names the call in the outcome (a formatted number); the callId is used when it is not given.
+    A read-only profile is refused before anything is sent (and the refusal is audited).
+    """
+    action = audit_action(svaml)
+    who = who or call_id
+    if read_only:
+        text = f"Read-only profile: nothing was sent to {who}"
+        if audit is not None:
+            with contextlib.suppress(Exception):  # the refusal stands even if its line is lost
+                await audit.refused(action, text, call_id=call_id, cli=who)
+        return ManageOutcome(False, text, call_id, action)
+    note = ""
+    try:
+        if audit is None:
+            await _send(client, call_id, svaml)
+        else:
+            try:
+                async with audit.action(action, call_id=call_id, cli=who, message=json.dumps(masked_wire(svaml))):
+                    await _send(client, call_id, svaml)
+            except AuditWriteError as error:
+                # like the Moderator: steering the call matters more than the log on a full disk
+                note = f" (the audit log could not be written: {error.strerror or error})"
+                await _send(client, call_id, svaml)
+    except (errors.SinchError, ValidationError) as error:
+        return ManageOutcome(False, describe_manage_error(error) + note, call_id, action, error_code(error))
+    except Exception as error:  # a worker must never take the app down
+        return ManageOutcome(False, f"Unexpected error: {type(error).__name__}: {error}{note}", call_id, action)
+    return ManageOutcome(True, _done(svaml, who) + note, call_id, action)
+
+
+async def _send(client: Any, call_id: str, svaml: Svaml) -> None:
+    wire = svaml.to_wire()
+    await client.calls.manage(call_id, instructions=wire.get("instructions") or [], action=wire.get("action"))

@@ -1,0 +1,163 @@
+"""The Callouts screen's form panes: one per callout kind plus dial-in many, every field of the spec.
+
+Widget ids follow `<prefix>-<form field>` (e.g. `tts-destination`, `conf-max_duration`), so `read_form` fills a
+console.callouts form from the widgets by name, and each field's message sits in `<prefix>-<field>-msg`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields as dataclass_fields
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
+from textual.widgets import Checkbox, Collapsible, DataTable, Input, Label, Select, SelectionList, Static, TextArea
+
+from api.models.callouts import LOCALES
+from console.callouts import ConferenceForm, CustomForm, TtsForm
+from console.callouts.fields import DOMAINS, MOH_CLASSES
+from console.config.models import Contact
+
+PREFIX = {"tts": "tts", "conference": "conf", "custom": "custom", "dialin": "dial"}
+FORMS = {"tts": TtsForm, "conference": ConferenceForm, "custom": CustomForm}
+LOCALE_OPTIONS = [(f"{code} · {name}", code) for code, name in sorted(LOCALES.items())]
+SVAML_HINT = '{"instructions": [{"name": "say", "text": "Hello"}], "action": {"name": "hangup"}}'
+
+
+def _msg(prefix: str, name: str) -> Static:
+    return Static("", id=f"{prefix}-{name}-msg", classes="field-msg")
+
+
+def field(prefix: str, name: str, label: str, placeholder: str = "", value: str = "") -> ComposeResult:
+    """A labelled one-line input with its message line."""
+    with Horizontal(classes="field"):
+        yield Label(label, classes="field-label")
+        yield Input(value=value, placeholder=placeholder, id=f"{prefix}-{name}", classes="field-input")
+    yield _msg(prefix, name)
+
+
+def select(prefix: str, name: str, label: str, options: Iterable[tuple[str, str]], *, value: str | None = None,
+           allow_blank: bool = True, prompt: str = "(not set)") -> ComposeResult:
+    with Horizontal(classes="field"):
+        yield Label(label, classes="field-label")
+        yield Select(list(options), value=value if value is not None else Select.NULL, allow_blank=allow_blank,
+                     prompt=prompt, id=f"{prefix}-{name}", classes="field-input")
+    yield _msg(prefix, name)
+
+
+def editor(prefix: str, name: str, label: str, placeholder: str = "") -> ComposeResult:
+    """A multi-line editor (TTS text, SVAML) with its message line."""
+    yield Label(label, classes="editor-label")
+    yield TextArea("", id=f"{prefix}-{name}", classes="editor", placeholder=placeholder, soft_wrap=True,
+                   show_line_numbers=False)
+    yield _msg(prefix, name)
+
+
+def destination(prefix: str) -> ComposeResult:
+    with Horizontal(classes="field"):
+        yield Label("Destination", classes="field-label")
+        yield Input(placeholder="+46 70 123 45 67 or 4670…", id=f"{prefix}-destination", classes="field-input")
+        yield Select([("number", "number"), ("username", "username")], value="number", allow_blank=False,
+                     id=f"{prefix}-destination_type", classes="dest-type")
+    yield _msg(prefix, "destination")
+
+
+def common_advanced(prefix: str, *, flags: bool = True) -> ComposeResult:
+    yield from field(prefix, "dtmf", "DTMF", "played on answer: 0-9 # w (pause), e.g. ww1234#")
+    yield from select(prefix, "domain", "Domain", [(d, d) for d in DOMAINS])
+    yield from field(prefix, "custom", "Custom", "data echoed in callbacks")
+    if flags:
+        with Horizontal(classes="flags"):
+            yield Checkbox("enableAce", id=f"{prefix}-enable_ace")
+            yield Checkbox("enableDice", id=f"{prefix}-enable_dice")
+            yield Checkbox("enablePie", id=f"{prefix}-enable_pie")
+
+
+def tts_form() -> ComposeResult:
+    p = PREFIX["tts"]
+    with VerticalScroll(classes="form"):
+        yield from destination(p)
+        yield from editor(p, "text", "Text to speak", "Hello, this is a message from the operations team.")
+        yield Static("0 / 600", id=f"{p}-counter", classes="counter")
+        yield from select(p, "locale", "Locale", LOCALE_OPTIONS, value="en-US", allow_blank=False)
+        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+            yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+            yield from field(p, "prompts", "Prompts", "file;#tts[text];… (instead of or after the text)")
+            yield from common_advanced(p)
+
+
+def conference_form() -> ComposeResult:
+    p = PREFIX["conference"]
+    with VerticalScroll(classes="form"):
+        yield from destination(p)
+        yield from field(p, "conference_id", "Conference id", "room to join, 1-64 characters")
+        yield from field(p, "greeting", "Greeting", "spoken before joining (optional)")
+        yield from select(p, "locale", "Locale", LOCALE_OPTIONS)
+        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+            yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+            yield from field(p, "max_duration", "Max duration", "seconds, 0-14400")
+            yield from select(p, "moh_class", "Music on hold", [(m, m) for m in MOH_CLASSES])
+            yield from field(p, "conference_dtmf_options", "Conf. DTMF", '{"mode": "detect", "maxDigits": 4}')
+            yield from common_advanced(p)
+
+
+def custom_form() -> ComposeResult:
+    p = PREFIX["custom"]
+    with VerticalScroll(classes="form"):
+        yield from destination(p)
+        yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+        yield from editor(p, "ice", "ICE: URL or SVAML (empty: the destination above)", SVAML_HINT)
+        yield from editor(p, "ace", "ACE: URL or SVAML (empty: the application's callback)", SVAML_HINT)
+        yield from editor(p, "pie", "PIE: URL or SVAML (after a runMenu)", SVAML_HINT)
+        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+            yield from field(p, "dice", "DiCE", "URL or SVAML for the disconnect event")
+            yield from field(p, "max_duration", "Max duration", "seconds, 0-14400")
+            yield from common_advanced(p, flags=False)
+
+
+def dial_in_form(address_book: dict[str, Contact]) -> ComposeResult:
+    p = PREFIX["dialin"]
+    with VerticalScroll(classes="form"):
+        yield from field(p, "conference_id", "Conference id", "everyone joins this room")
+        yield from editor(p, "numbers", "Numbers (commas, spaces or one per line)", "+46701234567, +4670…")
+        if address_book:
+            yield Label("From the address book", classes="editor-label")
+            yield SelectionList[str](*((Text(f"{c.name} {n}"), n) for n, c in address_book.items()),
+                                     id=f"{p}-book")
+        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+            yield from field(p, "greeting", "Greeting", "spoken before joining (optional)")
+            yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+        with Vertical(id="legs-box"):
+            yield DataTable(id="legs", cursor_type="row", zebra_stripes=True)
+
+
+def read_value(root: DOMNode, widget_id: str) -> str | bool | None:
+    """The value of widget `#widget_id` under `root` as text (or a bool for a checkbox); None when absent."""
+    found = root.query(f"#{widget_id}")
+    if not found:
+        return None
+    widget = found.first()
+    if isinstance(widget, Input):
+        return widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Select):
+        return widget.value if isinstance(widget.value, str) else ""
+    if isinstance(widget, Checkbox):
+        return widget.value
+    return None
+
+
+def read_form(root: DOMNode, kind: str) -> TtsForm | ConferenceForm | CustomForm:
+    """Fill the `kind` form's dataclass from the widgets named after its fields."""
+    form_type = FORMS[kind]
+    values = {}
+    for item in dataclass_fields(form_type):
+        if item.name == "kind":
+            continue
+        value = read_value(root, f"{PREFIX[kind]}-{item.name}")
+        if value is not None:
+            values[item.name] = value
+    return form_type(**values)

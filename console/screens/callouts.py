@@ -1,0 +1,439 @@
+"""The Callouts mode: text-to-speech, conference and custom callouts, and dial-in many, checked as typed.
+
+Logic lives in console.callouts (no Textual); this screen reads widgets into forms, shows each field's problem
+under it, looks the settled destination up (cost, restriction), and sends once after confirmation, in a
+worker. Every success posts `CallPlaced` to the app (Calls tracks it; a conference room gets watched).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Select,
+    SelectionList,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from console.callouts import (
+    DEBOUNCE_SECONDS,
+    CalloutSender,
+    Checked,
+    ConferenceForm,
+    DialIn,
+    Leg,
+    NumberPreview,
+    SendOutcome,
+    check,
+    load_recent,
+    parse_numbers,
+    preview_number,
+    recent_path,
+    remember,
+    save_recent,
+    tts_counter,
+)
+from console.messages import CallPlaced
+from console.screens.callout_forms import (
+    PREFIX,
+    conference_form,
+    custom_form,
+    dial_in_form,
+    read_form,
+    read_value,
+    tts_form,
+)
+from console.screens.dialogs import ConfirmScreen
+from console.session import Session
+
+KINDS = ("tts", "conference", "custom", "dialin")
+
+
+class CalloutsScreen(Screen[None]):
+    """Place callouts. `t`/`c`/`u`/`d` switch forms, ctrl+s sends, `r` retries failed dial-in legs."""
+
+    BINDINGS = [
+        Binding("t", "show('tts')", "TTS", id="callouts.tts"),
+        Binding("c", "show('conference')", "Conference", id="callouts.conference"),
+        Binding("u", "show('custom')", "Custom", id="callouts.custom"),
+        Binding("d", "show('dialin')", "Dial-in many", id="callouts.dialin"),
+        Binding("ctrl+s", "send", "Send", id="callouts.send"),
+        Binding("r", "retry", "Retry failed legs", id="callouts.retry"),
+        # Out of a field, the letters switch forms and the digits switch modes (inside one they are typed).
+        Binding("escape", "leave_field", "Leave field", show=False, id="callouts.leave_field"),
+    ]
+
+    DEFAULT_CSS = """
+    CalloutsScreen #callouts-body { height: 1fr; }
+    CalloutsScreen #forms { width: 1fr; }
+    CalloutsScreen #side { width: 42; padding: 0 1; border-left: solid $primary-darken-2; }
+    CalloutsScreen .form { height: 1fr; }
+    CalloutsScreen .field { height: 3; }
+    CalloutsScreen .field-label { width: 15; padding: 1 1 0 0; }
+    CalloutsScreen .field-input { width: 1fr; }
+    CalloutsScreen .dest-type { width: 16; }
+    CalloutsScreen .field-msg { color: $error; height: auto; padding-left: 15; }
+    CalloutsScreen .field-msg.ok { color: $success; }
+    CalloutsScreen .editor-label { padding: 0 0 0 0; color: $text-muted; }
+    CalloutsScreen .editor { height: 5; }
+    CalloutsScreen .counter { text-align: right; color: $text-muted; height: 1; }
+    CalloutsScreen .counter.over { color: $error; }
+    CalloutsScreen .flags { height: 3; }
+    CalloutsScreen #dial-book { height: 6; }
+    CalloutsScreen #legs-box { height: auto; min-height: 5; }
+    CalloutsScreen #legs { height: auto; max-height: 12; }
+    CalloutsScreen #preview { height: auto; margin-bottom: 1; }
+    CalloutsScreen #send-reason { color: $warning; height: auto; margin-bottom: 1; }
+    CalloutsScreen #send { width: 100%; }
+    CalloutsScreen #callouts-status { height: auto; margin-top: 1; }
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.sender = CalloutSender(session.backend.client, session.audit, read_only=session.read_only,
+                                    clock=session.clock)
+        self.kind = "tts"
+        self.checked: Checked | None = None
+        self.preview: NumberPreview | None = None
+        self.dial: DialIn | None = None
+        self._sending = False  # from the press of Send until the answer: a second press does nothing
+        self._debounce: Timer | None = None
+        self._follow_timer: Timer | None = None
+        self._recent: dict[str, dict[str, str]] = {}
+        self._recent_path = recent_path(session.data_dir, session.profile_name)
+
+    # ---- layout ---------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="callouts-body"):
+            with TabbedContent(id="forms", initial="tts"):
+                with TabPane("Text-to-speech (t)", id="tts"):
+                    yield from tts_form()
+                with TabPane("Conference (c)", id="conference"):
+                    yield from conference_form()
+                with TabPane("Custom (u)", id="custom"):
+                    yield from custom_form()
+                with TabPane("Dial-in many (d)", id="dialin"):
+                    yield from dial_in_form(dict(self.session.resolved.profile.address_book))
+            with Vertical(id="side"):
+                yield Static(Text("Preview: type a destination", style="dim"), id="preview")
+                yield Static("", id="send-reason")
+                yield Button("Send (ctrl+s)", id="send", variant="primary", disabled=True)
+                yield Static("", id="callouts-status")
+        yield Footer()
+
+    def action_leave_field(self) -> None:
+        self.set_focus(None)
+
+    def on_mount(self) -> None:
+        legs = self.query_one("#legs", DataTable)
+        legs.add_columns("Number", "Status", "Call id", "Reason")
+        if self.session.read_only:
+            self.status("Read-only profile: callouts are refused.", error=True)
+        self.revalidate()
+        self.call_after_refresh(self.query_one("#tts-destination", Input).focus)
+        self.load_recent_forms()
+
+    def status(self, text: str, *, error: bool = False) -> None:
+        self.query_one("#callouts-status", Static).update(Text(text, style="bold red" if error else ""))
+
+    # ---- recent forms ---------------------------------------------------------------------------------
+
+    @work(group="recent", exit_on_error=False)
+    async def load_recent_forms(self) -> None:
+        self._recent = await asyncio.to_thread(load_recent, self._recent_path)
+        for kind, values in self._recent.items():
+            prefix = PREFIX.get(kind)
+            for name, value in values.items() if prefix else ():
+                for widget in self.query(f"#{prefix}-{name}"):
+                    if isinstance(widget, Input) and not widget.value:
+                        widget.value = value
+                    elif isinstance(widget, Select):
+                        with contextlib.suppress(Exception):  # a locale no longer offered: keep the default
+                            widget.value = value
+        self.revalidate()
+
+    async def _remember(self, kind: str, values: dict[str, object]) -> None:
+        self._recent = remember(self._recent, kind, values)
+        try:
+            await asyncio.to_thread(save_recent, self._recent_path, self._recent)
+        except OSError as error:
+            self.notify(f"Recent forms not saved: {error}", severity="warning", markup=False)
+
+    # ---- live validation ------------------------------------------------------------------------------
+
+    def action_show(self, kind: str) -> None:
+        if kind in KINDS:
+            self.query_one(TabbedContent).active = kind
+            # Focus follows the form: focus left in a hidden pane would switch the tabs back to it.
+            for first in self.query_one(f"TabPane#{kind}").query(Input).results(Input):
+                first.focus()
+                break
+            self._activated(kind)
+
+    def _activated(self, kind: str) -> None:
+        if kind != self.kind:
+            self.kind = kind
+            self.preview = None
+            self.revalidate()
+            self._settle_destination()
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        # The tabs' own state, not the event's pane: the first TabActivated may arrive after a switch.
+        self._activated(self.query_one(TabbedContent).active or "tts")
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _changed(self, event: object) -> None:
+        widget = getattr(event, "control", None) or getattr(event, "text_area", None)
+        widget_id = getattr(widget, "id", "") or ""
+        self.revalidate()
+        if widget_id.endswith("-destination") or widget_id.endswith("-destination_type"):
+            self._settle_destination()
+
+    def revalidate(self) -> None:
+        """Check the visible form: messages under fields, the TTS counter, Send enabled or why not."""
+        if self.kind == "dialin":
+            reason = self._check_dial_in()
+        else:
+            self.checked = checked = check(read_form(self, self.kind))
+            self._show_messages(PREFIX[self.kind], checked.problems, ok=checked.endpoint)
+            reason = checked.block_reason
+        if self.kind == "tts":
+            text = str(read_value(self, "tts-text") or "")
+            counter = self.query_one("#tts-counter", Static)
+            counter.update(tts_counter(text))
+            counter.set_class(len(text) > 600, "over")
+        if reason is None and self.kind != "dialin" and self.preview is not None and self.checked is not None:
+            plan = self.checked.plan
+            if plan is not None and self.preview.normalized == plan.destination:
+                reason = self.preview.block_reason
+        if reason is None and self.session.read_only:
+            reason = "Read-only profile: callouts are refused"
+        if reason is None and self._sending:
+            reason = "Sending…"
+        self.query_one("#send-reason", Static).update(Text(reason or "Ready to send."))
+        self.query_one("#send", Button).disabled = reason is not None
+
+    def _show_messages(self, prefix: str, problems: dict[str, str], ok: object = None) -> None:
+        for message in self.query(".field-msg"):
+            if not (message.id or "").startswith(prefix + "-"):
+                continue
+            name = (message.id or "")[len(prefix) + 1:-len("-msg")]
+            problem = problems.get(name)
+            message.set_class(problem is None, "ok")
+            if problem is not None:
+                message.update(Text(problem))
+            elif name == "destination" and ok is not None:
+                message.update(Text(ok.describe()))  # type: ignore[attr-defined]
+            else:
+                message.update("")
+
+    def _check_dial_in(self) -> str | None:
+        numbers, problems = self._dial_numbers()
+        form = ConferenceForm(destination=numbers[0] if numbers else "", conference_id=str(
+            read_value(self, "dial-conference_id") or ""), greeting=str(read_value(self, "dial-greeting") or ""),
+            cli=str(read_value(self, "dial-cli") or ""))
+        checked = check(form)
+        shown = {k: v for k, v in checked.problems.items() if k != "destination"}
+        if problems:
+            shown["numbers"] = "Numbers: " + "; ".join(problems[:3])
+        elif not numbers:
+            shown["numbers"] = "Numbers: paste numbers or pick them from the address book"
+        else:
+            plural = "s" if len(numbers) != 1 else ""
+            self.query_one("#dial-numbers-msg", Static).update(Text(f"{len(numbers)} number{plural}"))
+        self._show_messages("dial", shown)
+        if not shown:
+            self.query_one("#dial-numbers-msg", Static).update(Text(f"{len(numbers)} numbers ready"))
+        self.checked = checked
+        return next(iter(shown.values()), None)
+
+    def _dial_numbers(self) -> tuple[list[str], list[str]]:
+        numbers, problems = parse_numbers(str(read_value(self, "dial-numbers") or ""))
+        for book in self.query("#dial-book").results(SelectionList):
+            numbers += [n for n in book.selected if n not in numbers]
+        return numbers, problems
+
+    # ---- preview --------------------------------------------------------------------------------------
+
+    def _settle_destination(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._look_up)
+
+    def _look_up(self) -> None:
+        endpoint = self.checked.endpoint if self.checked is not None and self.kind != "dialin" else None
+        panel = self.query_one("#preview", Static)
+        if endpoint is None or endpoint.type != "number":
+            self.preview = None
+            words = "Preview: app users have no rate" if endpoint else "Preview: type a destination"
+            panel.update(Text(words, style="dim"))
+            self.revalidate()
+            return
+        if self.preview is not None and self.preview.number == endpoint.endpoint:
+            return
+        panel.update(Text(f"Looking up {endpoint.endpoint}…", style="dim"))
+        self.run_preview(endpoint.endpoint)
+
+    @work(exclusive=True, group="preview", exit_on_error=False)
+    async def run_preview(self, number: str) -> None:
+        preview = await preview_number(self.session.backend.client, number)
+        self.preview = preview
+        text = Text()
+        for label, value in preview.lines():
+            style = "bold red" if label == "Restricted" and preview.restricted else ""
+            text.append(f"{label:<11}", style="bold")
+            text.append(f"{value}\n", style=style)
+        self.query_one("#preview", Static).update(text)
+        self.revalidate()
+
+    # ---- sending --------------------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "send":
+            self.action_send()
+
+    def action_send(self) -> None:
+        if self._sending or self.sender.in_flight:
+            return  # a double press does nothing
+        self.revalidate()
+        if self.query_one("#send", Button).disabled:
+            self.status(str(self.query_one("#send-reason", Static).render()), error=True)
+            return
+        self._sending = True
+        self.revalidate()
+        self.confirm_and_send(self.kind)
+
+    @work(group="send", exit_on_error=False)
+    async def confirm_and_send(self, kind: str) -> None:
+        try:
+            if kind == "dialin":
+                await self._dial_in()
+            else:
+                await self._send_one()
+        finally:
+            self._sending = False
+            self.revalidate()
+
+    async def _send_one(self) -> None:
+        plan = self.checked.plan if self.checked is not None else None
+        if plan is None:
+            return
+        preview = self.preview if self.preview is not None and self.preview.normalized == plan.destination else None
+        cost = f", {preview.rate}" if preview is not None and preview.rate else ""
+        who = plan.destination or "the ICE SVAML's number"
+        question = f"Place a [b]{plan.kind_name}[/b] to [b]{escape(who)}[/b]{escape(cost)}?"
+        if plan.conference_id:
+            question += f"\nThey join conference [b]{escape(plan.conference_id)}[/b]."
+        if not await self.app.push_screen_wait(ConfirmScreen(question, confirm_label="Call", danger=False)):
+            self.status("Not sent: cancelled.")
+            return
+        self.status(f"Sending {plan.kind_name}…")
+        outcome = await self.sender.send(plan, preview)
+        self._report(outcome)
+        if outcome.ok:
+            form = read_form(self, plan.kind)
+            await self._remember(plan.kind, {**vars(form), "destination": plan.destination or form.destination})
+
+    def _report(self, outcome: SendOutcome) -> None:
+        self.status(outcome.text, error=not outcome.ok)
+        if not outcome.ok or outcome.call_id is None:
+            if outcome.status != "ignored":
+                self.notify(outcome.text, severity="error", markup=False)
+            return
+        plan = outcome.plan
+        self.app.post_message(CallPlaced(call_id=outcome.call_id, kind=plan.kind, destination=plan.destination,
+                                         placed_at=outcome.placed_at or self.session.clock(), cli=plan.cli,
+                                         conference_id=plan.conference_id, detail=plan.detail))
+
+    async def _dial_in(self) -> None:
+        numbers, _ = self._dial_numbers()
+        plan = self.checked.plan if self.checked is not None else None
+        if plan is None or not numbers:
+            return
+        question = (f"Call [b]{len(numbers)}[/b] number{'s' if len(numbers) != 1 else ''} into conference "
+                    f"[b]{escape(plan.conference_id or '')}[/b]? Each is a separate conference callout.")
+        if not await self.app.push_screen_wait(ConfirmScreen(question, confirm_label="Call all", danger=False)):
+            self.status("Not sent: cancelled.")
+            return
+        self.dial = DialIn(self.sender, plan, numbers, on_change=self._show_leg)
+        self.query_one("#legs", DataTable).clear()
+        for leg in self.dial.legs.values():
+            self._show_leg(leg)
+        self.status(f"Calling {len(numbers)} numbers into {plan.conference_id}…")
+        for outcome in await self.dial.place_all():
+            self._report(outcome)
+        self.status(f"Dial-in into {plan.conference_id}: {self.dial.summary()}")
+        await self._remember("dialin", {"conference_id": plan.conference_id, "cli": plan.cli})
+        if self._follow_timer is None:
+            self._follow_timer = self.set_interval(1.0, self.follow_legs)
+
+    def _show_leg(self, leg: Leg) -> None:
+        table = self.query_one("#legs", DataTable)
+        style = {"failed": "bold red", "joined": "green"}.get(leg.status, "")
+        row = (Text(leg.number), Text(leg.status, style=style), Text(leg.call_id or ""), Text(leg.reason))
+        if leg.number in {key.value for key in table.rows}:
+            for column, value in zip(table.columns, row, strict=True):
+                table.update_cell(leg.number, column, value)
+        else:
+            table.add_row(*row, key=leg.number)
+
+    @work(exclusive=True, group="follow", exit_on_error=False)
+    async def follow_legs(self) -> None:
+        """Ask the result of placed legs (a busy one shows failed); stops once every leg has settled."""
+        if self.dial is None:
+            return
+        await self.dial.follow()
+        self.status(f"Dial-in into {self.dial.base.conference_id}: {self.dial.summary()}")
+        if self.dial.settled and self._follow_timer is not None:
+            self._follow_timer.stop()
+            self._follow_timer = None
+
+    def action_retry(self) -> None:
+        if self.dial is None or self.kind != "dialin":
+            return
+        failed = [leg.number for leg in self.dial.legs.values() if leg.retryable]
+        if not failed:
+            self.status("No failed leg to retry.")
+            return
+        table = self.query_one("#legs", DataTable)
+        selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        self.retry_legs([selected] if selected in failed else failed)
+
+    @work(group="retry", exit_on_error=False)
+    async def retry_legs(self, numbers: list[str]) -> None:
+        dial = self.dial
+        if dial is None:
+            return
+        outcomes = await asyncio.gather(*(dial.retry(number) for number in numbers))
+        for outcome in outcomes:
+            if outcome is not None and outcome.ok:
+                self._report(outcome)
+        self.status(f"Retried {len(numbers)} leg(s): {dial.summary()}")
+        if self._follow_timer is None:
+            self._follow_timer = self.set_interval(1.0, self.follow_legs)

@@ -1,0 +1,418 @@
+"""Calls: every call the console placed (and any callId typed in), followed live until it ends; manage a live one.
+
+The screen only shows and schedules: `console.calls.CallTracker` keeps and polls the calls, `console.calls.manage`
+builds and sends SVAML. A 1 s timer starts one poll worker at a time (a poll in flight is never cancelled and
+never overlapped); FINAL calls are not polled. The app may call `tracker.track(...)` from anywhere (a
+`CallPlaced` handler): the next tick sees the tracker's `version` move and redraws.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.highlighter import JSONHighlighter
+from rich.markup import escape
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from api.models.svaml import Svaml
+from console.calls.manage import (
+    hangup_svaml,
+    manage,
+    play_svaml,
+    recording_options,
+    render_svaml,
+    say_svaml,
+    start_recording_svaml,
+    stop_recording_svaml,
+)
+from console.calls.tracker import CallTracker, TrackedCall, filter_calls, next_sort_key, sort_calls
+from console.messages import CallPlaced
+from console.screens.call_dialogs import Field, ManageCallDialog, Values
+from console.screens.dialogs import ConfirmScreen, PromptScreen
+from console.session import Session
+
+COLUMNS = (("placed", "Placed", 8), ("kind", "Kind", 10), ("to", "To", 18), ("status", "Status", 9),
+           ("result", "Result", 9), ("reason", "Reason", 13), ("duration", "Dur", 7), ("debit", "Debit", 11),
+           ("detail", "Detail", 24))
+STATUS_STYLE = {"INITIATED": "yellow", "RINGING": "bold yellow", "ONGOING": "bold green", "FINAL": "",
+                "UNKNOWN": "red"}
+RESULT_STYLE = {"ANSWERED": "green", "BUSY": "red", "NOANSWER": "red", "FAILED": "bold red"}
+MAX_CALL_ID = 128
+
+
+class CallsScreen(Screen[None]):
+    """Tracked calls with live status, result, duration and debit; say, play, record and hang up."""
+
+    BINDINGS = [
+        Binding("s", "say", "Say", id="calls.say"),
+        Binding("f", "play", "Play files", id="calls.play"),
+        Binding("R", "record_start", "Record", id="calls.record_start"),
+        Binding("X", "record_stop", "Stop rec.", id="calls.record_stop"),
+        Binding("h", "hangup", "Hang up", id="calls.hangup"),
+        Binding("a", "add", "Add callId", id="calls.add"),
+        Binding("slash", "filter", "Filter", id="calls.filter"),
+        Binding("o", "sort", "Sort", id="calls.sort"),
+        Binding("r", "refresh", "Refresh", show=False, id="calls.refresh"),
+        Binding("escape", "close_filter", "Close filter", show=False, id="calls.close_filter"),
+    ]
+
+    DEFAULT_CSS = """
+    CallsScreen #calls-title { padding: 0 1; }
+    CallsScreen #calls { height: 1fr; }
+    CallsScreen #call-detail-pane { height: 14; border-top: solid $primary; padding: 0 1; }
+    CallsScreen #status.error { color: $error; }
+    """
+
+    def __init__(self, session: Session, tracker: CallTracker, *, interval: float = 1.0) -> None:
+        super().__init__()
+        self.session = session
+        self.tracker = tracker
+        self.interval = interval
+        self.sort_key = "time"
+        self.query_text = ""
+        self._shown_version = -1
+        self._polling = False
+        self._poll_again = False
+
+    # ---- layout --------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        backend = self.session.backend
+        yield Header()
+        with Horizontal(id="topbar"):
+            yield Static("SANDBOX" if backend.sandbox else "LIVE", id="badge",
+                         classes="sandbox" if backend.sandbox else "live")
+            if self.session.read_only:
+                yield Static("READ-ONLY", id="read-only-badge")
+            yield Static("", id="calls-title")
+        yield Input(placeholder="filter: number, callId, text, status:ongoing, result:busy (escape closes)",
+                    id="calls-filter")
+        table: DataTable[Text] = DataTable(id="calls", cursor_type="row", zebra_stripes=True)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        yield table
+        with VerticalScroll(id="call-detail-pane"):
+            yield Static("", id="call-detail")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#calls-filter", Input).display = False
+        warning = self.tracker.load_warning
+        self.status(warning or "Calls placed by the console appear here; a adds a callId by hand.",
+                    error=bool(warning))
+        self.refresh_rows()
+        self.set_interval(self.interval, self._tick)
+        self.query_one("#calls", DataTable).focus()
+        self.start_poll()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    # ---- the list ------------------------------------------------------------------------------------
+
+    def visible_calls(self) -> list[TrackedCall]:
+        calls = self.tracker.calls
+        if self.query_text:
+            calls = filter_calls(calls, self.query_text)
+        return sort_calls(calls, self.sort_key)
+
+    def selected(self) -> TrackedCall | None:
+        table = self.query_one("#calls", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.tracker.get(key) if key is not None else None
+
+    def refresh_rows(self) -> None:
+        """Reconcile the table with the tracker by callId: cells update in place, the cursor stays on its call."""
+        self._shown_version = self.tracker.version
+        table = self.query_one("#calls", DataTable)
+        calls = self.visible_calls()
+        now = self.session.clock()
+        wanted = [call.call_id for call in calls]
+        current = [row.key.value for row in table.ordered_rows]
+        if wanted == current:
+            for call in calls:
+                for key, cell in zip((c[0] for c in COLUMNS), self._cells(call, now), strict=True):
+                    if table.get_cell(call.call_id, key) != cell:
+                        table.update_cell(call.call_id, key, cell)
+        else:
+            selected = self.selected()
+            table.clear()
+            for call in calls:
+                table.add_row(*self._cells(call, now), key=call.call_id)
+            if selected is not None and selected.call_id in wanted:
+                table.move_cursor(row=wanted.index(selected.call_id), animate=False)
+        self._show_title(len(calls))
+        self._show_detail()
+
+    def _cells(self, call: TrackedCall, now: datetime) -> list[Text]:
+        result = call.result
+        placed = call.placed_at.astimezone()
+        when = placed.strftime("%H:%M:%S") if placed.date() == now.astimezone().date() else placed.strftime("%b %d")
+        detail = Text(call.error, style="red") if call.error else Text(self._detail_text(call))
+        detail.truncate(40, overflow="ellipsis")
+        return [
+            Text(when),
+            Text(call.kind),
+            Text(call.number),
+            Text(call.status, style=STATUS_STYLE.get(call.status, "")),
+            Text(result.result if result else "", style=RESULT_STYLE.get(result.result if result else "", "")),
+            Text(result.reason if result else ""),
+            Text(call.duration_text(), justify="right"),
+            Text(call.debit_text(), justify="right"),
+            detail,
+        ]
+
+    @staticmethod
+    def _detail_text(call: TrackedCall) -> str:
+        parts = [f"room {call.conference_id}" if call.conference_id else "", call.detail]
+        if call.result is not None and call.result.custom not in (None, ""):
+            parts.append(f"custom {call.result.custom}")
+        return " · ".join(part for part in parts if part)
+
+    def _show_title(self, shown: int) -> None:
+        total = len(self.tracker)
+        live = sum(not call.is_final and not call.unknown for call in self.tracker.calls)
+        text = Text.assemble(("Calls", "bold"), f" · {total} tracked · {live} live · sorted by {self.sort_key}")
+        if self.query_text:
+            text.append(f" · filter {self.query_text!r}: {shown} shown")
+        self.query_one("#calls-title", Static).update(text)
+
+    def _show_detail(self) -> None:
+        call = self.selected()
+        pane = self.query_one("#call-detail", Static)
+        if call is None:
+            pane.update(Text("No call selected." if len(self.tracker) else "No calls tracked yet."))
+            return
+        text = Text.assemble(("Call ", "bold"), (call.call_id, "bold"), f" · {call.kind} to {call.number}")
+        text.append(f"\nplaced {call.placed_at.isoformat()}")
+        if call.cli:
+            text.append(f" from {call.cli}")
+        text.append(f" · polled {call.polled_at.isoformat() if call.polled_at else 'not yet'}")
+        if call.conference_id:
+            text.append(f" · room {call.conference_id}")
+        if call.detail:
+            text.append(f"\n{call.detail}")
+        if call.error:
+            text.append(f"\n{call.error}", style="red")
+        if call.result is not None:
+            body = json.dumps(call.result.model_dump(mode="json", by_alias=True), indent=2, ensure_ascii=False)
+            text.append("\n")
+            text.append_text(JSONHighlighter()(Text(body)))
+        pane.update(text)
+
+    @on(DataTable.RowHighlighted, "#calls")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    # ---- polling -------------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        if self.tracker.version != self._shown_version:
+            self.refresh_rows()
+        if self.tracker.due():
+            self.start_poll()
+
+    def start_poll(self) -> None:
+        """Poll the due calls now; while a poll is in flight, one more follows it (never two at once)."""
+        if self._polling:
+            self._poll_again = True
+            return
+        self._polling = True
+        self.run_worker(self._poll(), group="calls-poll", exit_on_error=False)
+
+    async def _poll(self) -> None:
+        try:
+            changes = await self.tracker.poll_due(self.session.clock())
+        except Exception as error:  # the tracker never raises; a worker must not take the app down anyway
+            self.status(f"Unexpected error while polling calls: {error!r}", error=True)
+            changes = []
+        finally:
+            self._polling = False
+        if self.tracker.write_error:
+            self.status(self.tracker.write_error, error=True)
+        for change in changes:
+            if change.became_final:
+                call = change.call
+                result = call.result
+                self.status(f"{call.number}: {result.result if result else 'FINAL'}"
+                            f" ({result.reason if result else ''}) after {call.duration_text()}, {call.debit_text()}")
+        if self.is_attached:
+            self.refresh_rows()
+        if self._poll_again:
+            self._poll_again = False
+            self.start_poll()
+
+    def track(self, message: CallPlaced) -> None:
+        """Follow a call the console just placed and poll it at once."""
+        self.tracker.track(message.call_id, kind=message.kind, destination=message.destination,
+                           placed_at=message.placed_at, cli=message.cli, conference_id=message.conference_id,
+                           detail=message.detail)
+        self.refresh_rows()
+        self.start_poll()
+
+    # ---- keys: the list ------------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.tracker.wake()
+        self.start_poll()
+
+    def action_sort(self) -> None:
+        self.sort_key = next_sort_key(self.sort_key)
+        self.refresh_rows()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#calls-filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_close_filter(self) -> None:
+        field = self.query_one("#calls-filter", Input)
+        if field.display:
+            field.value = ""
+            field.display = False
+            self.query_one("#calls", DataTable).focus()
+
+    @on(Input.Changed, "#calls-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value.strip()
+        self.refresh_rows()
+
+    @on(Input.Submitted, "#calls-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#calls", DataTable).focus()
+
+    def action_add(self) -> None:
+        def check(value: str) -> str | None:
+            if not value:
+                return "Type a callId, or escape to cancel."
+            if len(value) > MAX_CALL_ID or any(ch.isspace() for ch in value):
+                return "A callId is one word of at most 128 characters."
+            return None
+
+        def answered(value: str | None) -> None:
+            if value:
+                self.tracker.add(value)
+                self.refresh_rows()
+                table = self.query_one("#calls", DataTable)
+                keys = [row.key.value for row in table.ordered_rows]
+                if value in keys:
+                    table.move_cursor(row=keys.index(value), animate=False)
+                self.status(f"Tracking call {value}.")
+                self.start_poll()
+
+        self.app.push_screen(PromptScreen("Track a call by its callId (a call this application placed):",
+                                          placeholder="callId", check=check), answered)
+
+    # ---- keys: manage the selected call --------------------------------------------------------------
+
+    def _target(self) -> TrackedCall | None:
+        call = self.selected()
+        if call is None:
+            self.status("No call selected.", error=True)
+            return None
+        if call.is_final:
+            result = call.result
+            self.status(f"Call is not ongoing: {call.number} already ended "
+                        f"({result.result if result else ''}, {result.reason if result else ''}).", error=True)
+            return None
+        return call
+
+    def _ask(self, title: str, fields: list[Field], build: Callable[[Values], Svaml], send_label: str,
+             example: Svaml) -> None:
+        call = self._target()
+        if call is None:
+            return
+        if self.session.read_only:  # refuse at once, in words (audited under the action's name); no form first
+            self._send(call, example)
+            return
+
+        def answered(svaml: Svaml | None) -> None:
+            if svaml is not None:
+                self._send(call, svaml)
+
+        self.app.push_screen(ManageCallDialog(f"{title} {call.number} (call {call.call_id})", fields, build,
+                                              send_label=send_label), answered)
+
+    def action_say(self) -> None:
+        fields = [Field("text", "Text to say (at most 600 characters)", "", "Hello, this is the operator."),
+                  Field("locale", "Locale (en-US, sv-SE, de-DE, ...)", "en-US"),
+                  Field("hang_up", "Hang up afterwards", False)]
+        self._ask("Say to", fields, lambda v: say_svaml(str(v["text"]), str(v["locale"]),
+                                                                    hang_up=bool(v["hang_up"])),
+                  "Say", say_svaml("(read-only)"))
+
+    def action_play(self) -> None:
+        fields = [Field("prompts", "Prompts: file ids or #tts[text], separated by ;", "", "welcome;#tts[Hello]"),
+                  Field("locale", "Locale", "en-US"),
+                  Field("hang_up", "Hang up afterwards", False)]
+        self._ask("Play to", fields, lambda v: play_svaml(str(v["prompts"]), str(v["locale"]),
+                                                                      hang_up=bool(v["hang_up"])),
+                  "Play", play_svaml("welcome"))
+
+    def action_record_start(self) -> None:
+        fields = [Field("url", "Destination URL (empty: the platform's storage)", "", "s3://my-bucket"),
+                  Field("credentials", "Credentials (access key:secret:region)", "", password=True),
+                  Field("format", "Format (mp3 or wav, empty: default)", ""),
+                  Field("notify", "Notification events", False)]
+
+        def build(v: Values) -> Svaml:
+            options = recording_options(str(v["url"]), str(v["credentials"]), str(v["format"]),
+                                                    True if v["notify"] else None)
+            return start_recording_svaml(options)
+
+        self._ask("Start recording", fields, build, "Start recording", start_recording_svaml())
+
+    def action_record_stop(self) -> None:
+        self._confirm(stop_recording_svaml(), "Stop recording", danger=False)
+
+    def action_hangup(self) -> None:
+        self._confirm(hangup_svaml(), "Hang up", danger=True)
+
+    def _confirm(self, svaml: Svaml, verb: str, *, danger: bool) -> None:
+        call = self._target()
+        if call is None:
+            return
+        if self.session.read_only:
+            self._send(call, svaml)
+            return
+        question = (f"{verb} [b]{escape(call.number)}[/b] (call {escape(call.call_id)})?\n\n"
+                    f"SVAML to send:\n{escape(render_svaml(svaml))}\n\n(y sends, n or escape cancels)")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._send(call, svaml)
+
+        self.app.push_screen(ConfirmScreen(question, confirm_label=verb, danger=danger), answered)
+
+    def _send(self, call: TrackedCall, svaml: Svaml) -> None:
+        """Send in a worker, report the outcome in words, then look at the call again."""
+        client, audit, read_only = self.session.backend.client, self.session.audit, self.session.read_only
+
+        async def run() -> None:
+            outcome = await manage(client, call.call_id, svaml, audit, read_only=read_only,
+                                               who=call.number)
+            self.status(outcome.text, error=not outcome.ok)
+            self.notify(outcome.text, severity="information" if outcome.ok else "error",
+                        timeout=4 if outcome.ok else 8, markup=False)
+            self.tracker.wake(call.call_id)
+            self.start_poll()
+
+        self.run_worker(run(), group=f"manage:{call.call_id}", exit_on_error=False)
+
+    # ---- feedback ------------------------------------------------------------------------------------
+
+    def status(self, text: str, *, error: bool = False) -> None:
+        widget = self.query_one("#status", Static)
+        widget.update(Text(text))  # outcomes quote numbers and typed text: never markup
+        widget.set_class(error, "error")

@@ -1,0 +1,51 @@
+"""Snapshots of the TTS form: empty, invalid, valid with the cost preview (frozen sandbox, 120x36)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from callouts_helpers import SIZE, recording_harness, until
+from test_callouts_screen import open_callouts, type_into
+
+
+def _scene(h, fill):
+    async def scene(pilot) -> None:
+        screen = await open_callouts(h, pilot)
+        await fill(pilot, screen)
+        await pilot.pause()
+
+    return scene
+
+
+def test_tts_empty(snap_compare, tmp_path: Path) -> None:
+    h = recording_harness(tmp_path, seed=7)
+
+    async def fill(pilot, screen) -> None:
+        return None
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, fill))
+
+
+def test_tts_invalid(snap_compare, tmp_path: Path) -> None:
+    h = recording_harness(tmp_path, seed=7)
+
+    async def fill(pilot, screen) -> None:
+        await type_into(pilot, screen, "tts-destination", "46 70 abc")
+        await type_into(pilot, screen, "tts-text", "x" * 610)
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, fill))
+
+
+def test_tts_valid_with_preview(snap_compare, tmp_path: Path) -> None:
+    h = recording_harness(tmp_path, seed=7)
+
+    async def fill(pilot, screen) -> None:
+        await type_into(pilot, screen, "tts-destination", "46708168731")
+        await type_into(pilot, screen, "tts-text", "The build is green. Deploy window opens at ten.")
+        await until(pilot, lambda: screen.preview is not None, tries=400)
+        await until(pilot, lambda: "Rate" in str(screen.query_one("#preview").render())
+                    and not screen.query_one("#send").disabled, tries=400)
+        screen.query_one("#send").focus()  # no blinking text cursor in the picture
+        await pilot.pause()
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, fill))

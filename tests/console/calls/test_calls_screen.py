@@ -1,0 +1,143 @@
+"""The Calls screen driven by keys on the frozen in-process sandbox, and its snapshots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from calls_helpers import SIZE, CallsHarness, advance, until, until_async
+from textual.widgets import DataTable
+
+from console.backend import FROZEN_AT
+from console.screens.call_dialogs import ManageCallDialog
+from console.screens.calls import CallsScreen
+from console.screens.dialogs import ConfirmScreen, PromptScreen
+
+NUMBER = "+46701234567"
+BUSY = "+46708880000"
+
+
+async def open_calls(h: CallsHarness, pilot, *, live: bool = True) -> tuple[CallsScreen, list[str]]:
+    await h.connected(pilot)
+    tracker = h.make_tracker()
+    client = h.backend.client
+    ids = []
+    busy = await client.callouts.tts(BUSY, text="Your order is ready.")
+    tracker.track(busy, kind="tts", destination=BUSY, placed_at=FROZEN_AT, detail="Your order is ready.")
+    ids.append(busy)
+    if live:
+        conf = await client.callouts.conference(NUMBER, conference_id="standup", cli="+46700000001")
+        tracker.track(conf, kind="conference", destination=NUMBER, placed_at=FROZEN_AT.replace(second=5),
+                      cli="+46700000001", conference_id="standup")
+        ids.append(conf)
+    await advance(h.http, 3)
+    screen = CallsScreen(h.app.session, tracker, interval=3600)  # tests poll by key, not by wall time
+    await h.app.push_screen(screen)
+    await until(pilot, lambda: screen.query_one(DataTable).row_count == len(ids) and all(
+        tracker.get(i).result is not None for i in ids) and not screen._polling)
+    screen.refresh_rows()
+    await pilot.pause()
+    return screen, ids
+
+
+async def test_rows_detail_and_hangup(tmp_path: Path) -> None:
+    h = CallsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen, (busy, conf) = await open_calls(h, pilot)
+        table = screen.query_one(DataTable)
+        assert [row.key.value for row in table.ordered_rows] == [conf, busy]  # newest first
+        assert str(table.get_cell(busy, "result")) == "BUSY"
+        assert str(table.get_cell(conf, "status")) == "ONGOING"
+        assert conf in str(screen.query_one("#call-detail").render())
+        assert '"callId"' in str(screen.query_one("#call-detail").render())
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await pilot.press("y")
+
+        async def ended() -> bool:
+            call = (await h.http.get("/_sandbox/state")).json()["calls"]
+            found = call.get(conf) if isinstance(call, dict) else next(c for c in call if c["callId"] == conf)
+            return found["status"] == "FINAL" and found["reason"] == "MANAGERHANGUP"
+
+        await until_async(pilot, ended)
+        await until(pilot, lambda: str(table.get_cell(conf, "reason")) == "MANAGERHANGUP")
+        assert "+46 70 123 45 67" in str(screen.query_one("#status").render())  # "Hung up ..." then the result
+        # a FINAL call is not managed: worded, nothing sent
+        await pilot.press("h")
+        await pilot.pause()
+        assert "not ongoing" in str(screen.query_one("#status").render())
+        assert not isinstance(h.app.screen, ConfirmScreen)
+
+
+async def test_say_shows_svaml_and_sends(tmp_path: Path) -> None:
+    h = CallsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen, _ = await open_calls(h, pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(h.app.screen, ManageCallDialog))
+        dialog = h.app.screen
+        assert dialog.svaml is None  # empty text: nothing to send yet
+        await pilot.press(*"Hello")
+        assert '"say"' in str(dialog.query_one("#svaml-preview").render())
+        await pilot.press("enter")
+        await until(pilot, lambda: "Said 5 characters" in str(screen.query_one("#status").render()))
+
+
+async def test_filter_sort_and_add(tmp_path: Path) -> None:
+    h = CallsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen, (busy, conf) = await open_calls(h, pilot)
+        table = screen.query_one(DataTable)
+        await pilot.press("slash", *"result:busy", "enter")
+        assert [row.key.value for row in table.ordered_rows] == [busy]
+        await pilot.press("slash", "escape")
+        assert table.row_count == 2
+        await pilot.press("o")
+        assert screen.sort_key == "status"
+        assert [row.key.value for row in table.ordered_rows] == [conf, busy]
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await pilot.press(*"no-such-call", "enter")
+        await until(pilot, lambda: screen.tracker.get("no-such-call") is not None
+                    and screen.tracker.get("no-such-call").unknown)
+        await until(pilot, lambda: str(table.get_cell("no-such-call", "status")) == "UNKNOWN")
+
+
+async def test_read_only_refuses_without_a_dialog(tmp_path: Path) -> None:
+    h = CallsHarness(tmp_path, read_only=True)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen, (_, conf) = await open_calls(h, pilot)
+        await pilot.press("h")
+        await until(pilot, lambda: "Read-only" in str(screen.query_one("#status").render()))
+        assert (await h.backend.client.calls.get(conf)).status == "ONGOING"
+
+
+def test_snapshot_calls_list_with_detail(snap_compare, tmp_path: Path) -> None:
+    h = CallsHarness(tmp_path)
+
+    async def scene(pilot) -> None:
+        await open_calls(h, pilot)
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+def test_snapshot_hangup_confirmation(snap_compare, tmp_path: Path) -> None:
+    h = CallsHarness(tmp_path)
+
+    async def scene(pilot) -> None:
+        await open_calls(h, pilot)
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+def test_snapshot_say_dialog(snap_compare, tmp_path: Path) -> None:
+    h = CallsHarness(tmp_path)
+
+    async def scene(pilot) -> None:
+        await open_calls(h, pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(h.app.screen, ManageCallDialog))
+        await pilot.press(*"Hello from the operator")
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)

@@ -3,6 +3,7 @@
 Logic lives in console.callouts (no Textual); this screen reads widgets into forms, shows each field's problem
 under it, looks the settled destination up (cost, restriction), and sends once after confirmation, in a
 worker. Every success posts `CallPlaced` to the app (Calls tracks it; a conference room gets watched).
+The destination preview is `console.screens.callout_preview`; dial-in many is `console.screens.callout_dial_in`.
 """
 
 from __future__ import annotations
@@ -34,24 +35,20 @@ from textual.widgets import (
 )
 
 from console.callouts import (
-    DEBOUNCE_SECONDS,
     CalloutSender,
     Checked,
-    ConferenceForm,
     DialIn,
-    Leg,
     NumberPreview,
     SendOutcome,
     check,
     load_recent,
-    parse_numbers,
-    preview_number,
     recent_path,
     remember,
     save_recent,
     tts_counter,
 )
 from console.messages import CallPlaced
+from console.screens.callout_dial_in import DialInPart
 from console.screens.callout_forms import (
     PREFIX,
     conference_form,
@@ -61,13 +58,14 @@ from console.screens.callout_forms import (
     read_value,
     tts_form,
 )
+from console.screens.callout_preview import DestinationPreview
 from console.screens.dialogs import ConfirmScreen
 from console.session import Session
 
 KINDS = ("tts", "conference", "custom", "dialin")
 
 
-class CalloutsScreen(Screen[None]):
+class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
     """Place callouts. `t`/`c`/`u`/`d` switch forms, ctrl+s sends, `r` retries failed dial-in legs."""
 
     BINDINGS = [
@@ -253,65 +251,6 @@ class CalloutsScreen(Screen[None]):
             else:
                 message.update("")
 
-    def _check_dial_in(self) -> str | None:
-        numbers, problems = self._dial_numbers()
-        form = ConferenceForm(destination=numbers[0] if numbers else "", conference_id=str(
-            read_value(self, "dial-conference_id") or ""), greeting=str(read_value(self, "dial-greeting") or ""),
-            cli=str(read_value(self, "dial-cli") or ""))
-        checked = check(form)
-        shown = {k: v for k, v in checked.problems.items() if k != "destination"}
-        if problems:
-            shown["numbers"] = "Numbers: " + "; ".join(problems[:3])
-        elif not numbers:
-            shown["numbers"] = "Numbers: paste numbers or pick them from the address book"
-        else:
-            plural = "s" if len(numbers) != 1 else ""
-            self.query_one("#dial-numbers-msg", Static).update(Text(f"{len(numbers)} number{plural}"))
-        self._show_messages("dial", shown)
-        if not shown:
-            self.query_one("#dial-numbers-msg", Static).update(Text(f"{len(numbers)} numbers ready"))
-        self.checked = checked
-        return next(iter(shown.values()), None)
-
-    def _dial_numbers(self) -> tuple[list[str], list[str]]:
-        numbers, problems = parse_numbers(str(read_value(self, "dial-numbers") or ""))
-        for book in self.query("#dial-book").results(SelectionList):
-            numbers += [n for n in book.selected if n not in numbers]
-        return numbers, problems
-
-    # ---- preview --------------------------------------------------------------------------------------
-
-    def _settle_destination(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._look_up)
-
-    def _look_up(self) -> None:
-        endpoint = self.checked.endpoint if self.checked is not None and self.kind != "dialin" else None
-        panel = self.query_one("#preview", Static)
-        if endpoint is None or endpoint.type != "number":
-            self.preview = None
-            words = "Preview: app users have no rate" if endpoint else "Preview: type a destination"
-            panel.update(Text(words, style="dim"))
-            self.revalidate()
-            return
-        if self.preview is not None and self.preview.number == endpoint.endpoint:
-            return
-        panel.update(Text(f"Looking up {endpoint.endpoint}…", style="dim"))
-        self.run_preview(endpoint.endpoint)
-
-    @work(exclusive=True, group="preview", exit_on_error=False)
-    async def run_preview(self, number: str) -> None:
-        preview = await preview_number(self.session.backend.client, number)
-        self.preview = preview
-        text = Text()
-        for label, value in preview.lines():
-            style = "bold red" if label == "Restricted" and preview.restricted else ""
-            text.append(f"{label:<11}", style="bold")
-            text.append(f"{value}\n", style=style)
-        self.query_one("#preview", Static).update(text)
-        self.revalidate()
-
     # ---- sending --------------------------------------------------------------------------------------
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -370,70 +309,3 @@ class CalloutsScreen(Screen[None]):
         self.app.post_message(CallPlaced(call_id=outcome.call_id, kind=plan.kind, destination=plan.destination,
                                          placed_at=outcome.placed_at or self.session.clock(), cli=plan.cli,
                                          conference_id=plan.conference_id, detail=plan.detail))
-
-    async def _dial_in(self) -> None:
-        numbers, _ = self._dial_numbers()
-        plan = self.checked.plan if self.checked is not None else None
-        if plan is None or not numbers:
-            return
-        question = (f"Call [b]{len(numbers)}[/b] number{'s' if len(numbers) != 1 else ''} into conference "
-                    f"[b]{escape(plan.conference_id or '')}[/b]? Each is a separate conference callout.")
-        if not await self.app.push_screen_wait(ConfirmScreen(question, confirm_label="Call all", danger=False)):
-            self.status("Not sent: cancelled.")
-            return
-        self.dial = DialIn(self.sender, plan, numbers, on_change=self._show_leg)
-        self.query_one("#legs", DataTable).clear()
-        for leg in self.dial.legs.values():
-            self._show_leg(leg)
-        self.status(f"Calling {len(numbers)} numbers into {plan.conference_id}…")
-        for outcome in await self.dial.place_all():
-            self._report(outcome)
-        self.status(f"Dial-in into {plan.conference_id}: {self.dial.summary()}")
-        await self._remember("dialin", {"conference_id": plan.conference_id, "cli": plan.cli})
-        if self._follow_timer is None:
-            self._follow_timer = self.set_interval(1.0, self.follow_legs)
-
-    def _show_leg(self, leg: Leg) -> None:
-        table = self.query_one("#legs", DataTable)
-        style = {"failed": "bold red", "joined": "green"}.get(leg.status, "")
-        row = (Text(leg.number), Text(leg.status, style=style), Text(leg.call_id or ""), Text(leg.reason))
-        if leg.number in {key.value for key in table.rows}:
-            for column, value in zip(table.columns, row, strict=True):
-                table.update_cell(leg.number, column, value)
-        else:
-            table.add_row(*row, key=leg.number)
-
-    @work(exclusive=True, group="follow", exit_on_error=False)
-    async def follow_legs(self) -> None:
-        """Ask the result of placed legs (a busy one shows failed); stops once every leg has settled."""
-        if self.dial is None:
-            return
-        await self.dial.follow()
-        self.status(f"Dial-in into {self.dial.base.conference_id}: {self.dial.summary()}")
-        if self.dial.settled and self._follow_timer is not None:
-            self._follow_timer.stop()
-            self._follow_timer = None
-
-    def action_retry(self) -> None:
-        if self.dial is None or self.kind != "dialin":
-            return
-        failed = [leg.number for leg in self.dial.legs.values() if leg.retryable]
-        if not failed:
-            self.status("No failed leg to retry.")
-            return
-        table = self.query_one("#legs", DataTable)
-        selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
-        self.retry_legs([selected] if selected in failed else failed)
-
-    @work(group="retry", exit_on_error=False)
-    async def retry_legs(self, numbers: list[str]) -> None:
-        dial = self.dial
-        if dial is None:
-            return
-        outcomes = await asyncio.gather(*(dial.retry(number) for number in numbers))
-        for outcome in outcomes:
-            if outcome is not None and outcome.ok:
-                self._report(outcome)
-        self.status(f"Retried {len(numbers)} leg(s): {dial.summary()}")
-        if self._follow_timer is None:
-            self._follow_timer = self.set_interval(1.0, self.follow_legs)

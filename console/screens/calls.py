@@ -1,19 +1,18 @@
 """Calls: every call the console placed (and any callId typed in), followed live until it ends; manage a live one.
 
 The screen only shows and schedules: `console.calls.CallTracker` keeps and polls the calls, `console.calls.manage`
-builds and sends SVAML. A 1 s timer starts one poll worker at a time (a poll in flight is never cancelled and
-never overlapped); FINAL calls are not polled. The app may call `tracker.track(...)` from anywhere (a
-`CallPlaced` handler): the next tick sees the tracker's `version` move and redraws.
+builds and sends SVAML, and `console.screens.call_actions` holds the keys that steer a live call. A 1 s timer
+starts one poll worker at a time (a poll in flight is never cancelled and never overlapped); FINAL calls are not
+polled. The app may call `tracker.track(...)` from anywhere (a `CallPlaced` handler): the next tick sees the
+tracker's `version` move and redraws.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
 
 from rich.highlighter import JSONHighlighter
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,21 +21,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from api.models.svaml import Svaml
-from console.calls.manage import (
-    hangup_svaml,
-    manage,
-    play_svaml,
-    recording_options,
-    render_svaml,
-    say_svaml,
-    start_recording_svaml,
-    stop_recording_svaml,
-)
 from console.calls.tracker import CallTracker, TrackedCall, filter_calls, next_sort_key, sort_calls
 from console.messages import CallPlaced
-from console.screens.call_dialogs import Field, ManageCallDialog, Values
-from console.screens.dialogs import ConfirmScreen, PromptScreen
+from console.screens.call_actions import ManageCallActions
+from console.screens.dialogs import PromptScreen
 from console.session import Session
 
 COLUMNS = (("placed", "Placed", 8), ("kind", "Kind", 10), ("to", "To", 18), ("status", "Status", 9),
@@ -48,7 +36,7 @@ RESULT_STYLE = {"ANSWERED": "green", "BUSY": "red", "NOANSWER": "red", "FAILED":
 MAX_CALL_ID = 128
 
 
-class CallsScreen(Screen[None]):
+class CallsScreen(ManageCallActions, Screen[None]):
     """Tracked calls with live status, result, duration and debit; say, play, record and hang up."""
 
     BINDINGS = [
@@ -313,102 +301,6 @@ class CallsScreen(Screen[None]):
 
         self.app.push_screen(PromptScreen("Track a call by its callId (a call this application placed):",
                                           placeholder="callId", check=check), answered)
-
-    # ---- keys: manage the selected call --------------------------------------------------------------
-
-    def _target(self) -> TrackedCall | None:
-        call = self.selected()
-        if call is None:
-            self.status("No call selected.", error=True)
-            return None
-        if call.is_final:
-            result = call.result
-            self.status(f"Call is not ongoing: {call.number} already ended "
-                        f"({result.result if result else ''}, {result.reason if result else ''}).", error=True)
-            return None
-        return call
-
-    def _ask(self, title: str, fields: list[Field], build: Callable[[Values], Svaml], send_label: str,
-             example: Svaml) -> None:
-        call = self._target()
-        if call is None:
-            return
-        if self.session.read_only:  # refuse at once, in words (audited under the action's name); no form first
-            self._send(call, example)
-            return
-
-        def answered(svaml: Svaml | None) -> None:
-            if svaml is not None:
-                self._send(call, svaml)
-
-        self.app.push_screen(ManageCallDialog(f"{title} {call.number} (call {call.call_id})", fields, build,
-                                              send_label=send_label), answered)
-
-    def action_say(self) -> None:
-        fields = [Field("text", "Text to say (at most 600 characters)", "", "Hello, this is the operator."),
-                  Field("locale", "Locale (en-US, sv-SE, de-DE, ...)", "en-US"),
-                  Field("hang_up", "Hang up afterwards", False)]
-        self._ask("Say to", fields, lambda v: say_svaml(str(v["text"]), str(v["locale"]),
-                                                                    hang_up=bool(v["hang_up"])),
-                  "Say", say_svaml("(read-only)"))
-
-    def action_play(self) -> None:
-        fields = [Field("prompts", "Prompts: file ids or #tts[text], separated by ;", "", "welcome;#tts[Hello]"),
-                  Field("locale", "Locale", "en-US"),
-                  Field("hang_up", "Hang up afterwards", False)]
-        self._ask("Play to", fields, lambda v: play_svaml(str(v["prompts"]), str(v["locale"]),
-                                                                      hang_up=bool(v["hang_up"])),
-                  "Play", play_svaml("welcome"))
-
-    def action_record_start(self) -> None:
-        fields = [Field("url", "Destination URL (empty: the platform's storage)", "", "s3://my-bucket"),
-                  Field("credentials", "Credentials (access key:secret:region)", "", password=True),
-                  Field("format", "Format (mp3 or wav, empty: default)", ""),
-                  Field("notify", "Notification events", False)]
-
-        def build(v: Values) -> Svaml:
-            options = recording_options(str(v["url"]), str(v["credentials"]), str(v["format"]),
-                                                    True if v["notify"] else None)
-            return start_recording_svaml(options)
-
-        self._ask("Start recording", fields, build, "Start recording", start_recording_svaml())
-
-    def action_record_stop(self) -> None:
-        self._confirm(stop_recording_svaml(), "Stop recording", danger=False)
-
-    def action_hangup(self) -> None:
-        self._confirm(hangup_svaml(), "Hang up", danger=True)
-
-    def _confirm(self, svaml: Svaml, verb: str, *, danger: bool) -> None:
-        call = self._target()
-        if call is None:
-            return
-        if self.session.read_only:
-            self._send(call, svaml)
-            return
-        question = (f"{verb} [b]{escape(call.number)}[/b] (call {escape(call.call_id)})?\n\n"
-                    f"SVAML to send:\n{escape(render_svaml(svaml))}\n\n(y sends, n or escape cancels)")
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._send(call, svaml)
-
-        self.app.push_screen(ConfirmScreen(question, confirm_label=verb, danger=danger), answered)
-
-    def _send(self, call: TrackedCall, svaml: Svaml) -> None:
-        """Send in a worker, report the outcome in words, then look at the call again."""
-        client, audit, read_only = self.session.backend.client, self.session.audit, self.session.read_only
-
-        async def run() -> None:
-            outcome = await manage(client, call.call_id, svaml, audit, read_only=read_only,
-                                               who=call.number)
-            self.status(outcome.text, error=not outcome.ok)
-            self.notify(outcome.text, severity="information" if outcome.ok else "error",
-                        timeout=4 if outcome.ok else 8, markup=False)
-            self.tracker.wake(call.call_id)
-            self.start_poll()
-
-        self.run_worker(run(), group=f"manage:{call.call_id}", exit_on_error=False)
 
     # ---- feedback ------------------------------------------------------------------------------------
 

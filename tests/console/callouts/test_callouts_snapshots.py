@@ -6,12 +6,18 @@ from pathlib import Path
 
 from callouts_helpers import SIZE, recording_harness, until
 from test_callouts_screen import open_callouts, type_into
+from textual.widgets import Input
 
 
 def _scene(h, fill):
     async def scene(pilot) -> None:
         screen = await open_callouts(h, pilot)
         await fill(pilot, screen)
+        await until(pilot, lambda: screen.focused is not None)
+        # A focused Input's cursor blinks on a 0.5 s wall-clock timer: on a slow run the picture caught it hidden.
+        # Stop the blink (the cursor stays shown, as in the accepted pictures) so the snapshot never races it.
+        for field in screen.query(Input):
+            field.cursor_blink = False
         await pilot.pause()
 
     return scene

@@ -1,0 +1,143 @@
+"""The Calls screen's keys that steer the selected live call: say, play, record, stop recording, hang up.
+
+`ManageCallActions` is a part of `CallsScreen` (a mixin: the bindings stay on the screen). Each action asks for
+its options (or a confirmation), then sends SVAML in a worker via `console.calls.manage`; a read-only profile is
+refused at once, in words and audited, without a form first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from textual.screen import Screen
+
+from api.models.svaml import Svaml
+from console.calls.manage import (
+    hangup_svaml,
+    manage,
+    play_svaml,
+    recording_options,
+    render_svaml,
+    say_svaml,
+    start_recording_svaml,
+    stop_recording_svaml,
+)
+from console.calls.tracker import CallTracker, TrackedCall
+from console.screens.call_dialogs import Field, ManageCallDialog, Values
+from console.screens.dialogs import ConfirmScreen
+from console.session import Session
+
+# For the type checker the mixin is a Screen; at run time it is a plain class, so `CallsScreen` stays one Screen.
+if TYPE_CHECKING:
+    _Base = Screen[None]
+else:
+    _Base = object
+
+
+class ManageCallActions(_Base):
+    """Say, play, record and hang up on the selected call of a `CallsScreen`."""
+
+    session: Session
+    tracker: CallTracker
+
+    if TYPE_CHECKING:
+        def selected(self) -> TrackedCall | None: ...
+        def start_poll(self) -> None: ...
+        def status(self, text: str, *, error: bool = False) -> None: ...
+
+
+    def _target(self) -> TrackedCall | None:
+        call = self.selected()
+        if call is None:
+            self.status("No call selected.", error=True)
+            return None
+        if call.is_final:
+            result = call.result
+            self.status(f"Call is not ongoing: {call.number} already ended "
+                        f"({result.result if result else ''}, {result.reason if result else ''}).", error=True)
+            return None
+        return call
+
+    def _ask(self, title: str, fields: list[Field], build: Callable[[Values], Svaml], send_label: str,
+             example: Svaml) -> None:
+        call = self._target()
+        if call is None:
+            return
+        if self.session.read_only:  # refuse at once, in words (audited under the action's name); no form first
+            self._send(call, example)
+            return
+
+        def answered(svaml: Svaml | None) -> None:
+            if svaml is not None:
+                self._send(call, svaml)
+
+        self.app.push_screen(ManageCallDialog(f"{title} {call.number} (call {call.call_id})", fields, build,
+                                              send_label=send_label), answered)
+
+    def action_say(self) -> None:
+        fields = [Field("text", "Text to say (at most 600 characters)", "", "Hello, this is the operator."),
+                  Field("locale", "Locale (en-US, sv-SE, de-DE, ...)", "en-US"),
+                  Field("hang_up", "Hang up afterwards", False)]
+        self._ask("Say to", fields, lambda v: say_svaml(str(v["text"]), str(v["locale"]),
+                                                                    hang_up=bool(v["hang_up"])),
+                  "Say", say_svaml("(read-only)"))
+
+    def action_play(self) -> None:
+        fields = [Field("prompts", "Prompts: file ids or #tts[text], separated by ;", "", "welcome;#tts[Hello]"),
+                  Field("locale", "Locale", "en-US"),
+                  Field("hang_up", "Hang up afterwards", False)]
+        self._ask("Play to", fields, lambda v: play_svaml(str(v["prompts"]), str(v["locale"]),
+                                                                      hang_up=bool(v["hang_up"])),
+                  "Play", play_svaml("welcome"))
+
+    def action_record_start(self) -> None:
+        fields = [Field("url", "Destination URL (empty: the platform's storage)", "", "s3://my-bucket"),
+                  Field("credentials", "Credentials (access key:secret:region)", "", password=True),
+                  Field("format", "Format (mp3 or wav, empty: default)", ""),
+                  Field("notify", "Notification events", False)]
+
+        def build(v: Values) -> Svaml:
+            options = recording_options(str(v["url"]), str(v["credentials"]), str(v["format"]),
+                                                    True if v["notify"] else None)
+            return start_recording_svaml(options)
+
+        self._ask("Start recording", fields, build, "Start recording", start_recording_svaml())
+
+    def action_record_stop(self) -> None:
+        self._confirm(stop_recording_svaml(), "Stop recording", danger=False)
+
+    def action_hangup(self) -> None:
+        self._confirm(hangup_svaml(), "Hang up", danger=True)
+
+    def _confirm(self, svaml: Svaml, verb: str, *, danger: bool) -> None:
+        call = self._target()
+        if call is None:
+            return
+        if self.session.read_only:
+            self._send(call, svaml)
+            return
+        question = (f"{verb} [b]{escape(call.number)}[/b] (call {escape(call.call_id)})?\n\n"
+                    f"SVAML to send:\n{escape(render_svaml(svaml))}\n\n(y sends, n or escape cancels)")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._send(call, svaml)
+
+        self.app.push_screen(ConfirmScreen(question, confirm_label=verb, danger=danger), answered)
+
+    def _send(self, call: TrackedCall, svaml: Svaml) -> None:
+        """Send in a worker, report the outcome in words, then look at the call again."""
+        client, audit, read_only = self.session.backend.client, self.session.audit, self.session.read_only
+
+        async def run() -> None:
+            outcome = await manage(client, call.call_id, svaml, audit, read_only=read_only,
+                                               who=call.number)
+            self.status(outcome.text, error=not outcome.ok)
+            self.notify(outcome.text, severity="information" if outcome.ok else "error",
+                        timeout=4 if outcome.ok else 8, markup=False)
+            self.tracker.wake(call.call_id)
+            self.start_poll()
+
+        self.run_worker(run(), group=f"manage:{call.call_id}", exit_on_error=False)

@@ -1,4 +1,5 @@
-"""Snapshots of the TTS form: empty, invalid, valid with the cost preview (frozen sandbox, 120x36)."""
+"""Snapshots of the callout forms: TTS empty, invalid, valid with the cost preview; conference and custom invalid
+(frozen sandbox, 120x36)."""
 
 from __future__ import annotations
 
@@ -53,5 +54,26 @@ def test_tts_valid_with_preview(snap_compare, tmp_path: Path) -> None:
                     and not screen.query_one("#send").disabled, tries=400)
         screen.query_one("#send").focus()  # no blinking text cursor in the picture
         await pilot.pause()
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, fill))
+
+
+def test_conference_invalid(snap_compare, tmp_path: Path) -> None:
+    h = recording_harness(tmp_path, seed=7)
+
+    async def fill(pilot, screen) -> None:
+        screen.action_show("conference")
+        await type_into(pilot, screen, "conf-destination", "4915123456789")
+        await type_into(pilot, screen, "conf-conference_id", "x" * 70)
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, fill))
+
+
+def test_custom_invalid_svaml(snap_compare, tmp_path: Path) -> None:
+    h = recording_harness(tmp_path, seed=7)
+
+    async def fill(pilot, screen) -> None:
+        screen.action_show("custom")
+        await type_into(pilot, screen, "custom-ace", '{"action": {"name": "hangUp"}}')
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, fill))

@@ -60,6 +60,7 @@ from console.screens.callout_forms import (
 )
 from console.screens.callout_preview import DestinationPreview
 from console.screens.dialogs import ConfirmScreen
+from console.screens.topbar import topbar
 from console.session import Session
 
 KINDS = ("tts", "conference", "custom", "dialin")
@@ -123,6 +124,7 @@ class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield from topbar(self.session, "callouts-title")
         with Horizontal(id="callouts-body"):
             with TabbedContent(id="forms", initial="tts"):
                 with TabPane("Text-to-speech (t)", id="tts"):
@@ -144,6 +146,8 @@ class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
         self.set_focus(None)
 
     def on_mount(self) -> None:
+        self.query_one("#callouts-title", Static).update(
+            Text.assemble(("Callouts", "bold"), " · t c u d switch forms, ctrl+s sends, escape leaves a field"))
         legs = self.query_one("#legs", DataTable)
         legs.add_columns("Number", "Status", "Call id", "Reason")
         if self.session.read_only:

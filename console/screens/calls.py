@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -25,6 +25,7 @@ from console.calls.tracker import CallTracker, TrackedCall, filter_calls, next_s
 from console.messages import CallPlaced
 from console.screens.call_actions import ManageCallActions
 from console.screens.dialogs import PromptScreen
+from console.screens.topbar import topbar
 from console.session import Session
 
 COLUMNS = (("placed", "Placed", 8), ("kind", "Kind", 10), ("to", "To", 18), ("status", "Status", 9),
@@ -73,14 +74,8 @@ class CallsScreen(ManageCallActions, Screen[None]):
     # ---- layout --------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        backend = self.session.backend
         yield Header()
-        with Horizontal(id="topbar"):
-            yield Static("SANDBOX" if backend.sandbox else "LIVE", id="badge",
-                         classes="sandbox" if backend.sandbox else "live")
-            if self.session.read_only:
-                yield Static("READ-ONLY", id="read-only-badge")
-            yield Static("", id="calls-title")
+        yield from topbar(self.session, "calls-title")
         yield Input(placeholder="filter: number, callId, text, status:ongoing, result:busy (escape closes)",
                     id="calls-filter")
         table: DataTable[Text] = DataTable(id="calls", cursor_type="row", zebra_stripes=True)

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from console.rooms import Outcome, PollResult
 from console.rooms import TimelineEntry as RoomEvent
+from console.screens.topbar import topbar
 from console.session import Session
 from widgets import Roster
 from widgets.timeline import Timeline, TimelineEntry
@@ -42,14 +43,8 @@ class LiveRoomsScreen(Screen[None]):
     # ---- layout --------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        backend = self.session.backend
         yield Header()
-        with Horizontal(id="topbar"):
-            yield Static("SANDBOX" if backend.sandbox else "LIVE", id="badge",
-                         classes="sandbox" if backend.sandbox else "live")
-            if self.session.read_only:
-                yield Static("READ-ONLY", id="read-only-badge")
-            yield Static("", id="room-title")
+        yield from topbar(self.session, "room-title")
         with Horizontal(id="body"):
             yield WatchList(id="watch")
             with Vertical(id="room-pane"):

@@ -22,8 +22,6 @@ from textual.widgets import Footer, Header, Static
 from console.backend import Backend
 from console.config import Resolved
 from console.messages import CallPlaced
-from console.screens.callouts import CalloutsScreen
-from console.screens.calls import CallsScreen
 from console.screens.conferences import ConferencesScreen
 from console.screens.dialogs import ConfirmScreen
 from console.screens.help import HelpScreen, describe_bindings
@@ -103,8 +101,8 @@ class SinchConsole(App[None]):
         self.session = session
         self.sub_title = backend.label
         self.add_mode("conferences", lambda: ConferencesScreen(session))
-        self.add_mode("callouts", lambda: CalloutsScreen(session))
-        self.add_mode("calls", lambda: CallsScreen(session, session.calls))
+        self.add_mode("callouts", lambda: _callouts_screen(session))
+        self.add_mode("calls", lambda: _calls_screen(session))
         self.add_mode("log", lambda: LogScreen(session))
         await self.switch_mode("conferences")
 
@@ -233,6 +231,18 @@ class SinchConsole(App[None]):
 
 
 MODES = ("conferences", "callouts", "calls", "log")
+
+
+def _callouts_screen(session: Session) -> Screen[None]:
+    from console.screens.callouts import CalloutsScreen  # loaded when first opened: start-up shows the roster
+
+    return CalloutsScreen(session)
+
+
+def _calls_screen(session: Session) -> Screen[None]:
+    from console.screens.calls import CallsScreen
+
+    return CallsScreen(session, session.calls)
 
 CONFERENCE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("add room", "add_room", "Watch another conference by its id (a)"),

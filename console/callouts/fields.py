@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
-from phonenumbers import geocoder
 
 from api.models.callouts import LOCALES, MAX_DURATION_SECONDS, MAX_TTS_CHARACTERS
 from api.models.common import normalize_number
@@ -78,6 +77,10 @@ def check_number(text: str, field: str = "Destination") -> Endpoint:
         region = phonenumbers.region_code_for_country_code(parsed.country_code or 0)
     region = "" if region == "ZZ" else region
     try:
+        # Imported here: its geodata takes ~0.5 s to load, which start-up must not pay (CalloutsScreen warms it
+        # in a thread when the mode opens).
+        from phonenumbers import geocoder
+
         name = geocoder.country_name_for_number(parsed, "en") or region
     except Exception:
         name = region

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 
 from rich.markup import escape
 from rich.text import Text
@@ -146,6 +147,7 @@ class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
         self.set_focus(None)
 
     def on_mount(self) -> None:
+        self.run_worker(asyncio.to_thread(importlib.import_module, "phonenumbers.geocoder"), exit_on_error=False)
         self.query_one("#callouts-title", Static).update(
             Text.assemble(("Callouts", "bold"), " · t c u d switch forms, ctrl+s sends, escape leaves a field"))
         legs = self.query_one("#legs", DataTable)

@@ -7,6 +7,7 @@ now; Recordings (4), Numbers (5) and Events (6) arrive with their issues and tak
 from __future__ import annotations
 
 import asyncio
+import importlib
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -105,6 +106,17 @@ class SinchConsole(App[None]):
         self.add_mode("calls", lambda: _calls_screen(session))
         self.add_mode("log", lambda: LogScreen(session))
         await self.switch_mode("conferences")
+        self.set_timer(1.0, self._preload_modes)
+
+    def _preload_modes(self) -> None:
+        """Import the other modes' code in a thread once the roster is up, so the first `2` or `3` is quick
+        without start-up paying for it."""
+
+        async def preload() -> None:
+            for module in ("console.screens.callouts", "console.screens.calls", "phonenumbers.geocoder"):
+                await asyncio.to_thread(importlib.import_module, module)
+
+        self.run_worker(preload(), group="preload", exit_on_error=False)
 
     def _problem(self, text: str) -> None:
         """Data the console could not keep: said loudly, from any thread."""

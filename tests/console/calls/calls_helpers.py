@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,11 @@ import httpx
 from textual.pilot import Pilot
 
 import sandbox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # console_helpers lives one folder up
+from console_helpers import until as until  # the bounded waits every console test shares
+from console_helpers import until_async as until_async
+
 from api import SinchVoiceClient
 from api.retry import RetryPolicy
 from console.app import SinchConsole
@@ -65,17 +70,3 @@ class CallsHarness:
         return self.tracker
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], Any], tries: int = 200) -> None:
-    for _ in range(tries):
-        await pilot.pause()
-        if condition():
-            return
-    raise AssertionError("condition never became true")
-
-
-async def until_async(pilot: Pilot[None], condition: Callable[[], Any], tries: int = 200) -> None:
-    for _ in range(tries):
-        await pilot.pause()
-        if await condition():
-            return
-    raise AssertionError("condition never became true")

@@ -14,7 +14,7 @@ from pathlib import Path
 from console.audit import AuditLog
 from console.backend import Backend
 from console.calls import CallTracker
-from console.config import Resolved, data_dir
+from console.config import Resolved, data_dir, default_download_dir
 from console.rooms import AddressBook, AttendanceBook, Moderator
 
 Clock = Callable[[], datetime]
@@ -34,6 +34,8 @@ class Session:
     moderator: Moderator
     data_dir: Path
     calls: CallTracker
+    download_dir: Path
+    """Where recordings are downloaded (the profile's download_dir or the default for this OS)."""
     clock: Clock = utc_now
 
     @property
@@ -55,6 +57,7 @@ def open_session(
 ) -> Session:
     """Wire the audit log and the moderator for `resolved`'s profile. Blocking (reads attendance): call it in a
     thread. `on_problem` hears about data the console could not write (a full disk must not go unnoticed)."""
+    explicit_folder = folder is not None
     folder = folder or data_dir()
     profile = resolved.profile
     # Sandbox runs are kept apart from the live platform's: a demo kick is not a real one.
@@ -79,4 +82,10 @@ def open_session(
     )
     calls = CallTracker(backend.client, folder / "calls" / who, clock,
                         on_problem=(lambda text: on_problem(text)) if on_problem else None)
-    return Session(resolved, backend, audit, moderator, folder, calls, clock)
+    if profile.download_dir is not None:
+        downloads = profile.download_dir
+    elif explicit_folder:  # tests and screenshots: keep everything inside the folder they chose
+        downloads = folder / "recordings"
+    else:
+        downloads = default_download_dir(sandbox=backend.sandbox)
+    return Session(resolved, backend, audit, moderator, folder, calls, downloads, clock)

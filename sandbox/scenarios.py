@@ -3,8 +3,9 @@
 `empty`: the demo application, its numbers and nothing else: tests build what they need.
 `demo`:  three named rooms that stay alive. Every few seconds of (virtual) time somebody joins, leaves,
          mutes or unmutes, or is put on hold, driven by a seeded RNG, so the same seed and the same clock
-         moves give the same story. Rooms are refilled quickly if a moderator empties them. Plus a few
-         recordings from the past days and numbers in several countries.
+         moves give the same story. Rooms are refilled quickly if a moderator empties them. Plus numbers
+         in several countries and a month of recordings (a few expiring within the day); now and then a
+         participant who leaves leaves a recording too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ SCENARIOS = ("demo", "empty")
 DEMO_ROOMS = ("standup", "board-room", "support-bridge")
 ROOM_SIZE = {"standup": (3, 7), "board-room": (2, 5), "support-bridge": (2, 4)}  # (min kept, max)
 EVENT_GAP_SECONDS = (2.0, 6.0)
+# Recordings already in the Drive at start: (days ago, seconds of audio). Retention is 30 days, so the
+# oldest ones expire within hours: the console's expiry highlight has something to show.
+DEMO_RECORDINGS = (
+    (0.05, 9.0), (0.1, 7.0), (0.4, 21.0), (0.8, 3.5), (1.2, 14.0), (2.3, 12.0), (3.1, 5.0), (5.5, 4.0),
+    (6.8, 18.0), (9.0, 6.5), (12.5, 25.0), (16.0, 8.0), (21.0, 11.0), (27.0, 4.5), (29.4, 16.0), (29.85, 6.0),
+)
+RECORDING_CHANCE = 0.25
+"""How often a participant who leaves in the demo leaves a recording of their call."""
 
 # Numbers the demo account owns: (number, capability, assigned to the demo app?)
 DEMO_NUMBERS = (
@@ -63,6 +72,8 @@ class DemoScenario:
     def __init__(self, sb: Sandbox) -> None:
         self.sb = sb
         self.rng = random.Random(f"{sb.seed}-demo") if sb.seed is not None else random.Random()
+        # a stream of its own, so recordings do not change who joins and leaves for a given seed
+        self.recording_rng = random.Random(f"{sb.seed}-demo-recordings") if sb.seed is not None else random.Random()
 
     def start(self) -> None:
         sb, now = self.sb, self.sb.now()
@@ -73,9 +84,8 @@ class DemoScenario:
                 # people joined at different times in the last quarter hour
                 joined = now - timedelta(seconds=self.rng.randint(20, 900))
                 sb.dial_in(room, believable_number(self.rng), muted=self.rng.random() < 0.3, at=joined)
-        for days_ago, seconds in ((0.1, 7.0), (0.8, 3.5), (2.3, 12.0), (5.5, 4.0)):
-            created = now - timedelta(days=days_ago)
-            sb.add_recording(sb.ids.call_id(), created, seconds=seconds)
+        for days_ago, seconds in DEMO_RECORDINGS:
+            sb.add_recording(sb.ids.call_id(), now - timedelta(days=days_ago), seconds=seconds)
         self._schedule(now)
 
     def _schedule(self, after: datetime) -> None:
@@ -94,7 +104,10 @@ class DemoScenario:
             sb.dial_in(room, believable_number(self.rng), muted=self.rng.random() < 0.2, at=at)
         elif roll < 0.55 and len(people) > low:
             leaver = self.rng.choice(people)
-            sb.end_call(sb.calls[leaver.call_id], at, reason="CALLERHANGUP")
+            call = sb.calls[leaver.call_id]
+            if self.recording_rng.random() < RECORDING_CHANCE:
+                sb.start_recording(call, min(call.answered_at or at, at))  # the whole call was recorded
+            sb.end_call(call, at, reason="CALLERHANGUP")
         elif roll < 0.9 and people:
             person = self.rng.choice(people)
             person.muted = not person.muted

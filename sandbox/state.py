@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sandbox import audio
 from sandbox.clock import wire_time
 from sandbox.rates import CURRENCY
 
@@ -121,13 +122,18 @@ class Recording:
     n_frames: int
     expires_on: datetime
 
+    @property
+    def size(self) -> int:
+        """Bytes of the WAV file (header and samples)."""
+        return audio.file_size(self.n_frames)
+
     def to_wire(self, base_url: str) -> dict[str, Any]:
         return {
             "key": self.key,
             "url": f"{base_url.rstrip('/')}/calling/v1/recording/{self.key}",
             "createdOn": wire_time(self.created_on),
             "expiresOn": wire_time(self.expires_on),
-            "headers": {"Content-Type": "audio/wav", "callId": self.call_id},
+            "headers": {"Content-Type": "audio/wav", "Content-Length": str(self.size), "callId": self.call_id},
         }
 
 

@@ -51,7 +51,7 @@ class RecordingStore:
 
     @staticmethod
     def size(rec: Recording) -> int:
-        return audio.file_size(rec.n_frames)
+        return rec.size
 
 
 class NumberStore:

@@ -1,7 +1,7 @@
 """Config and profiles: a TOML file in the user config dir, the SINCH_* environment and flags on top.
 
     models   Contact, Profile, ConsoleConfig: what the file can say (a docstring under every field)
-    paths    default_config_path(), data_dir(): platformdirs' per-user folders
+    paths    default_config_path(), data_dir(), default_download_dir(): platformdirs' per-user folders
     errors   ConfigError: file, line and a fix, for syntax and validation errors alike
     load     read the file (tomllib + model_validate); a missing file is the sandbox
     env      EnvOverrides: the SINCH_* variables
@@ -13,7 +13,7 @@ from console.config.env import EnvOverrides
 from console.config.errors import ConfigError
 from console.config.load import LoadedFile, load_config, read_config_file
 from console.config.models import DEFAULT_PROFILE, DEFAULT_THEME, REGIONS, ConsoleConfig, Contact, Profile
-from console.config.paths import data_dir, default_config_path
+from console.config.paths import data_dir, default_config_path, default_download_dir
 from console.config.resolve import Resolved, UnknownProfileError, resolve_settings
 from console.config.save import (
     add_saved_room,
@@ -42,6 +42,7 @@ __all__ = [
     "atomic_write",
     "data_dir",
     "default_config_path",
+    "default_download_dir",
     "load_config",
     "read_config_file",
     "remove_saved_room",

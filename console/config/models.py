@@ -112,7 +112,8 @@ class Profile(BaseModel):
     read_only: bool = False
     """Refuse every mutating action (mute, kick, callout, delete): for watching production safely."""
     download_dir: Path | None = None
-    """Where recordings are downloaded; "~" is expanded. Unset: ask each time, starting in the home folder."""
+    """Where recordings are downloaded; "~" is expanded. Unset: ~/Downloads/sinch-recordings (or the data
+    folder when there is no Downloads folder), with a `sandbox` subfolder for sandbox runs."""
 
     @field_validator("application_key", "application_secret_env")
     @classmethod

@@ -23,3 +23,14 @@ def data_dir() -> Path:
     path = Path(platformdirs.user_data_dir(APP_NAME))
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def default_download_dir(*, sandbox: bool = False) -> Path:
+    """Where recordings go when the profile sets no download_dir: the user's Downloads folder (e.g.
+    ~/Downloads/sinch-recordings) when there is one, else the data folder. Sandbox recordings go to a
+    `sandbox` subfolder so demo files never mix with real ones. Not created here: the first download does."""
+    import platformdirs
+
+    downloads = Path(platformdirs.user_downloads_dir())
+    base = downloads / "sinch-recordings" if downloads.is_dir() else data_dir() / "recordings"
+    return base / "sandbox" if sandbox else base

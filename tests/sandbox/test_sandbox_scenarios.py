@@ -52,6 +52,30 @@ def test_emptied_room_is_refilled_soon() -> None:
     assert "standup" in sb.conferences
 
 
+def test_demo_recordings_span_a_month_and_some_expire_today() -> None:
+    sb: Sandbox = make_app("demo", seed=2).state.sandbox
+    now = sb.now()
+    ages = sorted((now - r.created_on).days for r in sb.recordings.items.values())
+    assert len(ages) >= 12 and ages[0] == 0 and ages[-1] == 29
+    hours_left = [(r.expires_on - now).total_seconds() / 3600 for r in sb.recordings.items.values()]
+    assert sum(1 for h in hours_left if h < 24) >= 2 and all(h > 0 for h in hours_left)
+    for rec in sb.recordings.items.values():  # a few seconds of audio each: tens to hundreds of KB
+        assert 20_000 < rec.size < 1_000_000
+        assert rec.to_wire("http://x")["headers"]["Content-Length"] == str(rec.size)
+
+
+def test_demo_leavers_sometimes_leave_a_recording_of_their_call() -> None:
+    sb: Sandbox = make_app("demo", seed=4).state.sandbox
+    before = set(sb.recordings.items)
+    sb.advance(600)
+    new = [sb.recordings.items[key] for key in set(sb.recordings.items) - before]
+    assert new, "ten minutes of demo left no recording"
+    for rec in new:
+        call = sb.calls[rec.call_id]
+        assert call.status == "FINAL" and rec.created_on == call.ended_at
+        assert rec.n_frames == round(8000 * max(1.0, (call.ended_at - call.answered_at).total_seconds()))
+
+
 def test_empty_scenario_has_numbers_only() -> None:
     sb: Sandbox = make_app("empty").state.sandbox
     assert sb.conferences == {} and sb.recordings.items == {} and sb.rooms == []

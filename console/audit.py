@@ -32,7 +32,8 @@ Phase = Literal["attempt", "outcome"]
 Outcome = Literal["ok", "failed", "refused"]
 Clock = Callable[[], datetime]
 ACTIONS = ("mute", "unmute", "kick", "kick_all", "mute_all", "unmute_all", "mute_all_except_moderators",
-           "auto_mute", "soft_lock_kick", "policy", "callout", "manage_call", "hangup", "delete_recording")
+           "auto_mute", "soft_lock_kick", "policy", "callout", "manage_call", "hangup", "download_recording",
+           "delete_recording", "assign_number", "unassign_number", "update_callbacks")
 """Actions the console records (others are accepted: new screens bring new actions)."""
 _READ_BLOCK = 64 * 1024
 
@@ -137,6 +138,8 @@ class AuditLog:
         self._lock = threading.Lock()
         self._pending: list[tuple[str, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self.written = 0
+        """Lines this log has written since it was opened: a screen showing the log reloads when it moves."""
 
     # ---- writing ------------------------------------------------------------------------------------------
 
@@ -211,6 +214,7 @@ class AuditLog:
     def append_sync(self, entry: AuditEntry) -> None:
         """For code without an event loop (scripts, shutdown): writes at once, on this thread."""
         self._write(entry.to_json() + "\n")
+        self.written += 1
 
     async def _append_reporting(self, entry: AuditEntry) -> None:
         try:
@@ -229,6 +233,7 @@ class AuditLog:
                     if not future.done():
                         future.set_exception(exc)
             else:
+                self.written += len(batch)
                 for _, future in batch:
                     if not future.done():
                         future.set_result(None)

@@ -36,6 +36,7 @@ class LogScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._shown: list[TraceRecord] = []  # the records in the trace table, row for row
+        self._audit_seen = -1  # session.audit.written when the audit table was last loaded
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,11 +56,17 @@ class LogScreen(Screen[None]):
         self.query_one("#trace-table", DataTable).add_columns(
             "Time", "Method", "Path", "Status", "Code", "Latency", "Try")
         self.reload()
-        self.set_interval(2.0, self._show_trace)
+        self.set_interval(2.0, self._tick)
         self.query_one("#audit-table", DataTable).focus()
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def _tick(self) -> None:
+        """New audit lines (an action in another mode, a bulk action finishing) show without pressing r."""
+        if self.session.audit.written != self._audit_seen:
+            self._load_audit(self.query_one("#audit-filter", Input).value)
+        self._show_trace()
 
     def action_reload(self) -> None:
         self.reload()
@@ -70,12 +77,15 @@ class LogScreen(Screen[None]):
 
     @work(exclusive=True, group="audit", exit_on_error=False)
     async def _load_audit(self, text: str) -> None:
+        self._audit_seen = self.session.audit.written
         try:
             entries = await self.session.audit.read(limit=AUDIT_LIMIT, text_filter=text or None)
         except OSError as error:
             self.notify(f"Cannot read the audit log: {error}", severity="error", markup=False)
             return
         table = self.query_one("#audit-table", DataTable)
+        at_end = table.cursor_row >= table.row_count - 1  # reading older lines: a reload must not jump away
+        row = table.cursor_row
         table.clear()
         for entry in entries:
             when = entry.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
@@ -83,7 +93,7 @@ class LogScreen(Screen[None]):
             table.add_row(when, entry.action, entry.phase, entry.outcome or "", Text(entry.room or ""), Text(who),
                           str(entry.error_code or ""), Text(entry.message or ""))
         if entries:
-            table.move_cursor(row=len(entries) - 1, animate=False)
+            table.move_cursor(row=len(entries) - 1 if at_end else min(row, len(entries) - 1), animate=False)
 
     def _show_trace(self) -> None:
         table = self.query_one("#trace-table", DataTable)

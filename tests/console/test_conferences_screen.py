@@ -257,6 +257,11 @@ async def test_log_mode_shows_the_audit_and_copies_curl(tmp_path: Path) -> None:
         curl = str(h.app.screen.query_one("#curl").render())
         assert curl.startswith("curl") and "<signature>" in curl
         assert h.backend.client._secret.reveal() not in curl
+        rows = table.row_count
+        async with h.app.session.audit.action("kick", room="standup", call_id="c-late"):
+            pass  # an action finishing while the Log is open (another mode's worker, a bulk action)
+        h.app.screen._tick()  # the 2 s timer's body: new lines show without pressing r
+        await until(pilot, lambda: table.row_count == rows + 2)
         await pilot.press("1")
         await until(pilot, lambda: type(h.app.screen).__name__ == "ConferencesScreen")
 

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from console.rooms import AttendanceRow
-from console.screens.dialogs import PromptScreen
+from console.screens.dialogs import ConfirmScreen, PromptScreen
 from console.session import Session
 from widgets.people import clock_time, format_duration, format_number
 
@@ -99,15 +99,22 @@ class AttendanceScreen(ModalScreen[None]):
         self.dismiss(None)
 
     def action_export(self, fmt: str) -> None:
-        stamp = self.session.clock().strftime("%Y%m%d-%H%M")
+        stamp = self.session.clock().strftime("%Y%m%d-%H%M%S")
         default = self.session.data_dir / "exports" / f"attendance-{self.room}-{stamp}.{fmt}"
+        self.run_worker(self._ask_and_export(default, fmt), exit_on_error=False)
 
-        def chosen(path: str | None) -> None:
-            if path:
-                self.run_worker(self._export(Path(path).expanduser(), fmt), exit_on_error=False)
-
-        self.app.push_screen(PromptScreen(f"Export the attendance of {escape(self.room)} as {fmt.upper()} to:",
-                                          value=str(default)), chosen)
+    async def _ask_and_export(self, default: Path, fmt: str) -> None:
+        question = f"Export the attendance of {escape(self.room)} as {fmt.upper()} to:"
+        answer = await self.app.push_screen_wait(PromptScreen(question, value=str(default)))
+        if not answer:
+            return
+        path = Path(answer).expanduser()
+        if path.exists():  # an earlier report is never replaced without asking
+            replace = f"[b]{escape(str(path))}[/b] already exists. Replace it?"
+            if not await self.app.push_screen_wait(ConfirmScreen(replace, confirm_label="Replace")):
+                self.notify("Not exported: the existing file was kept.", markup=False)
+                return
+        await self._export(path, fmt)
 
     async def _export(self, path: Path, fmt: str) -> None:
         outcome = await self.session.moderator.export_attendance(self.room, path, fmt=fmt)

@@ -238,6 +238,16 @@ async def test_help_detail_and_attendance_dialogs(tmp_path: Path) -> None:
         await pilot.press("enter")
         await until(pilot, target.exists)
         assert target.read_text().splitlines()[0].lower().startswith(("room", "name", "who"))
+        target.write_text("an earlier report")  # exporting to the same name asks before replacing it
+        await until(pilot, lambda: type(h.app.screen).__name__ == "AttendanceScreen")
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        h.app.screen.query_one("#dialog-input").value = str(target)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: type(h.app.screen).__name__ == "AttendanceScreen")
+        assert target.read_text() == "an earlier report"
 
 
 async def test_log_mode_shows_the_audit_and_copies_curl(tmp_path: Path) -> None:

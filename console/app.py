@@ -1,7 +1,7 @@
 """The Textual application: connects off the UI loop, then shows one mode per area of the console.
 
-Modes (DESIGN.md section 7) are switched with the digit keys: 1 Conferences, 2 Callouts, 3 Calls and 7 Log
-now; Recordings (4), Numbers (5) and Events (6) arrive with their issues and take their numbers.
+Modes (DESIGN.md section 7) are switched with the digit keys: 1 Conferences, 2 Callouts, 3 Calls, 4 Recordings,
+5 Numbers & callbacks and 7 Log; Events (6) arrives with its issue and takes its number.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ class SinchConsole(App[None]):
         Binding("1", "switch_mode('conferences')", "Conferences", show=False, id="app.mode.conferences"),
         Binding("2", "switch_mode('callouts')", "Callouts", show=False, id="app.mode.callouts"),
         Binding("3", "switch_mode('calls')", "Calls", show=False, id="app.mode.calls"),
+        Binding("4", "switch_mode('recordings')", "Recordings", show=False, id="app.mode.recordings"),
+        Binding("5", "switch_mode('numbers')", "Numbers", show=False, id="app.mode.numbers"),
         Binding("7", "switch_mode('log')", "Log", show=False, id="app.mode.log"),
     ]
 
@@ -104,6 +106,8 @@ class SinchConsole(App[None]):
         self.add_mode("conferences", lambda: ConferencesScreen(session))
         self.add_mode("callouts", lambda: _callouts_screen(session))
         self.add_mode("calls", lambda: _calls_screen(session))
+        self.add_mode("recordings", lambda: _recordings_screen(session))
+        self.add_mode("numbers", lambda: _numbers_screen(session))
         self.add_mode("log", lambda: LogScreen(session))
         await self.switch_mode("conferences")
         self.set_timer(1.0, self._preload_modes)
@@ -113,7 +117,8 @@ class SinchConsole(App[None]):
         without start-up paying for it."""
 
         async def preload() -> None:
-            for module in ("console.screens.callouts", "console.screens.calls", "phonenumbers.geocoder"):
+            for module in ("console.screens.callouts", "console.screens.calls", "console.screens.recordings",
+                           "console.screens.numbers", "phonenumbers.geocoder"):
                 await asyncio.to_thread(importlib.import_module, module)
 
         self.run_worker(preload(), group="preload", exit_on_error=False)
@@ -168,6 +173,10 @@ class SinchConsole(App[None]):
                             lambda: self.action_switch_mode("callouts"))
         yield SystemCommand("mode: calls", "Calls the console placed or you track, manage call (3)",
                             lambda: self.action_switch_mode("calls"))
+        yield SystemCommand("mode: recordings", "Browse, download and delete call recordings (4)",
+                            lambda: self.action_switch_mode("recordings"))
+        yield SystemCommand("mode: numbers", "Numbers, callback URLs and the number lookup (5)",
+                            lambda: self.action_switch_mode("numbers"))
         yield SystemCommand("mode: log", "Audit log and API trace (7)", lambda: self.action_switch_mode("log"))
         for name, profile in self.resolved.config.profiles.items():
             if name != self.resolved.profile_name:
@@ -176,6 +185,10 @@ class SinchConsole(App[None]):
         if isinstance(screen, ConferencesScreen):
             for name, action, help_text in CONFERENCE_COMMANDS:
                 yield SystemCommand(f"conference: {name}", help_text, getattr(screen, f"action_{action}"))
+        commands = getattr(screen, "palette_commands", None)  # a mode's own "area: verb" commands
+        if callable(commands):
+            for title, help_text, callback in commands():
+                yield SystemCommand(title, help_text, callback)
 
     def switch_profile(self, name: str) -> None:
         """Close this session and connect with profile `name`, keeping the command line's overrides
@@ -242,7 +255,7 @@ class SinchConsole(App[None]):
             await session.backend.close()
 
 
-MODES = ("conferences", "callouts", "calls", "log")
+MODES = ("conferences", "callouts", "calls", "recordings", "numbers", "log")
 
 
 def _callouts_screen(session: Session) -> Screen[None]:
@@ -255,6 +268,19 @@ def _calls_screen(session: Session) -> Screen[None]:
     from console.screens.calls import CallsScreen
 
     return CallsScreen(session, session.calls)
+
+
+def _recordings_screen(session: Session) -> Screen[None]:
+    from console.screens.recordings import RecordingsScreen
+
+    return RecordingsScreen(session)
+
+
+def _numbers_screen(session: Session) -> Screen[None]:
+    from console.screens.numbers import NumbersScreen
+
+    return NumbersScreen(session)
+
 
 CONFERENCE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("add room", "add_room", "Watch another conference by its id (a)"),

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
 
 from console.app import SinchConsole
 from console.backend import FROZEN_AT, connect_in_process
@@ -85,6 +86,36 @@ async def _calls(app: SinchConsole, pilot: Pilot[None]) -> None:
         await pilot.pause(0.05)
 
 
+async def _recordings(app: SinchConsole, pilot: Pilot[None]) -> None:
+    assert app.session is not None
+    # the folder line shows where files go: a typical folder, not this run's temporary one
+    app.session.download_dir = Path.home() / "Downloads" / "sinch-recordings" / "sandbox"
+    await pilot.press("4")
+    for _ in range(40):  # the first page arrives
+        await pilot.pause(0.05)
+        if app.screen.query("#recordings") and app.screen.query_one("#recordings", DataTable).row_count:
+            break
+    await pilot.press("space", "down", "space", "down", "down")  # two marked, the cursor on a third
+
+
+async def _numbers(app: SinchConsole, pilot: Pilot[None]) -> None:
+    assert app.session is not None
+    await app.session.backend.client.callbacks.update(primary="https://hooks.example.com/sinch/events",
+                                                      fallback="https://backup.example.com/sinch/events")
+    await pilot.press("5")
+    for _ in range(400):
+        await pilot.pause()
+        if getattr(app.screen, "items", None) is not None and not getattr(app.screen, "fetching", True):
+            break
+    await pilot.press("down", "down", "l", *"0046 70-123 66 66", "enter")  # a restricted demo number
+    for _ in range(400):
+        await pilot.pause()
+        if getattr(app.screen, "lookup", None) is not None:
+            break
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+
+
 SCENES: dict[str, Scene] = {
     "conferences": _roster,
     "help": _help,
@@ -92,6 +123,8 @@ SCENES: dict[str, Scene] = {
     "log": _log,
     "callouts": _callouts,
     "calls": _calls,
+    "recordings": _recordings,
+    "numbers": _numbers,
 }
 
 

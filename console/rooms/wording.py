@@ -1,7 +1,8 @@
 """One place that turns a failure into words a person understands, never a traceback.
 
 The same 40400 means different things depending on what was asked: a participant command that gets it
-means the person already left; a conference poll that gets it means the room is empty right now.
+means the person already left; a conference poll that gets it means the room is empty right now; a recording
+that gets it was deleted (by someone else, or by the platform when it expired).
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from api import errors
 
 PARTICIPANT = "participant"
 ROOM = "room"
+RECORDING = "recording"
+_NOT_FOUND = {PARTICIPANT: "the participant already left", RECORDING: "the recording was already deleted"}
 
 
 def describe_error(error: BaseException, *, subject: str = PARTICIPANT) -> str:
     """"Not found (40400): the participant already left", "Service unavailable (50000)", ..."""
     if isinstance(error, errors.NotFoundError):
         code = error.error_code or 40400
-        why = "the participant already left" if subject == PARTICIPANT else "no participants right now"
+        why = _NOT_FOUND.get(subject, "no participants right now")
         return f"Not found ({code}): {why}"
     if isinstance(error, errors.RateLimitError):
         later = f", retry in {error.retry_after:g} s" if error.retry_after else ""

@@ -1,0 +1,274 @@
+"""Downloading recordings: a few at a time, with progress, cancel, and a question before any file is replaced.
+
+`plan` turns recordings into `Download`s, one file name each, asking (through the screen's `ask`) what to do
+when a name is taken: skip, overwrite, or keep both (the new file gets a free name, `key (1).wav`). An answer
+may stand for the remaining conflicts of the batch. `Downloader.run` then fetches them with at most
+`concurrency` in flight across every batch (the platform and the disk are shared), reports each step through
+`on_change`, and never raises: each failure is worded on its `Download`.
+
+Nothing partial ever appears under a final name: api.download streams into a hidden temporary file and
+renames it into place when complete; a cancel or a failure removes the temporary file. Keep both never
+replaces anything: the final step is an atomic link that fails when the name was taken meanwhile, and then
+the next free name is tried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from api.download import safe_filename
+from api.errors import DownloadExistsError
+from api.models import Recording
+from console.audit import AuditLog, AuditWriteError
+from console.recordings.listing import call_id_of, content_type_of, human_size, size_of
+from console.recordings.wording import describe_download_error
+
+DEFAULT_CONCURRENCY = 3
+FREE_NAME_TRIES = 1000
+RACE_RETRIES = 3
+"""Keep both: how often a name taken between choosing it and publishing the file is replaced by another."""
+
+
+class Conflict(Enum):
+    """What to do when the file name is already taken."""
+
+    SKIP = "skip"
+    OVERWRITE = "overwrite"
+    KEEP_BOTH = "keep both"
+
+
+@dataclass(frozen=True)
+class ConflictAnswer:
+    choice: Conflict
+    apply_to_all: bool = False
+
+
+Ask = Callable[[Recording, Path, int], Awaitable[ConflictAnswer | None]]
+"""(recording, taken path, conflicts left after this one) -> the answer, or None to cancel the batch."""
+
+
+class State(Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+FINISHED = frozenset({State.DONE, State.SKIPPED, State.FAILED, State.CANCELLED})
+
+
+@dataclass(eq=False)
+class Download:
+    """One file to fetch and how it went."""
+
+    recording: Recording
+    target: Path
+    overwrite: bool = False
+    keep_both: bool = False
+    total: int | None = None
+    done: int = 0
+    state: State = State.QUEUED
+    message: str = ""
+    landed: Path | None = None
+    wanted: Path | None = None
+    """The name asked for before keep both moved it (free names are counted from it)."""
+
+    @property
+    def key(self) -> str:
+        return self.recording.key
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
+
+    @property
+    def fraction(self) -> float | None:
+        """0..1 while the size is known (1 once finished either way)."""
+        if self.finished:
+            return 1.0
+        if not self.total:
+            return None
+        return min(1.0, self.done / self.total)
+
+    def describe(self) -> str:
+        """The panel's words for it: "queued", "45% of 140.7 KiB", "saved as key.wav", the error..."""
+        if self.message:
+            return self.message
+        if self.state is State.RUNNING:
+            if self.total:
+                return f"{int(100 * self.done / self.total)}% of {human_size(self.total)}"
+            return f"{human_size(self.done)} so far"
+        return self.state.value
+
+
+def overall(downloads: Iterable[Download]) -> tuple[float, float]:
+    """(progress, total) for one bar over many files: in bytes when every size is known, else in files."""
+    items = list(downloads)
+    if items and all(d.total for d in items):
+        total = float(sum(d.total or 0 for d in items))
+        return float(sum((d.total or 0) if d.finished else min(d.done, d.total or 0) for d in items)), total
+    return float(sum(d.fraction or 0.0 for d in items)), float(len(items))
+
+
+def target_for(recording: Recording, folder: Path) -> Path:
+    """The file a recording is saved as: its key made safe, with an extension from its Content-Type."""
+    return folder / safe_filename(recording.key, content_type_of(recording))
+
+
+def free_name(path: Path, taken: Iterable[Path] = ()) -> Path:
+    """`path` itself when nothing is there and no other download wants it, else `stem (1).ext`, `(2)`, ...
+    Blocking (stats the disk): call it in a thread."""
+    reserved = set(taken)
+    suffix = "".join(path.suffixes[-1:])
+    stem = path.name[: len(path.name) - len(suffix)] if suffix else path.name
+    for number in range(FREE_NAME_TRIES + 1):
+        candidate = path if number == 0 else path.with_name(f"{stem} ({number}){suffix}")
+        if candidate not in reserved and not candidate.exists():
+            return candidate
+    raise FileExistsError(f"no free name left for {path.name} in {path.parent}")
+
+
+@dataclass
+class Downloader:
+    """Runs downloads for one session. `on_change(download)` hears every step (the screen redraws)."""
+
+    client: Any
+    audit: AuditLog | None = None
+    concurrency: int = DEFAULT_CONCURRENCY
+    on_change: Callable[[Download], object] = lambda download: None
+    in_flight: int = 0
+    max_in_flight: int = 0
+    _slots: asyncio.Semaphore | None = field(default=None, repr=False)
+    _tasks: dict[asyncio.Task[None], Download] = field(default_factory=dict, repr=False)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def reserved(self) -> set[Path]:
+        """Names that unfinished downloads will write: another batch must not choose them."""
+        return {d.target for d in self._tasks.values()}
+
+    async def plan(self, recordings: list[Recording], folder: Path, ask: Ask) -> list[Download] | None:
+        """A Download per recording (skipped ones included, already finished), or None when `ask` cancelled.
+        OSError when the folder cannot be made."""
+        folder = folder.expanduser()
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        wanted = [target_for(r, folder) for r in recordings]
+        existing = await asyncio.to_thread(lambda: {path for path in wanted if path.exists()})
+        taken = self.reserved()
+        conflicts_left = sum(path in existing for path in wanted)
+        standing: ConflictAnswer | None = None
+        planned: list[Download] = []
+        for recording, target in zip(recordings, wanted, strict=True):
+            item = Download(recording, target, total=size_of(recording))
+            if target in existing:
+                conflicts_left -= 1
+                answer = standing or await ask(recording, target, conflicts_left)
+                if answer is None:
+                    return None
+                standing = answer if answer.apply_to_all else standing
+                if answer.choice is Conflict.SKIP:
+                    item.state, item.message = State.SKIPPED, f"skipped: {target.name} already exists"
+                    planned.append(item)
+                    continue
+                item.overwrite = answer.choice is Conflict.OVERWRITE
+                item.keep_both = answer.choice is Conflict.KEEP_BOTH
+            if item.keep_both or target in taken:  # two downloads of one batch never share a name
+                item.keep_both = True
+                item.wanted = target
+                item.target = await asyncio.to_thread(free_name, target, taken)
+            taken.add(item.target)
+            planned.append(item)
+        return planned
+
+    async def run(self, downloads: list[Download]) -> None:
+        """Fetch the queued ones, at most `concurrency` at a time overall. Never raises (but is cancellable)."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.concurrency)
+        tasks = {asyncio.create_task(self._one(d)): d for d in downloads if d.state is State.QUEUED}
+        self._tasks.update(tasks)
+        try:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        finally:
+            for task in tasks:
+                self._tasks.pop(task, None)
+                task.cancel()  # only matters when run() itself was cancelled
+
+    def cancel(self) -> int:
+        """Stop every unfinished download (queued ones too); returns how many were stopped."""
+        count = 0
+        for task, download in list(self._tasks.items()):
+            if not task.done() and not download.finished:
+                task.cancel()
+                count += 1
+        return count
+
+    async def _one(self, download: Download) -> None:
+        assert self._slots is not None
+        try:
+            async with self._slots:
+                download.state = State.RUNNING
+                self.in_flight += 1
+                self.max_in_flight = max(self.max_in_flight, self.in_flight)
+                self.on_change(download)
+                try:
+                    await self._fetch(download)
+                finally:
+                    self.in_flight -= 1
+        except asyncio.CancelledError:
+            download.state, download.message = State.CANCELLED, "cancelled: nothing was kept"
+            self.on_change(download)
+            raise
+        except Exception as error:  # worded on the download; one failure never stops the others
+            download.state = State.FAILED
+            download.message = describe_download_error(error, download.target.parent)
+        self.on_change(download)
+
+    async def _fetch(self, download: Download) -> None:
+        for _ in range(RACE_RETRIES + 1):
+            try:
+                path = await self._audited(download)
+            except DownloadExistsError:
+                if not download.keep_both:  # the name was taken after we looked: never replace it unasked
+                    download.state = State.SKIPPED
+                    download.message = f"skipped: {download.target.name} appeared meanwhile"
+                    return
+                download.target = await asyncio.to_thread(free_name, download.wanted or download.target,
+                                                          self.reserved())
+                continue
+            download.state, download.landed = State.DONE, path
+            download.done = download.total = download.total or download.done
+            download.message = "saved" if path.name == download.key else f"saved as {path.name}"
+            return
+        raise FileExistsError(f"every name tried for {download.key} was taken meanwhile")
+
+    async def _audited(self, download: Download) -> Path:
+        if self.audit is None:
+            return await self._get(download)
+        try:
+            async with self.audit.action("download_recording", call_id=call_id_of(download.recording),
+                                         message=download.key) as record:
+                path = await self._get(download)
+                record.message = f"{download.key} saved to {path}"
+                return path
+        except AuditWriteError:  # a download only reads: it goes ahead when the log cannot be written
+            return await self._get(download)
+
+    async def _get(self, download: Download) -> Path:
+        async def progress(done: int, total: int | None) -> None:
+            download.done, download.total = done, total if total is not None else download.total
+            self.on_change(download)
+            await asyncio.sleep(0)  # a body already in memory must not hold the loop (or a cancel) off
+
+        download.done = 0
+        return Path(await self.client.recordings.download(download.key, download.target, progress,
+                                                          overwrite=download.overwrite))
+

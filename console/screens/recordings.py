@@ -1,0 +1,352 @@
+"""Recordings: browse the Sinch Drive by time window and page, download with progress, delete with confirmation.
+
+The screen shows and schedules; `console.recordings` holds the logic (the window, the page, the downloader,
+the deletes), `console.screens.recording_downloads` the downloads panel and its keys, and
+`console.screens.recording_dialogs` the questions. Requests run in workers that catch everything: a failed
+page leaves the table as it was and says why in the status line. A timer moves the expiry countdowns along on
+the session's clock and reloads when one of the shown recordings has expired.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from api.models import Recording
+from console.recordings.deletes import READ_ONLY, delete_recordings, plural, summarize
+from console.recordings.listing import (
+    Listing,
+    call_id_of,
+    countdown,
+    expired,
+    expiring_soon,
+    human_size,
+    next_page_size,
+    next_sort_key,
+    page_keeping_first,
+    size_of,
+)
+from console.recordings.range import SHORT, DateRange, default_range, preset_range, shown
+from console.recordings.wording import describe_list_error
+from console.screens.recording_dialogs import DeleteRecordingsScreen, RangeScreen
+from console.screens.recording_downloads import DownloadActions, DownloadsPanel
+from console.screens.topbar import topbar
+from console.session import Session
+
+COLUMNS = (("mark", " ", 1), ("key", "Key", 46), ("created", "Created", 12), ("expires", "Expires", 15),
+           ("size", "Size", 10), ("call", "Call", 17))
+MARK = Text("●", style="bold cyan")
+SOON_STYLE = "bold red"
+SORT_WORDS = {"created": "newest first", "expiry": "expiring first"}
+
+
+class RecordingsScreen(DownloadActions, Screen[None]):
+    """Recordings in a time window, a page at a time; mark, download, delete."""
+
+    BINDINGS = [
+        Binding("space", "mark", "Mark", id="recordings.mark"),
+        Binding("d", "download", "Download", id="recordings.download"),
+        Binding("x", "delete", "Delete", id="recordings.delete"),
+        Binding("g", "edit_range", "Range", id="recordings.range"),
+        Binding("left_square_bracket", "previous_page", "Prev page", id="recordings.previous_page"),
+        Binding("right_square_bracket", "next_page", "Next page", id="recordings.next_page"),
+        Binding("o", "sort", "Sort", id="recordings.sort"),
+        Binding("f", "folder", "Folder", id="recordings.folder"),
+        Binding("a", "mark_page", "Mark page", show=False, id="recordings.mark_page"),
+        Binding("t", "preset('today')", "Today", show=False, id="recordings.today"),
+        Binding("w", "preset('week')", "Last 7 days", show=False, id="recordings.week"),
+        Binding("m", "preset('month')", "Last 30 days", show=False, id="recordings.month"),
+        Binding("plus", "page_size(1)", "Bigger pages", show=False, id="recordings.bigger_pages"),
+        Binding("minus", "page_size(-1)", "Smaller pages", show=False, id="recordings.smaller_pages"),
+        Binding("c,escape", "cancel_downloads", "Cancel downloads", show=False, id="recordings.cancel"),
+        Binding("r", "reload", "Reload", show=False, id="recordings.reload"),
+    ]
+
+    DEFAULT_CSS = """
+    RecordingsScreen #recordings-title { padding: 0 1; }
+    RecordingsScreen #recordings { height: 1fr; }
+    RecordingsScreen #recordings-empty { height: 1fr; padding: 1 2; color: $text-muted; }
+    RecordingsScreen #recording-detail { height: 5; border-top: solid $primary; padding: 0 1; }
+    RecordingsScreen #download-folder { height: 1; padding: 0 1; color: $text-muted; }
+    RecordingsScreen DownloadsPanel { height: auto; max-height: 9; border-top: solid $primary; padding: 0 1; }
+    RecordingsScreen #downloads-title { height: 1; }
+    RecordingsScreen #download-rows { height: auto; max-height: 6; }
+    RecordingsScreen .download-row, RecordingsScreen #downloads-all { height: 1; }
+    RecordingsScreen .download-name { width: 48; text-wrap: nowrap; text-overflow: ellipsis; }
+    RecordingsScreen .download-bar { width: 32; }
+    RecordingsScreen .download-note { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    RecordingsScreen #status.error { color: $error; }
+    """
+
+    def __init__(self, session: Session, *, tick: float = 30.0) -> None:
+        super().__init__()
+        self.session = session
+        self.tick = tick
+        self.listing = Listing(default_range(session.clock()))
+        self.setup_downloads()
+
+    # ---- layout --------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from topbar(self.session, "recordings-title")
+        table: DataTable[Text] = DataTable(id="recordings", cursor_type="row", zebra_stripes=True)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        yield table
+        yield Static(Text("Loading recordings…"), id="recordings-empty")
+        yield Static("", id="recording-detail")
+        yield DownloadsPanel(id="downloads")
+        yield Static("", id="download-folder")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DownloadsPanel).display = False
+        self.query_one("#recordings", DataTable).display = False
+        self._show_folder()
+        self._show_title()
+        self.set_interval(self.tick, self._tick)
+        self.load(1)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    # ---- the page ------------------------------------------------------------------------------------
+
+    def selected_key(self) -> str | None:
+        table = self.query_one("#recordings", DataTable)
+        if not table.row_count:
+            return None
+        value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(value) if value is not None else None
+
+    def refresh_rows(self) -> None:
+        """Reconcile the table with the page by key: cells update in place; the cursor stays on its recording
+        (or, when that one went, on the row that took its place)."""
+        table = self.query_one("#recordings", DataTable)
+        now = self.session.clock()
+        recordings = self.listing.visible()
+        wanted = [r.key for r in recordings]
+        if wanted == [row.key.value for row in table.ordered_rows]:
+            for recording in recordings:
+                for (column, _, _), cell in zip(COLUMNS, self._cells(recording, now), strict=True):
+                    if table.get_cell(recording.key, column) != cell:
+                        table.update_cell(recording.key, column, cell)
+        else:
+            selected, row = self.selected_key(), table.cursor_row
+            table.clear()
+            for recording in recordings:
+                table.add_row(*self._cells(recording, now), key=recording.key)
+            if selected in wanted:
+                table.move_cursor(row=wanted.index(selected), animate=False)
+            elif wanted:
+                table.move_cursor(row=min(row, len(wanted) - 1), animate=False)
+        self._show_empty(not recordings)
+        self._show_title()
+        self._show_detail()
+
+    def _cells(self, recording: Recording, now: datetime) -> list[Text]:
+        soon = expiring_soon(recording, now)
+        created = shown(recording.created_on, SHORT) if recording.created_on else ""
+        return [
+            MARK if recording.key in self.listing.marked else Text(" "),
+            Text(recording.key, overflow="ellipsis", no_wrap=True),
+            Text(created),
+            Text(countdown(recording.expires_on, now), style=SOON_STYLE if soon else ""),
+            Text(human_size(size_of(recording)), justify="right"),
+            Text(call_id_of(recording) or "", overflow="ellipsis", no_wrap=True),
+        ]
+
+    def _show_empty(self, empty: bool) -> None:
+        table = self.query_one("#recordings", DataTable)
+        message = self.query_one("#recordings-empty", Static)
+        if empty and self.listing.loaded:
+            window = self.listing.range
+            text = Text(f"No recordings between {shown(window.start)} and {shown(window.end)} ({window.label})")
+            if self.listing.page > 1:
+                text.append(f" on page {self.listing.page}")
+            text.append(".\ng edits the range; t, w and m show today, the last 7 days, the last 30 days; r reloads.")
+            message.update(text)
+        was_shown = table.display
+        table.display, message.display = not empty, empty
+        if not empty and not was_shown:
+            table.focus()
+
+    def _show_title(self) -> None:
+        listing = self.listing
+        window = listing.range
+        text = Text.assemble(("Recordings", "bold"), f" · {window.label} ({window.describe(SHORT)})",
+                             f" · page {listing.page} · {len(listing.recordings)} ({listing.page_size} per page)",
+                             f" · {SORT_WORDS.get(listing.sort, listing.sort)}")
+        if listing.marked:
+            text.append(f" · {len(listing.marked)} marked", style="bold cyan")
+        self.query_one("#recordings-title", Static).update(text)
+
+    def _show_detail(self) -> None:
+        key = self.selected_key()
+        recording = self.listing.get(key) if key else None
+        pane = self.query_one("#recording-detail", Static)
+        pane.display = recording is not None
+        if recording is None:
+            pane.update("")
+            return
+        now = self.session.clock()
+        size = size_of(recording)
+        text = Text.assemble((recording.key, "bold"), f" · call {call_id_of(recording) or 'unknown'}")
+        if size is not None:
+            text.append(f" · {human_size(size)} ({size} bytes)")
+        if recording.created_on:
+            text.append(f"\ncreated {shown(recording.created_on)}")
+        if recording.expires_on:
+            text.append(f" · expires {shown(recording.expires_on)} ")
+            text.append(f"({countdown(recording.expires_on, now)})",
+                        style=SOON_STYLE if expiring_soon(recording, now) else "")
+        text.append(f"\nurl {recording.url or 'none given'}")
+        text.append(f"\nheaders {json.dumps(recording.headers, ensure_ascii=False)}")
+        pane.update(text)
+
+    @on(DataTable.RowHighlighted, "#recordings")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _tick(self) -> None:
+        """Countdowns move on; a recording past its expiry is gone from the platform, so look again."""
+        if any(expired(r, self.session.clock()) for r in self.listing.recordings):
+            self.load(quiet=True)
+        else:
+            self.refresh_rows()
+
+    # ---- loading -------------------------------------------------------------------------------------
+
+    def load(self, page: int | None = None, *, page_size: int | None = None, window: DateRange | None = None,
+             forward: bool = False, quiet: bool = False) -> None:
+        """Ask for a page (the current one by default). A preset window moves with the clock."""
+        window = window or self.listing.range.refreshed(self.session.clock())
+        if not quiet:
+            self.status(f"Loading page {page or self.listing.page} ({window.label})…")
+        self._load(page or self.listing.page, page_size or self.listing.page_size, window, forward, quiet)
+
+    @work(exclusive=True, group="recordings-load", exit_on_error=False)
+    async def _load(self, page: int, page_size: int, window: DateRange, forward: bool, quiet: bool) -> None:
+        try:
+            found = await self.session.backend.client.recordings.list(window.start, window.end, page=page,
+                                                                      page_size=page_size)
+        except Exception as error:  # worded; the table keeps what it showed
+            text = describe_list_error(error)
+            self.status(text, error=True)
+            self.notify(text, severity="error", timeout=8, markup=False)
+            return
+        if not found and page > 1:
+            if forward:
+                self.status(f"No more recordings: page {self.listing.page} is the last one.")
+                return
+            self.load(page - 1, page_size=page_size, window=window, quiet=quiet)  # the page emptied (deletes)
+            return
+        self.listing.show(found, page, page_size, window)
+        self.refresh_rows()
+        if not quiet:
+            self.status(f"{plural(len(found))} on page {page} ({window.label})." if found else
+                        f"No recordings between {shown(window.start)} and {shown(window.end)}.")
+
+    # ---- keys: the window and the page ---------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_preset(self, name: str) -> None:
+        self.load(1, window=preset_range(name, self.session.clock()))
+
+    def action_edit_range(self) -> None:
+        def chosen(window: DateRange | None) -> None:
+            if window is not None:
+                self.load(1, window=window)
+
+        self.app.push_screen(RangeScreen(self.listing.range, self.session.clock()), chosen)
+
+    def action_next_page(self) -> None:
+        listing = self.listing
+        if listing.loaded and listing.short:
+            self.status(f"No more recordings: page {listing.page} is the last one "
+                        f"({len(listing.recordings)} of at most {listing.page_size}).")
+            return
+        self.load(listing.page + 1, forward=True)
+
+    def action_previous_page(self) -> None:
+        if self.listing.page <= 1:
+            self.status("Already on the first page.")
+            return
+        self.load(self.listing.page - 1)
+
+    def action_page_size(self, step: int) -> None:
+        current = self.listing.page_size
+        size = next_page_size(current, step)
+        if size == current:
+            self.status(f"Pages hold at {'most' if step > 0 else 'least'} {current} recordings.")
+            return
+        self.load(page_keeping_first(self.listing.page, current, size), page_size=size)
+
+    def action_sort(self) -> None:
+        self.listing.sort = next_sort_key(self.listing.sort)
+        self.refresh_rows()
+        self.status(f"Sorted by {self.listing.sort} within this page ({SORT_WORDS[self.listing.sort]}).")
+
+    def action_mark(self) -> None:
+        key = self.selected_key()
+        if key is None:
+            return
+        self.listing.toggle_mark(key)
+        self.refresh_rows()
+        table = self.query_one("#recordings", DataTable)
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1, animate=False)
+
+    def action_mark_page(self) -> None:
+        self.listing.toggle_page_marks()
+        self.refresh_rows()
+
+    # ---- keys: delete --------------------------------------------------------------------------------
+
+    def action_delete(self) -> None:
+        targets = self.listing.targets(self.selected_key())
+        if not targets:
+            self.status("Nothing to delete: no recording selected.", error=True)
+            return
+        self._delete(targets)
+
+    @work(exclusive=True, group="recordings-delete", exit_on_error=False)
+    async def _delete(self, recordings: list[Recording]) -> None:
+        read_only = self.session.read_only
+        if not read_only:
+            if not await self.app.push_screen_wait(DeleteRecordingsScreen([r.key for r in recordings])):
+                self.status("Nothing deleted.")
+                return
+            self.status(f"Deleting {plural(len(recordings))}…")
+        try:
+            outcomes = await delete_recordings(self.session.backend.client, recordings, self.session.audit,
+                                               read_only=read_only)
+        except Exception as error:  # delete_recordings words its own failures; this is a last guard
+            self.status(f"Unexpected error: {type(error).__name__}: {error}", error=True)
+            return
+        gone = {o.key for o in outcomes if o.gone}
+        self.listing.remove(gone)
+        self.refresh_rows()
+        text, ok = (f"{READ_ONLY}; downloads are allowed", False) if read_only else summarize(outcomes)
+        self.status(text, error=not ok)
+        self.notify(text, severity="information" if ok else "error", timeout=4 if ok else 8, markup=False)
+        if gone:
+            self.load(quiet=True)  # the next page's first recordings move up into the gap
+
+    # ---- feedback ------------------------------------------------------------------------------------
+
+    def status(self, text: str, *, error: bool = False) -> None:
+        widget = self.query_one("#status", Static)
+        widget.update(Text(text))  # quotes keys, paths and platform messages: never markup
+        widget.set_class(error, "error")

@@ -1,0 +1,450 @@
+"""The Recordings screen driven by keys on the frozen in-process demo sandbox: the page, the window, downloads,
+deletes, failures in words. What the sandbox holds and what lands on disk are checked, not only the screen."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from recordings_helpers import DEMO_COUNT, RecordingsHarness, count_calls, files, until, until_async
+from textual.widgets import Input
+
+from api.resources.recordings import RECORDINGS_PATH
+from console.backend import FROZEN_AT
+from console.recordings import State
+from console.screens.dialogs import PromptScreen
+from console.screens.recording_dialogs import DeleteRecordingsScreen, ExistingFileScreen, RangeScreen
+from console.screens.recording_downloads import DownloadRow
+from console.screens.recordings import SOON_STYLE
+from sandbox.audio import render_wav
+
+SIZE = (120, 36)
+OLD = b"the file that was there first"
+
+
+def platform_bytes(h: RecordingsHarness, key: str) -> bytes:
+    rec = h.sandbox_app.state.sandbox.recordings.items[key]
+    return render_wav(rec.key, rec.n_frames)
+
+
+def audit(h: RecordingsHarness, action: str) -> list[dict]:
+    path = h.folder / "audit.jsonl"
+    lines = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    return [line for line in lines if line["action"] == action]
+
+
+def downloaded(h: RecordingsHarness) -> list[str]:
+    return files(h.downloads)
+
+
+# ---- the page ---------------------------------------------------------------------------------------------------
+
+async def test_columns_expiry_highlight_and_detail(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await h.open(pilot)
+        stored = await h.stored()
+        keys = h.row_keys()
+        created = [stored[key]["createdOn"] for key in keys]
+        assert created == sorted(created, reverse=True)  # newest first, as the platform pages
+        newest, oldest, second_oldest = keys[0], keys[-1], keys[-2]
+        assert h.cell(oldest, "expires") == "in 3 h 36 min" and h.cell(second_oldest, "expires") == "in 14 h 24 min"
+        assert h.table.get_cell(oldest, "expires").style == SOON_STYLE
+        assert h.table.get_cell(keys[-3], "expires").style == ""  # in 3 days: not highlighted
+        assert h.cell(newest, "expires") == "in 29 days" and h.cell(newest, "created") == "Nov 23 08:18"
+        assert h.cell(newest, "size") == "140.7 KiB" and stored[newest]["bytes"] == 144044
+        assert h.cell(newest, "call") == stored[newest]["headers"]["callId"]
+        title = h.text("#recordings-title")
+        assert "last 30 days (Oct 24 09:31 → Nov 23 09:31)" in title and "page 1 · 16 (50 per page)" in title
+        detail = h.text("#recording-detail")
+        assert f"url http://sandbox/calling/v1/recording/{newest}" in detail and '"Content-Length": "144044"' in detail
+
+
+async def test_countdowns_follow_the_session_clock(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        oldest = h.row_keys()[-1]
+        assert h.app.session is not None
+        h.app.session.clock = lambda: FROZEN_AT + timedelta(hours=1)
+        screen._tick()
+        assert h.cell(oldest, "expires") == "in 2 h 36 min"
+        listed = count_calls(h.client.recordings, "list")
+        h.app.session.clock = lambda: FROZEN_AT + timedelta(hours=4)
+        screen._tick()  # past its expiry: the platform has deleted it, so the page is asked for again
+        await until(pilot, lambda: listed() == 1)
+
+
+async def test_paging_and_page_size(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        first_page = h.row_keys()
+        await pilot.press("minus")
+        await until(pilot, lambda: screen.listing.page_size == 25)
+        await pilot.press("minus")
+        await until(pilot, lambda: screen.listing.page_size == 10 and h.table.row_count == 10)
+        assert h.row_keys() == first_page[:10] and "page 1 · 10 (10 per page)" in h.text("#recordings-title")
+        await pilot.press("minus")
+        assert "Pages hold at least 10 recordings." in h.status()
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: screen.listing.page == 2 and h.table.row_count == 6)
+        assert h.row_keys() == first_page[10:]
+        listed = count_calls(h.client.recordings, "list")
+        await pilot.press("right_square_bracket")  # a short page is the last one: nothing is asked
+        await until(pilot, lambda: "No more recordings: page 2 is the last one (6 of at most 10)." in h.status())
+        assert listed() == 0 and screen.listing.page == 2
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: screen.listing.page == 1 and h.row_keys() == first_page[:10])
+        await pilot.press("left_square_bracket")
+        assert "Already on the first page." in h.status()
+        await pilot.press("plus")  # 25 per page keeps the first row in view
+        await until(pilot, lambda: screen.listing.page_size == 25 and h.table.row_count == DEMO_COUNT)
+
+
+async def test_a_full_last_page_asks_and_says_there_is_no_more(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        for _ in range(4):
+            await h.add_recording(seconds=2)
+        await pilot.press("minus", "minus")
+        await until(pilot, lambda: screen.listing.page_size == 10 and h.table.row_count == 10)
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: screen.listing.page == 2 and h.table.row_count == 10)
+        second_page = h.row_keys()
+        listed = count_calls(h.client.recordings, "list")
+        await pilot.press("right_square_bracket")
+        await until(pilot, lambda: "No more recordings: page 2 is the last one." in h.status())
+        assert listed() == 1 and screen.listing.page == 2 and h.row_keys() == second_page  # the page stays
+
+
+async def test_presets(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: screen.listing.range.preset == "today" and h.table.row_count == 2)
+        assert "today (Nov 23 00:00 → Nov 23 09:31)" in h.text("#recordings-title")
+        await pilot.press("w")
+        await until(pilot, lambda: screen.listing.range.preset == "week" and h.table.row_count == 9)
+        await pilot.press("m")
+        await until(pilot, lambda: screen.listing.range.preset == "month" and h.table.row_count == DEMO_COUNT)
+
+
+async def test_range_editor_refuses_to_before_from_and_sends_nothing(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        listed = count_calls(h.client.recordings, "list")
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(h.app.screen, RangeScreen))
+        dialog = h.app.screen
+        assert dialog.query_one("#range-from", Input).value == "2026-10-24 09:31"
+        dialog.query_one("#range-from", Input).value = "2026-11-20"
+        dialog.query_one("#range-to", Input).value = "2026-11-19"
+        await pilot.pause()
+        preview = str(dialog.query_one("#range-preview").render())
+        assert preview == "To must be after from: 2026-11-19 is not after 2026-11-20"
+        assert dialog.query_one("#apply").disabled
+        dialog.query_one("#range-to", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert h.app.screen is dialog and listed() == 0  # still asking; no request went out
+        dialog.query_one("#range-to", Input).value = "2026-11-22"
+        await pilot.pause()
+        assert "Sent as 2026-11-20T00:00:00Z → 2026-11-23T00:00:00Z (UTC)" in str(
+            dialog.query_one("#range-preview").render())
+        await pilot.press("enter")
+        await until(pilot, lambda: h.app.screen is screen and screen.listing.range.preset is None
+                    and h.table.row_count == 5)
+        assert listed() == 1 and "custom range (Nov 20 00:00 → Nov 23 00:00)" in h.text("#recordings-title")
+
+
+async def test_an_empty_window_says_so(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(h.app.screen, RangeScreen))
+        h.app.screen.query_one("#range-from", Input).value = "2025-01-01"
+        h.app.screen.query_one("#range-to", Input).value = "2025-01-01"
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.listing.range.preset is None and screen.listing.loaded
+                    and h.table.row_count == 0)
+        assert "No recordings between 2025-01-01 00:00 and 2025-01-02 00:00 (custom range)." in h.text(
+            "#recordings-empty")
+        assert screen.query_one("#recordings-empty").display and not h.table.display
+
+
+async def test_the_platforms_40001_is_worded_and_the_table_stays(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        client = h.client
+
+        async def disagreeing_platform(start, end, page=1, page_size=50):
+            """A platform whose idea of the window differs from ours (its clock, its rounding): it gets the
+            request as sent and refuses it itself."""
+            query = {"from": "2026-11-23T09:31:00Z", "to": "2026-10-24T09:31:00Z", "page": page, "pageSize": page_size}
+            await client._request("GET", RECORDINGS_PATH, query=query)
+            raise AssertionError("the platform accepted a window that ends before it starts")
+
+        client.recordings.list = disagreeing_platform  # type: ignore[method-assign]
+        await pilot.press("r")
+        await until(pilot, lambda: "40001" in h.status())
+        assert h.status() == "The platform refused the request (40001): 'to' must be greater than 'from'"
+        assert h.table.row_count == DEMO_COUNT and screen.is_attached
+
+
+async def test_server_errors_and_a_dead_network_are_worded(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await h.open(pilot)
+        await h.fault(kind="status", status=500, count=-1, path=RECORDINGS_PATH)
+        await pilot.press("r")
+        await until(pilot, lambda: "Could not list recordings" in h.status())
+        assert "(50000)" in h.status() and h.table.row_count == DEMO_COUNT
+        await h.clear_faults()
+        await h.fault(kind="drop", count=-1, path=RECORDINGS_PATH)
+        await pilot.press("r")
+        await until(pilot, lambda: "No connection to the platform" in h.status())
+        assert h.table.row_count == DEMO_COUNT
+        await h.clear_faults()
+        await pilot.press("r")
+        await until(pilot, lambda: h.status() == "16 recordings on page 1 (last 30 days).")
+
+
+async def test_sort_by_expiry_and_the_cursor_stays_on_its_recording(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        keys = h.row_keys()
+        await pilot.press("down", "down", "down")
+        assert screen.selected_key() == keys[3]
+        await pilot.press("o")
+        assert h.row_keys() == list(reversed(keys)) and "expiring first" in h.text("#recordings-title")
+        assert screen.selected_key() == keys[3]
+        new = await h.add_recording(seconds=3)  # a new recording comes first after a reload
+        await pilot.press("o", "r")
+        await until(pilot, lambda: h.table.row_count == DEMO_COUNT + 1)
+        assert h.row_keys()[0] == new["key"] and screen.selected_key() == keys[3]
+
+
+# ---- downloads --------------------------------------------------------------------------------------------------
+
+async def test_download_lands_with_the_platforms_bytes_and_is_audited(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        key = h.row_keys()[0]
+        assert str(h.downloads) in h.text("#download-folder")
+        await pilot.press("d")
+        await until(pilot, lambda: h.status().startswith("Saved"))
+        assert downloaded(h) == [key]
+        assert (h.downloads / key).read_bytes() == platform_bytes(h, key)
+        assert (h.downloads / key).read_bytes() == await h.bytes_of(key)
+        assert h.status() == f"Saved {h.downloads / key}"
+        (row,) = screen.query(DownloadRow)
+        assert row.download.state is State.DONE and str(row.query_one(".download-note").render()) == "saved"
+        assert "1 of 1 saved" in h.text("#downloads-title")
+        lines = audit(h, "download_recording")
+        assert [line["phase"] for line in lines] == ["attempt", "outcome"] and lines[1]["outcome"] == "ok"
+
+
+async def test_an_existing_file_is_skipped_overwritten_or_kept_with_a_new_one(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        key = h.row_keys()[0]
+        h.downloads.mkdir(parents=True)
+        (h.downloads / key).write_bytes(OLD)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        assert not h.app.screen.query("#apply-all")  # one file: nothing to apply to
+        await pilot.press("s")
+        await until(pilot, lambda: h.status() == f"Skipped: {key} already exists")
+        assert (h.downloads / key).read_bytes() == OLD and downloaded(h) == [key]
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        await pilot.press("k")
+        second = key.replace(".wav", " (1).wav")
+        await until(pilot, lambda: h.status() == f"Saved {h.downloads / second}")
+        assert (h.downloads / key).read_bytes() == OLD
+        assert (h.downloads / second).read_bytes() == platform_bytes(h, key)
+        (row,) = screen.query(DownloadRow)
+        assert str(row.query_one(".download-note").render()) == f"saved as {second}"
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        await pilot.press("o")
+        await until(pilot, lambda: h.status() == f"Saved {h.downloads / key}")
+        assert (h.downloads / key).read_bytes() == platform_bytes(h, key)
+        assert downloaded(h) == sorted([key, second])
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: h.status() == "Download cancelled: nothing was replaced.")
+
+
+async def test_bulk_download_is_bounded_and_one_answer_can_apply_to_all(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        keys = h.row_keys()[:6]
+        h.downloads.mkdir(parents=True)
+        for key in keys[1:3]:
+            (h.downloads / key).write_bytes(OLD)
+        await pilot.press(*["space"] * 6)
+        assert list(screen.listing.marked) == keys and "6 marked" in h.text("#recordings-title")
+        assert [h.cell(key, "mark") for key in keys] == ["●"] * 6
+        h.transport.hold = True
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        assert "Apply to the 1 other existing file" in str(h.app.screen.query_one("#apply-all").render())
+        await pilot.press("a", "k")  # keep both, for this one and the next
+        await until(pilot, lambda: h.transport.open == 3, tries=400)
+        for _ in range(20):
+            await pilot.pause()
+        assert h.transport.open == 3 and screen.downloader.in_flight == 3
+        assert [d.state for d in screen.downloads].count(State.QUEUED) == 3
+        assert "0 of 6 saved · 3 running · 3 queued" in h.text("#downloads-title")
+        assert len(screen.query(DownloadRow)) == 6
+        h.transport.release()
+        await until(pilot, lambda: h.status().startswith("Saved 6 recordings"), tries=400)
+        assert h.transport.max_open == 3 and screen.downloader.max_in_flight == 3
+        for key in keys:
+            landed = h.downloads / (key.replace(".wav", " (1).wav") if key in keys[1:3] else key)
+            assert landed.read_bytes() == platform_bytes(h, key)
+        assert all((h.downloads / key).read_bytes() == OLD for key in keys[1:3])
+        assert len(downloaded(h)) == 8
+
+
+async def test_cancel_leaves_nothing(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        h.transport.hold = True
+        await pilot.press("d")
+        await until(pilot, lambda: screen.downloads and screen.downloads[0].done > 0, tries=400)
+        assert [name for name in downloaded(h) if name.endswith(".part")]  # half-way: only the temporary file
+        await pilot.press("c")
+        await until(pilot, lambda: h.status() == f"Download of {h.row_keys()[0]} cancelled: nothing partial was kept")
+        assert screen.downloads[0].state is State.CANCELLED and "1 cancelled" in h.text("#downloads-title")
+        assert downloaded(h) == []
+        await pilot.press("escape")  # nothing running: the finished round is put away
+        assert h.status() == "Finished downloads cleared from the panel (the files stay)."
+        assert not screen.query(DownloadRow) and not screen.query_one("#downloads").display
+        await pilot.press("escape")
+        assert h.status() == "No download is running."
+
+
+async def test_an_interrupted_download_leaves_nothing(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await h.open(pilot)
+        key = h.row_keys()[0]
+        await h.fault(kind="drop", count=-1, path=f"{RECORDINGS_PATH}/{key}")
+        await pilot.press("d")
+        await until(pilot, lambda: h.status().startswith("Could not download"))
+        assert h.status() == f"Could not download {key}: Connection lost: the download stopped and nothing was kept"
+        assert downloaded(h) == []
+        assert audit(h, "download_recording")[-1]["outcome"] == "failed"
+
+
+async def test_the_folder_can_change_for_the_session(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await h.open(pilot)
+        (tmp_path / "a-file").write_text("x")
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        prompt = h.app.screen
+        prompt.query_one(Input).value = str(tmp_path / "a-file")
+        await pilot.press("enter")
+        assert "is a file, not a folder" in str(prompt.query_one("#dialog-error").render())
+        prompt.query_one(Input).value = str(tmp_path / "elsewhere")
+        await pilot.press("enter")
+        await until(pilot, lambda: str(tmp_path / "elsewhere") in h.text("#download-folder"))
+        await pilot.press("d")
+        await until(pilot, lambda: h.status().startswith("Saved"))
+        assert files(tmp_path / "elsewhere") == [h.row_keys()[0]]
+
+
+# ---- deletes ----------------------------------------------------------------------------------------------------
+
+async def test_delete_asks_naming_it_and_cancel_keeps_it(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        keys = h.row_keys()
+        await pilot.press("down", "down")
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        question = str(h.app.screen.query_one("#dialog-question").render())
+        assert "Delete 1 recording from the Sinch Drive?" in question and keys[2] in question
+        await pilot.press("n")
+        await until(pilot, lambda: h.status() == "Nothing deleted.")
+        assert keys[2] in await h.stored() and h.table.row_count == DEMO_COUNT
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: h.status() == f"Deleted {keys[2]}")
+        assert keys[2] not in await h.stored()
+        await until(pilot, lambda: h.row_keys() == keys[:2] + keys[3:])
+        assert screen.selected_key() == keys[3]  # the cursor stays where it was: on the next recording
+        lines = audit(h, "delete_recording")
+        assert [(line["phase"], line["outcome"], line["message"]) for line in lines] == [
+            ("attempt", None, keys[2]), ("outcome", "ok", None)]
+
+
+async def test_delete_many_names_a_few_and_counts_them(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        keys = h.row_keys()
+        await pilot.press(*["space"] * 7)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        question = str(h.app.screen.query_one("#dialog-question").render())
+        assert "Delete 7 recordings from the Sinch Drive?" in question
+        assert all(key in question for key in keys[:5]) and keys[5] not in question and "and 2 more" in question
+        await pilot.press("y")
+        await until(pilot, lambda: h.status() == "Deleted 7 recordings")
+        assert not set(keys[:7]) & set(await h.stored())
+        await until(pilot, lambda: h.row_keys() == keys[7:])
+        assert screen.listing.marked == {} and len(audit(h, "delete_recording")) == 14
+
+
+async def test_deleting_one_already_gone_says_so_and_drops_the_row(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await h.open(pilot)
+        key = h.row_keys()[0]
+        await h.client.recordings.delete(key)  # behind the console's back
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: "40400" in h.status())
+        assert h.status() == "Not found (40400): the recording was already deleted"
+        await until(pilot, lambda: key not in h.row_keys() and h.table.row_count == DEMO_COUNT - 1)
+
+
+async def test_read_only_refuses_to_delete_but_downloads(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path, read_only=True)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        key = h.row_keys()[0]
+        await pilot.press("x")
+        await until(pilot, lambda: "Read-only" in h.status())
+        assert not isinstance(h.app.screen, DeleteRecordingsScreen)
+        assert h.status() == "Read-only profile: recordings are not deleted; downloads are allowed"
+        assert key in await h.stored() and h.table.row_count == DEMO_COUNT
+        assert [line["outcome"] for line in audit(h, "delete_recording")] == ["refused"]
+        await pilot.press("d")
+        await until_async(pilot, lambda: _landed(h, key))
+        assert screen.is_attached
+
+
+async def _landed(h: RecordingsHarness, key: str) -> bool:
+    return (h.downloads / key).exists() and (h.downloads / key).read_bytes() == await h.bytes_of(key)

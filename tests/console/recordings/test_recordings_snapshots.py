@@ -1,0 +1,98 @@
+"""Snapshots of the Recordings screen (frozen sandbox and clock, seeded ids, 120x36): the page with marks and
+expiring rows, the empty window, an invalid range, the delete question, downloads half-way, the existing-file
+question. Downloads are held half-way by the test transport (never by a timer), and the download folder is
+under the test's home folder, so it reads `~/recordings` on every machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from recordings_helpers import SIZE, RecordingsHarness, until
+from textual.widgets import Input
+
+from api.download import CHUNK_SIZE
+from console.recordings import State
+from console.screens.recording_dialogs import DeleteRecordingsScreen, ExistingFileScreen, RangeScreen
+
+
+def _scene(h: RecordingsHarness, act):
+    async def scene(pilot) -> None:
+        screen = await h.open(pilot, download_dir=Path.home() / "recordings")
+        await act(pilot, screen)
+        for field in h.app.screen.query(Input):  # a blinking cursor would race the picture
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return scene
+
+
+def test_page_with_marks_and_expiring_rows(snap_compare, tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+
+    async def act(pilot, screen) -> None:
+        await pilot.press("space", "down", "space", "down", "down")
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
+
+
+def test_empty_window(snap_compare, tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+
+    async def act(pilot, screen) -> None:
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(h.app.screen, RangeScreen))
+        h.app.screen.query_one("#range-from", Input).value = "2025-01-01"
+        h.app.screen.query_one("#range-to", Input).value = "2025-01-01"
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.listing.range.preset is None and not screen.listing.recordings)
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
+
+
+def test_invalid_range(snap_compare, tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+
+    async def act(pilot, screen) -> None:
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(h.app.screen, RangeScreen))
+        h.app.screen.query_one("#range-from", Input).value = "2026-11-20 14:00"
+        h.app.screen.query_one("#range-to", Input).value = "2026-11-19"
+        await pilot.press("enter")
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
+
+
+def test_delete_question(snap_compare, tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+
+    async def act(pilot, screen) -> None:
+        await pilot.press(*["space"] * 7, "x")
+        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
+
+
+def test_downloads_half_way(snap_compare, tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+
+    async def act(pilot, screen) -> None:
+        h.transport.hold = True
+        await pilot.press(*["space"] * 4, "d")
+        await until(pilot, lambda: [d.done for d in screen.downloads if d.state is State.RUNNING] == [CHUNK_SIZE] * 3,
+                    tries=400)
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
+
+
+def test_existing_file_question(snap_compare, tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+
+    async def act(pilot, screen) -> None:
+        keys = h.row_keys()[:3]
+        h.downloads.mkdir(parents=True)
+        for key in keys[:2]:
+            (h.downloads / key).write_bytes(b"old")
+        await pilot.press(*["space"] * 3, "d")
+        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))

@@ -19,15 +19,16 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from api.errors import APIError
 
+T = TypeVar("T")
 Phase = Literal["attempt", "outcome"]
 Outcome = Literal["ok", "failed", "refused"]
 Clock = Callable[[], datetime]
@@ -296,3 +297,22 @@ def _lines_backwards(path: Path) -> Iterator[str]:
                     yield raw.decode("utf-8", errors="replace")
         if rest.strip():
             yield rest.decode("utf-8", errors="replace")
+
+
+async def send_audited(audit: AuditLog | None, action: str, send: Callable[[], Awaitable[T]], *,
+                       room: str | None = None, call_id: str | None = None, cli: str | None = None,
+                       message: str | None = None) -> tuple[T, str]:
+    """Run `send()` between the audit's attempt and outcome lines; returns its result and a note for the user.
+
+    When the attempt line cannot be written (a full disk), the action is sent anyway and the note says the
+    log missed it: kicking the stranger or deleting the recording matters more than its log line. Errors of
+    `send` propagate (after their outcome line is written).
+    """
+    if audit is None:
+        return await send(), ""
+    try:
+        async with audit.action(action, room=room, call_id=call_id, cli=cli, message=message):
+            return await send(), ""
+    except AuditWriteError as error:
+        return await send(), f" (the audit log could not be written: {error.strerror or error})"
+

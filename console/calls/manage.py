@@ -26,7 +26,7 @@ from api.models.svaml import (
     StopRecordingAction,
     Svaml,
 )
-from console.audit import AuditLog, AuditWriteError
+from console.audit import AuditLog, send_audited
 from console.rooms.wording import describe_error, error_code
 
 RECORDING_FORMATS = ("mp3", "wav")
@@ -197,16 +197,8 @@ async def manage(client: Any, call_id: str, svaml: Svaml, audit: AuditLog | None
         return ManageOutcome(False, text, call_id, action)
     note = ""
     try:
-        if audit is None:
-            await _send(client, call_id, svaml)
-        else:
-            try:
-                async with audit.action(action, call_id=call_id, cli=who, message=json.dumps(masked_wire(svaml))):
-                    await _send(client, call_id, svaml)
-            except AuditWriteError as error:
-                # like the Moderator: steering the call matters more than the log on a full disk
-                note = f" (the audit log could not be written: {error.strerror or error})"
-                await _send(client, call_id, svaml)
+        _, note = await send_audited(audit, action, lambda: _send(client, call_id, svaml), call_id=call_id, cli=who,
+                                     message=json.dumps(masked_wire(svaml)))
     except (errors.SinchError, ValidationError) as error:
         return ManageOutcome(False, describe_manage_error(error) + note, call_id, action, error_code(error))
     except Exception as error:  # a worker must never take the app down

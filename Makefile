@@ -42,6 +42,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/roster_reconcile.py
 	$(BIN)/python bench/mute_all.py
+	$(BIN)/python bench/download.py
 
 ## screenshots: regenerate the SVGs shown in the README
 screenshots: $(VENV)/.installed-dev

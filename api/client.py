@@ -260,9 +260,9 @@ def _check_secret(secret: str) -> None:
 
 def _default_http_client(timeout: httpx.Timeout) -> httpx.AsyncClient:
     """httpx on aiohttp's connection handling: about 2x the requests/s of httpx's own transport here."""
-    from httpx_aiohttp import AiohttpTransport
+    from api.transport import Transport
 
-    return httpx.AsyncClient(transport=AiohttpTransport(), timeout=timeout,
+    return httpx.AsyncClient(transport=Transport(), timeout=timeout,
                              headers={"User-Agent": "sinch-console-api/0.1"})
 
 

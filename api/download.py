@@ -1,13 +1,16 @@
 """Stream a recording to disk without ever leaving a partial file under its final name.
 
 The body goes to a hidden temporary file in the target folder (same filesystem, so the final step is an
-atomic link or rename), is fsynced, and only then appears under its name. Any failure removes the temporary
-file. File names derived from recording keys are made safe: keys come from a server and must not choose
-where on our disk a file lands.
+atomic link or rename), is fsynced, and only then appears under its name. The kernel is asked to start writing
+it to disk every WRITEBACK_BYTES, so the final fsync (off the event loop) has little left to wait for. Any
+failure removes the temporary file. File names derived from recording keys are made safe: keys come from a
+server and must not choose where on our disk a file lands. Files are created owner-only (0600, as mkstemp
+makes them): a recording is somebody's voice.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
 import mimetypes
@@ -15,8 +18,9 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -24,7 +28,8 @@ from api.errors import DownloadExistsError
 
 ProgressHook = Callable[[int, int | None], object]
 
-CHUNK_SIZE = 64 * 1024
+CHUNK_SIZE = 64 * 1024  # the most written (and reported to on_progress) at a time
+WRITEBACK_BYTES = 8 * 1024 * 1024
 MAX_NAME_BYTES = 200  # below the usual 255-byte limit, leaving room for a suffix
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
@@ -125,6 +130,45 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _slices(piece: bytes) -> Iterator[bytes | memoryview]:
+    """`piece` in parts of at most CHUNK_SIZE (views, not copies), so progress moves even when a transport
+    hands the whole body over at once (httpx's ASGITransport does)."""
+    if len(piece) <= CHUNK_SIZE:
+        yield piece
+        return
+    view = memoryview(piece)
+    for start in range(0, len(view), CHUNK_SIZE):
+        yield view[start:start + CHUNK_SIZE]
+
+
+def _start_writeback(handle: BinaryIO, start: int, end: int) -> None:
+    """Have the kernel start writing bytes [start, end) to disk now, without waiting for it.
+
+    On Linux POSIX_FADV_DONTNEED starts writeback of the range's dirty pages and drops the ones already
+    clean from the page cache (a big download does not push everything else out of it); no data is lost,
+    it is advice. Elsewhere (no posix_fadvise) it does nothing and the final fsync does all the work.
+    """
+    if not hasattr(os, "posix_fadvise"):
+        return
+    handle.flush()
+    with contextlib.suppress(OSError):
+        os.posix_fadvise(handle.fileno(), start, end - start, os.POSIX_FADV_DONTNEED)
+
+
+async def _fsync_off_loop(fd: int) -> None:
+    """fsync in a worker thread: flushing a big file to a slow disk must not freeze the event loop (the UI).
+    The thread has its own descriptor, so a cancelled wait cannot close the file under it."""
+    own = os.dup(fd)
+
+    def work() -> None:
+        try:
+            os.fsync(own)
+        finally:
+            os.close(own)
+
+    await asyncio.to_thread(work)
+
+
 def _check_complete(response: httpx.Response, done: int, total: int | None) -> None:
     """A body shorter than its Content-Length is a cut connection, whatever the transport let through.
 
@@ -148,21 +192,27 @@ async def stream_to_file(
     total = int(length) if length and length.isdigit() else None
     fd, temp = tempfile.mkstemp(prefix=".", suffix=".part", dir=final.parent)
     try:
-        done = 0
+        done = written_back = 0
         with os.fdopen(fd, "wb") as handle:
             await _report(on_progress, 0, total)
-            async for chunk in response.aiter_bytes(CHUNK_SIZE):
-                handle.write(chunk)
-                done += len(chunk)
-                await _report(on_progress, done, total)
+            async for piece in response.aiter_bytes():  # as the transport read them: no copy into chunks
+                for chunk in _slices(piece):
+                    handle.write(chunk)
+                    done += len(chunk)
+                    if done - written_back >= WRITEBACK_BYTES:
+                        _start_writeback(handle, written_back, done)
+                        written_back = done
+                    await _report(on_progress, done, total)
             _check_complete(response, done, total)
             handle.flush()
-            os.fsync(handle.fileno())
-        _publish(temp, final, overwrite)
+            await _fsync_off_loop(handle.fileno())
+        # a link or rename (and the folder's fsync) can stall on a network file system: not on the loop either.
+        # Cancelled meanwhile, the thread still finishes: the file then appears complete, never partial.
+        await asyncio.to_thread(_publish, temp, final, overwrite)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
     with contextlib.suppress(OSError):
-        _fsync_folder(final.parent)
+        await asyncio.to_thread(_fsync_folder, final.parent)
     return final

@@ -164,3 +164,13 @@ async def test_hostile_key_downloads_inside_target(make_client, tmp_path, key):
     path = await client.recordings.download(key, tmp_path)
     assert path.parent == tmp_path and path.exists()
     assert listing(tmp_path) == [path.name]
+
+
+def test_default_transport_reads_bodies_in_big_pieces() -> None:
+    """api.transport relies on httpx-aiohttp's per-stream CHUNK_SIZE: if an upgrade renames it, downloads
+    silently fall back to 16 KiB pieces (about half the speed in bench/download.py). Fail loudly instead."""
+    from httpx_aiohttp.transport import AiohttpResponseStream
+
+    from api.transport import BODY_PIECE_BYTES
+
+    assert AiohttpResponseStream.CHUNK_SIZE < BODY_PIECE_BYTES

@@ -26,10 +26,14 @@ _SEPARATORS = re.compile(r"[,;\n\r\t]+")
 _RESULT_WORDS = {"BUSY": "busy", "NOANSWER": "no answer", "FAILED": "failed"}
 
 
-def parse_numbers(text: str) -> tuple[list[str], list[str]]:
+def parse_numbers(text: str, *, limit: int = MAX_LEGS) -> tuple[list[str], list[str]]:
     """Numbers pasted as commas, semicolons, new lines or spaces -> (unique E.164 numbers, worded problems).
 
-    Spaces inside a number ("+46 70 123 45 67") are kept when the whole line is one number."""
+    Also the Numbers mode's assign form reads its numbers here (console.numbers.assign). Spaces inside a number
+    ("+46 70 123 45 67") are kept when the piece between separators is one number. A piece that is not is read
+    as space-separated numbers: the words that are numbers are kept and each other word is named; when no word
+    is a number, the piece was one number mistyped and its own problem is told. More than `limit` numbers is a
+    problem too, and only the first `limit` are kept."""
     numbers: list[str] = []
     problems: list[str] = []
     for chunk in _SEPARATORS.split(text):
@@ -37,17 +41,18 @@ def parse_numbers(text: str) -> tuple[list[str], list[str]]:
             continue
         try:
             candidates = [check_number(chunk, "Number").endpoint]
-        except FieldProblem:
-            candidates = []
+        except FieldProblem as whole:
+            candidates, refused = [], []
             for word in chunk.split():
                 try:
                     candidates.append(check_number(word, "Number").endpoint)
                 except FieldProblem as problem:
-                    problems.append(f"{word[:30]!r}: {problem.reason}")
+                    refused.append(problem.reason)
+            problems.extend(refused if candidates else [whole.reason])
         numbers.extend(n for n in candidates if n not in numbers)
-    if len(numbers) > MAX_LEGS:
-        problems.append(f"{len(numbers)} numbers; at most {MAX_LEGS} at a time")
-        numbers = numbers[:MAX_LEGS]
+    if len(numbers) > limit:
+        problems.append(f"{len(numbers)} numbers; at most {limit} at a time")
+        numbers = numbers[:limit]
     return numbers, problems
 
 

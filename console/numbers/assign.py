@@ -20,7 +20,6 @@ CAPABILITIES = ("voice", "sms")
 MAX_NUMBERS = 100
 """More than this at once is almost certainly a paste gone wrong."""
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_SEPARATORS = re.compile(r"[,;\n\r\t]+")
 
 
 def _join(numbers: tuple[str, ...] | list[str], limit: int = 3) -> str:
@@ -57,31 +56,6 @@ class CheckedAssign:
     warnings: list[str]
 
 
-def parse_number_list(text: str) -> tuple[list[str], list[str]]:
-    """Numbers separated by commas, semicolons, new lines or spaces -> (unique E.164 numbers, problems).
-
-    Spaces inside a number ("+46 70 123 45 67") are kept when the piece is one number; a piece that is not
-    one number is read as space-separated numbers only when every word is one, else its own problem is told.
-    """
-    from console.callouts.fields import FieldProblem, check_number
-
-    numbers: list[str] = []
-    problems: list[str] = []
-    for chunk in _SEPARATORS.split(text):
-        if not chunk.strip():
-            continue
-        try:
-            found = [check_number(chunk, "Number").endpoint]
-        except FieldProblem as problem:
-            try:
-                found = [check_number(word, "Number").endpoint for word in chunk.split()]
-            except FieldProblem:
-                problems.append(problem.reason)
-                continue
-        numbers.extend(n for n in found if n not in numbers)
-    return numbers, problems
-
-
 def check_application_key(text: str, this_app: str) -> str:
     """The application to assign to; empty means this application. ValueError in words otherwise."""
     key = text.strip()
@@ -105,16 +79,16 @@ def check_capability(text: str) -> str | None:
 def check_assign(numbers_text: str, application_key_text: str, capability_text: str, *, this_app: str,
                  owned: Mapping[str, NumberItem] | None = None) -> CheckedAssign:
     """Check the assign form. `owned` (the account's numbers by E.164, when listed) adds the account checks."""
+    from console.callouts.dial_in import parse_numbers  # the one reader of pasted numbers (dial-in's too)
+
     problems: dict[str, str] = {}
     warnings: list[str] = []
-    numbers, number_problems = parse_number_list(numbers_text)
+    numbers, number_problems = parse_numbers(numbers_text, limit=MAX_NUMBERS)
     if number_problems:
         problems["numbers"] = number_problems[0] + (f" (and {len(number_problems) - 1} more)"
                                                     if len(number_problems) > 1 else "")
     elif not numbers:
         problems["numbers"] = "type at least one number, e.g. +46 8 505 123 45"
-    elif len(numbers) > MAX_NUMBERS:
-        problems["numbers"] = f"{len(numbers)} numbers; at most {MAX_NUMBERS} at a time"
     try:
         key = check_application_key(application_key_text, this_app)
     except ValueError as error:

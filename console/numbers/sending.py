@@ -9,7 +9,6 @@ sent, and the refusal is audited under the action's name (`assign_number`, `unas
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,7 @@ from pydantic import ValidationError
 
 from api import errors
 from api.models import CallbackUrls
-from console.audit import AuditLog, AuditWriteError
+from console.audit import AuditLog, send_audited
 from console.numbers.assign import AssignPlan, UnassignPlan
 from console.numbers.callback_urls import describe_changes, same_urls, shown_url
 from console.rooms.wording import describe_error, error_code
@@ -61,22 +60,6 @@ async def refuse(audit: AuditLog | None, action: str, *, cli: str | None = None)
     return ChangeOutcome(False, text, action)
 
 
-async def _audited(audit: AuditLog | None, action: str, send: Callable[[], Awaitable[Any]], *,
-                   cli: str | None, message: str) -> str:
-    """Run `send` inside the audit context; returns a note when the log could not be written (the change
-    matters more than the log on a full disk, as for the Moderator). Errors of `send` propagate."""
-    if audit is None:
-        await send()
-        return ""
-    try:
-        async with audit.action(action, cli=cli, message=message):
-            await send()
-    except AuditWriteError as error:
-        await send()
-        return f" (the audit log could not be written: {error.strerror or error})"
-    return ""
-
-
 async def assign(client: Any, plan: AssignPlan, audit: AuditLog | None = None, *, read_only: bool = False
                  ) -> ChangeOutcome:
     this_app = client.application_key
@@ -84,7 +67,7 @@ async def assign(client: Any, plan: AssignPlan, audit: AuditLog | None = None, *
     if read_only:
         return await refuse(audit, ASSIGN, cli=who)
     try:
-        note = await _audited(audit, ASSIGN, lambda: client.numbers.assign(
+        _, note = await send_audited(audit, ASSIGN, lambda: client.numbers.assign(
             list(plan.numbers), application_key=plan.application_key, capability=plan.capability),
             cli=who, message=f"assign {plan.describe(this_app)} (key {plan.application_key})")
     except (errors.SinchError, ValidationError) as error:
@@ -100,7 +83,7 @@ async def unassign(client: Any, plan: UnassignPlan, audit: AuditLog | None = Non
     if read_only:
         return await refuse(audit, UNASSIGN, cli=plan.number)
     try:
-        note = await _audited(audit, UNASSIGN, lambda: client.numbers.unassign(
+        _, note = await send_audited(audit, UNASSIGN, lambda: client.numbers.unassign(
             plan.number, application_key=plan.application_key, capability=plan.capability),
             cli=plan.number, message=f"un-assign {plan.describe(this_app)} (key {plan.application_key})")
     except (errors.SinchError, ValidationError) as error:
@@ -121,8 +104,8 @@ async def save_callbacks(client: Any, old: CallbackUrls, new: CallbackUrls, audi
     if read_only:
         return await refuse(audit, UPDATE_CALLBACKS)
     try:
-        note = await _audited(audit, UPDATE_CALLBACKS, lambda: client.callbacks.update(
-            primary=new.primary, fallback=new.fallback), cli=None, message=describe_changes(old, new))
+        _, note = await send_audited(audit, UPDATE_CALLBACKS, lambda: client.callbacks.update(
+            primary=new.primary, fallback=new.fallback), message=describe_changes(old, new))
     except (errors.SinchError, ValidationError) as error:
         return ChangeOutcome(False, f"Not saved: {describe_numbers_error(error, 'application')}", UPDATE_CALLBACKS,
                              error_code(error))

@@ -2,19 +2,19 @@
 and a query-number tool, on one screen.
 
 Logic lives in console.numbers (no Textual): checking forms, sending with an audit trail, wording errors.
-This screen shows and schedules: one load worker reads the numbers and the callback URLs together, each change
-runs in a worker that asks (a form, a confirmation naming the target), sends, then reloads and says what
-happened. A read-only profile sees everything, is not offered the changes in the footer, and is refused in
-words (audited) if it presses their keys anyway. Errors leave the last good data on screen.
+This screen shows and schedules: one load worker reads the numbers and the callback URLs together; each change
+(console/screens/number_changes.py, a mixin) runs in a worker that asks (a form, a confirmation naming the
+target), sends, then reloads and says what happened. A read-only profile sees everything, is not offered the
+changes in the footer, and is refused in words (audited) if it presses their keys anyway. Errors leave the last
+good data on screen.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,45 +24,21 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from api.models import CallbackUrls, NumberItem
-from api.models.common import format_number
-from console.numbers import (
-    ASSIGN,
-    UNASSIGN,
-    UPDATE_CALLBACKS,
-    ChangeOutcome,
-    CheckedAssign,
-    Lookup,
-    NumberRow,
-    UnassignPlan,
-    assign,
-    changes,
-    check_assign,
-    describe_numbers_error,
-    number_rows,
-    save_callbacks,
-    shown_url,
-    summary,
-    target_name,
-    unassign,
-    unassign_plan,
-)
+from console.numbers import ChangeOutcome, Lookup, NumberRow, describe_numbers_error, number_rows, shown_url, summary
 from console.numbers.listing import short_key
-from console.numbers.sending import refuse
-from console.screens.dialogs import ConfirmScreen
-from console.screens.number_dialogs import AssignDialog, CallbacksDialog, QueryNumberPane
+from console.screens.number_changes import CHANGE_ACTIONS, NumberChanges
+from console.screens.number_dialogs import QueryNumberPane
 from console.screens.topbar import topbar
 from console.session import Session
 
 COLUMNS = (("number", "Number", 20), ("e164", "E.164", 16), ("country", "Country", 22),
            ("capability", "Capability", 10), ("application", "Application", 38))
 APPLICATION_STYLE = {"this": "bold green", "other": "yellow", "none": "dim"}
-CHANGE_ACTIONS = {"assign": ASSIGN, "unassign": UNASSIGN, "edit_callbacks": UPDATE_CALLBACKS}
-"""Actions that change the platform (hidden from a read-only profile's footer) and their audit names."""
 PaletteCommand = tuple[str, str, Callable[[], object]]
 """(title, help, callback) for the app's command palette."""
 
 
-class NumbersScreen(Screen[None]):
+class NumbersScreen(NumberChanges, Screen[None]):
     """The account's numbers, this application's callback URLs and the query-number tool."""
 
     BINDINGS = [
@@ -147,7 +123,7 @@ class NumbersScreen(Screen[None]):
         if self.fetching:
             text.append(" · loading…", style="dim")
         elif self.list_error:
-            text.append(" · list not refreshed", style="red")
+            text.append(" · list not refreshed" if self.items is not None else " · not listed", style="red")
         self.query_one("#numbers-title", Static).update(text)
 
     # ---- loading -------------------------------------------------------------------------------------
@@ -176,6 +152,8 @@ class NumbersScreen(Screen[None]):
                 problems.append(f"Callback URLs not read: {self.callbacks_error}")
             else:
                 self.callbacks, self.callbacks_error = urls, None
+            if len(problems) == 2 and self.list_error == self.callbacks_error:  # one outage: say it once
+                problems = [f"Numbers not listed, callback URLs not read: {self.list_error}"]
         finally:
             if generation == self._generation:  # a newer load (r pressed again) is still running otherwise
                 self.fetching = False
@@ -271,48 +249,6 @@ class NumbersScreen(Screen[None]):
         if isinstance(self.focused, Input):
             self.query_one("#numbers", DataTable).focus()
 
-    def _refused(self, action: str) -> bool:
-        """A read-only profile: say so (and audit it) instead of offering a form."""
-        if not self.session.read_only:
-            return False
-        row = self.selected()
-        target = row.number if row is not None and action != "edit_callbacks" else None
-
-        async def run() -> None:
-            outcome = await refuse(self.session.audit, CHANGE_ACTIONS[action], cli=target)
-            self.status(outcome.text, error=True)
-
-        self.run_worker(run(), group="numbers-refuse", exit_on_error=False)
-        return True
-
-    def action_assign(self) -> None:
-        if not self._refused("assign"):
-            self._start_change(self._assign)
-
-    def action_unassign(self) -> None:
-        if self._refused("unassign"):
-            return
-        row = self.selected()
-        if row is None:
-            self.status("No number selected." if self.items is not None else "The numbers are not listed yet "
-                        "(r reloads).", error=True)
-            return
-        try:
-            plan = unassign_plan(row)
-        except ValueError as error:
-            self.status(str(error), error=True)
-            return
-        self._start_change(lambda: self._unassign(plan))
-
-    def action_edit_callbacks(self) -> None:
-        if self._refused("edit_callbacks"):
-            return
-        if self.callbacks is None:
-            self.status("The current callback URLs could not be read, so they cannot be compared: r reloads them "
-                        "first.", error=True)
-            return
-        self._start_change(self._edit_callbacks)
-
     @on(Button.Pressed, "#callbacks-edit")
     def _edit_pressed(self) -> None:
         self.action_edit_callbacks()
@@ -331,88 +267,6 @@ class NumbersScreen(Screen[None]):
             ("numbers: reload", "Read the numbers and the callback URLs again (r)", self.action_reload),
         ]
         return reads if self.session.read_only else commands + reads
-
-    # ---- changes (each in a worker: ask, send, reload, say what happened) ----------------------------
-
-    def _start_change(self, change: Callable[[], Awaitable[None]]) -> None:
-        """One change at a time: a second key pressed before the first form opened does not open another."""
-        if self.changing:
-            self.status("A change is already under way: finish or cancel it first.", error=True)
-            return
-        self.changing = True
-        self.change_flow(change)
-
-    @work(exclusive=True, group="numbers-change", exit_on_error=False)
-    async def change_flow(self, change: Callable[[], Awaitable[None]]) -> None:
-        try:
-            await change()
-        except Exception as error:  # a bug must not pass silently, nor take the app down
-            self.status(f"Unexpected error: {type(error).__name__}: {error}", error=True)
-        finally:
-            self.changing = False
-
-    async def _assign(self) -> None:
-        row = self.selected()
-        owned = {item.number: item for item in self.items} if self.items is not None and not self.list_error else None
-
-        def check(numbers: str, key: str, capability: str) -> CheckedAssign:
-            return check_assign(numbers, key, capability, this_app=self.this_app, owned=owned)
-
-        dialog = AssignDialog(check, numbers=row.number if row is not None and row.assignment != "this" else "",
-                              capability=row.capability if row is not None else "voice", this_app=self.this_app)
-        plan = await self.app.push_screen_wait(dialog)
-        if plan is None:
-            self.status("Not assigned: cancelled.")
-            return
-        self.status(f"Assigning {plan.describe(self.this_app)}…")
-        outcome = await assign(self.session.backend.client, plan, self.session.audit,
-                               read_only=self.session.read_only)
-        self._notify(outcome)
-        self.load(report=outcome, select=plan.numbers[0])
-
-    async def _unassign(self, plan: UnassignPlan) -> None:
-        target = target_name(plan.application_key, self.this_app)
-        kind = f" ({plan.capability})" if plan.capability else ""
-        question = (f"Un-assign [b]{escape(format_number(plan.number))}[/b]{escape(kind)} "
-                    f"from [b]{escape(target)}[/b]?\n\n"
-                    f"Number {escape(plan.number)}, application key {escape(plan.application_key)}.\n"
-                    "Calls to this number will no longer reach that application.\n\n"
-                    "(y un-assigns, n or escape cancels)")
-        if not await self.app.push_screen_wait(ConfirmScreen(question, confirm_label="Un-assign", danger=True)):
-            self.status("Not un-assigned: cancelled.")
-            return
-        self.status(f"Un-assigning {plan.describe(self.this_app)}…")
-        outcome = await unassign(self.session.backend.client, plan, self.session.audit,
-                                 read_only=self.session.read_only)
-        self._notify(outcome)
-        self.load(report=outcome, select=plan.number)
-
-    async def _edit_callbacks(self) -> None:
-        old = self.callbacks or CallbackUrls()
-        new = await self.app.push_screen_wait(CallbacksDialog(old, f"key {self.this_app}"))
-        if new is None:
-            self.status("Callback URLs not changed: cancelled.")
-            return
-        lines = "\n".join(f"[b]{escape(label)}[/b]: {escape(before)} → [b]{escape(after)}[/b]"
-                          for label, before, after in changes(old, new))
-        question = f"Save the callback URLs of this application?\n\n{lines}\n\n(y saves, n or escape cancels)"
-        if not await self.app.push_screen_wait(ConfirmScreen(question, confirm_label="Save", danger=False)):
-            self.status("Callback URLs not changed: cancelled.")
-            return
-        self.status("Saving the callback URLs…")
-        outcome = await save_callbacks(self.session.backend.client, old, new, self.session.audit,
-                                       read_only=self.session.read_only)
-        self._notify(outcome)
-        if outcome.stored is not None:
-            self.callbacks, self.callbacks_error = outcome.stored, None
-            self._show_callbacks()
-            self.status(outcome.text, error=not outcome.ok)
-        else:
-            self.load(report=outcome)
-
-    def _notify(self, outcome: ChangeOutcome) -> None:
-        self.notify(outcome.text, severity="information" if outcome.ok else "error",
-                    timeout=4 if outcome.ok else 8, markup=False)
 
     # ---- feedback ------------------------------------------------------------------------------------
 

@@ -103,6 +103,15 @@ def test_parse_numbers_accepts_commas_newlines_spaces() -> None:
     assert len(problems) == 1 and "'bad'" in problems[0]
 
 
+def test_parse_numbers_names_a_mistyped_number_once_and_keeps_the_good_words() -> None:
+    assert parse_numbers("+46 70 816 87 3x") == ([], ["not a phone number ('+46 70 816 87 3x' has letters)"])
+    numbers, problems = parse_numbers("46708168731 oops 46708168732")
+    assert numbers == ["+46708168731", "+46708168732"]
+    assert problems == ["not a phone number ('oops' has letters)"]
+    assert parse_numbers("46708168731, 46708168732, 46708168733", limit=2) == (
+        ["+46708168731", "+46708168732"], ["3 numbers; at most 2 at a time"])
+
+
 def test_recent_forms_round_trip_per_profile(tmp_path: Path) -> None:
     path = recent_path(tmp_path, "prod/../x")
     assert path.parent == tmp_path / "callouts"

@@ -74,14 +74,19 @@ class NumbersHarness:
     def audit(self) -> list[Any]:
         return read_entries(self.folder / "audit.jsonl")
 
-    async def open(self, pilot: Pilot[None]) -> NumbersScreen:
-        """Wait for the app to connect, push the Numbers screen and wait for its first load."""
+    async def push(self, pilot: Pilot[None]) -> NumbersScreen:
+        """Wait for the app to connect and push the Numbers screen (its first load has only begun)."""
         await until(pilot, lambda: isinstance(self.app.screen, ConferencesScreen) and self.app.session is not None,
                     tries=400)
         assert self.app.session is not None
         screen = NumbersScreen(self.app.session)
         await self.app.push_screen(screen)
         self.screen = screen
+        return screen
+
+    async def open(self, pilot: Pilot[None]) -> NumbersScreen:
+        """Push the Numbers screen and wait for its first load."""
+        screen = await self.push(pilot)
         await until(pilot, lambda: loaded(screen), tries=400)
         return screen
 

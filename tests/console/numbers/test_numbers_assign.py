@@ -31,7 +31,7 @@ from console.numbers import (
     unassign,
     unassign_plan,
 )
-from console.numbers.assign import parse_number_list
+from console.numbers.assign import MAX_NUMBERS
 
 THIS = "5a4c0d3e-7f6b-4e21-9c8d-0b1a2f3e4d5c"
 OTHER = "11983f76-12c8-1111-9515-4785c7b49ca8"
@@ -62,7 +62,17 @@ def test_several_numbers_in_any_common_form() -> None:
     assert checked.plan is not None
     assert checked.plan.numbers == ("+14155550132", "+4930901820")  # duplicates once
     assert "moves from application 11983f76… to this app" in checked.warnings[0]
-    assert parse_number_list("+46701234567 +46701234568") == (["+46701234567", "+46701234568"], [])
+    assert check("+46850512345 +14155550132").plan.numbers == ("+46850512345", "+14155550132")  # type: ignore[union-attr]
+
+
+def test_numbers_are_read_as_dial_in_reads_them() -> None:
+    """One reader for both (console.callouts.dial_in.parse_numbers): a mistyped number is named once, whole."""
+    checked = check("+46 8 505 123 4x")
+    assert checked.problems["numbers"] == "not a phone number ('+46 8 505 123 4x' has letters)"
+    mixed = check("+46850512345 nope +4930901820")
+    assert mixed.problems["numbers"] == "not a phone number ('nope' has letters)"
+    many = check(", ".join(f"+4670123{n:04d}" for n in range(MAX_NUMBERS + 1)), owned=None)
+    assert many.problems["numbers"] == f"{MAX_NUMBERS + 1} numbers; at most {MAX_NUMBERS} at a time"
 
 
 @pytest.mark.parametrize(("numbers", "key", "capability", "field", "words"), [

@@ -340,6 +340,23 @@ async def test_a_platform_500_keeps_the_screen_usable(tmp_path: Path) -> None:
         assert "list not refreshed" not in text(screen, "#numbers-title")
 
 
+async def test_a_500_on_the_first_load_is_worded_once_and_r_recovers(tmp_path: Path) -> None:
+    h = NumbersHarness(tmp_path)
+    await h.fault(kind="status", status=500, count=-1, path="/v1/configuration")
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.push(pilot)
+        await until(pilot, lambda: screen.list_error is not None and not screen.fetching, tries=400)
+        assert status(screen) == ("Numbers not listed, callback URLs not read: "
+                                  "Service unavailable (injected fault) (50000)")
+        assert "not listed" in text(screen, "#numbers-title") and "refreshed" not in text(screen, "#numbers-title")
+        await pilot.press("u")
+        assert "not listed yet (r reloads)" in status(screen)
+        await h.clear_faults()
+        await pilot.press("r")
+        await until(pilot, lambda: "Loaded at" in status(screen) and not screen.fetching)
+        assert screen.query_one("#numbers", DataTable).row_count == 5
+
+
 async def test_the_network_going_down_is_worded(tmp_path: Path) -> None:
     h = NumbersHarness(tmp_path)
     async with h.app.run_test(size=SIZE) as pilot:

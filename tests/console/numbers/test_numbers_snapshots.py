@@ -1,15 +1,16 @@
 """Snapshots of the Numbers & callbacks screen (frozen in-process sandbox, 120x36): the list, the callback URL
-form with a warning and a refusal, the query result of a restricted number, the un-assign confirmation."""
+form with a warning and a refusal, the query result of a restricted number, the un-assign confirmation, the
+assign form filled in, the screen after a platform 500 on load, and a read-only profile's screen."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from numbers_helpers import SIZE, NumbersHarness, select_number, still_cursor, until
-from textual.widgets import Input
+from numbers_helpers import SIZE, UNASSIGNED_VOICE, NumbersHarness, select_number, still_cursor, until
+from textual.widgets import DataTable, Input
 
 from console.screens.dialogs import ConfirmScreen
-from console.screens.number_dialogs import CallbacksDialog
+from console.screens.number_dialogs import AssignDialog, CallbacksDialog
 
 
 def test_numbers_list(snap_compare, tmp_path: Path) -> None:
@@ -62,5 +63,48 @@ def test_unassign_confirmation(snap_compare, tmp_path: Path) -> None:
         await pilot.press("u")
         await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
         await pilot.pause()
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+def test_assign_form_filled_in(snap_compare, tmp_path: Path) -> None:
+    h = NumbersHarness(tmp_path)
+
+    async def scene(pilot) -> None:
+        screen = await h.open(pilot)
+        await select_number(pilot, screen, UNASSIGNED_VOICE[0])
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(h.app.screen, AssignDialog))
+        dialog = h.app.screen
+        dialog.query_one("#assign-numbers", Input).value = "+1 415 555 0132; 0049 30 901820"
+        await pilot.pause()
+        assert dialog.checked is not None and dialog.checked.plan is not None  # valid: Assign is enabled
+        dialog.query_one("#assign-numbers", Input).cursor_position = 0
+        still_cursor(dialog)
+        await pilot.pause()
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+def test_numbers_after_a_platform_500_on_load(snap_compare, tmp_path: Path) -> None:
+    h = NumbersHarness(tmp_path)
+
+    async def scene(pilot) -> None:
+        await h.fault(kind="status", status=500, count=-1, path="/v1/configuration")
+        screen = await h.push(pilot)
+        await until(pilot, lambda: screen.list_error is not None and screen.callbacks_error is not None
+                    and not screen.fetching, tries=400)
+        assert screen.focused is screen.query_one("#numbers", DataTable)  # the keys still answer
+        await pilot.pause()
+
+    assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+def test_read_only_numbers(snap_compare, tmp_path: Path) -> None:
+    h = NumbersHarness(tmp_path, read_only=True)
+
+    async def scene(pilot) -> None:
+        screen = await h.open(pilot)
+        await select_number(pilot, screen, UNASSIGNED_VOICE[0])
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)

@@ -15,7 +15,7 @@ from typing import Any
 
 from api import errors
 from api.models import Recording
-from console.audit import AuditLog, AuditWriteError
+from console.audit import AuditLog, send_audited
 from console.recordings.listing import call_id_of
 from console.recordings.wording import describe_delete_error
 
@@ -48,23 +48,15 @@ def name_some(keys: list[str], limit: int = NAMED) -> list[str]:
 async def delete_one(client: Any, recording: Recording, audit: AuditLog | None) -> DeleteOutcome:
     """Never raises. The audit's attempt line is written before the request is sent."""
     key = recording.key
-    note = ""
-    try:
-        if audit is None:
-            await client.recordings.delete(key)
-        else:
-            try:
-                async with audit.action("delete_recording", call_id=call_id_of(recording), message=key):
-                    await client.recordings.delete(key)
-            except AuditWriteError as error:  # as the Moderator does: the action matters more than its log
-                note = f" (the audit log could not be written: {error.strerror or error})"
-                await client.recordings.delete(key)
+    try:  # sent even when the attempt line cannot be written (the note says so): as the Moderator does
+        _, note = await send_audited(audit, "delete_recording", lambda: client.recordings.delete(key),
+                                     call_id=call_id_of(recording), message=key)
     except errors.NotFoundError as error:
-        return DeleteOutcome(key, True, describe_delete_error(error) + note, already=True)
+        return DeleteOutcome(key, True, describe_delete_error(error), already=True)
     except errors.SinchError as error:
-        return DeleteOutcome(key, False, describe_delete_error(error) + note)
+        return DeleteOutcome(key, False, describe_delete_error(error))
     except Exception as error:  # a worker must never take the app down
-        return DeleteOutcome(key, False, f"Unexpected error: {type(error).__name__}: {error}{note}")
+        return DeleteOutcome(key, False, f"Unexpected error: {type(error).__name__}: {error}")
     return DeleteOutcome(key, True, f"Deleted {key}{note}")
 
 

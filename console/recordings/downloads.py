@@ -2,9 +2,11 @@
 
 `plan` turns recordings into `Download`s, one file name each, asking (through the screen's `ask`) what to do
 when a name is taken: skip, overwrite, or keep both (the new file gets a free name, `key (1).wav`). An answer
-may stand for the remaining conflicts of the batch. `Downloader.run` then fetches them with at most
-`concurrency` in flight across every batch (the platform and the disk are shared), reports each step through
-`on_change`, and never raises: each failure is worded on its `Download`.
+may stand for the remaining conflicts of the batch. A recording already downloading is skipped, not fetched
+twice; keys and names are reserved from the start of a plan, so two plans at once never pick one name.
+`Downloader.run` then fetches them with at most `concurrency` in flight across every batch (the platform and
+the disk are shared), reports each step through `on_change`, and never raises: each failure is worded on its
+`Download`.
 
 Nothing partial ever appears under a final name: api.download streams into a hidden temporary file and
 renames it into place when complete; a cancel or a failure removes the temporary file. Keep both never
@@ -24,11 +26,13 @@ from typing import Any
 from api.download import safe_filename
 from api.errors import DownloadExistsError
 from api.models import Recording
-from console.audit import AuditLog, AuditWriteError
+from console.audit import AuditLog, send_audited
 from console.recordings.listing import call_id_of, content_type_of, human_size, size_of
 from console.recordings.wording import describe_download_error
 
 DEFAULT_CONCURRENCY = 3
+PROGRESS_EVERY = 0.02
+"""Seconds between progress reports of one download (the first and the last are always reported)."""
 FREE_NAME_TRIES = 1000
 RACE_RETRIES = 3
 """Keep both: how often a name taken between choosing it and publishing the file is replaced by another."""
@@ -79,6 +83,8 @@ class Download:
     landed: Path | None = None
     wanted: Path | None = None
     """The name asked for before keep both moved it (free names are counted from it)."""
+    already: bool = False
+    """Skipped because the same recording was already downloading (`d` pressed twice)."""
 
     @property
     def key(self) -> str:
@@ -147,60 +153,109 @@ class Downloader:
     max_in_flight: int = 0
     _slots: asyncio.Semaphore | None = field(default=None, repr=False)
     _tasks: dict[asyncio.Task[None], Download] = field(default_factory=dict, repr=False)
+    _planned: list[Download] = field(default_factory=list, repr=False)
+    """Downloads planned (from the start of their plan) and not finished: their keys and names are taken."""
 
     @property
     def busy(self) -> bool:
         return bool(self._tasks)
 
-    def reserved(self) -> set[Path]:
-        """Names that unfinished downloads will write: another batch must not choose them."""
-        return {d.target for d in self._tasks.values()}
+    def _active(self) -> list[Download]:
+        """Planned or running, not finished: their keys and names are spoken for."""
+        self._planned = [d for d in self._planned if not d.finished]
+        return self._planned
+
+    def reserved(self, besides: Iterable[Download] = ()) -> set[Path]:
+        """Names that unfinished downloads (`besides` left out) will write: no other download may choose them."""
+        left_out = set(besides)
+        return {d.target for d in self._active() if d not in left_out}
+
+    def downloading(self) -> set[str]:
+        """Keys of the recordings planned or being fetched."""
+        return {d.key for d in self._active()}
 
     async def plan(self, recordings: list[Recording], folder: Path, ask: Ask) -> list[Download] | None:
         """A Download per recording (skipped ones included, already finished), or None when `ask` cancelled.
-        OSError when the folder cannot be made."""
+        OSError when the folder cannot be made.
+
+        A recording already planned or downloading (`d` pressed twice) is skipped, worded "already
+        downloading", without a question. The others' keys and names are reserved at once, before the first
+        question, so a second plan running meanwhile sees them: a name another download will write counts as
+        taken (asked about, like a file on disk). Only two different recordings of this very batch whose keys
+        make one file name get a free name each without asking.
+        """
         folder = folder.expanduser()
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        wanted = [target_for(r, folder) for r in recordings]
-        existing = await asyncio.to_thread(lambda: {path for path in wanted if path.exists()})
-        taken = self.reserved()
-        conflicts_left = sum(path in existing for path in wanted)
-        standing: ConflictAnswer | None = None
+        busy = self.downloading()
         planned: list[Download] = []
-        for recording, target in zip(recordings, wanted, strict=True):
-            item = Download(recording, target, total=size_of(recording))
-            if target in existing:
-                conflicts_left -= 1
-                answer = standing or await ask(recording, target, conflicts_left)
+        for recording in recordings:
+            item = Download(recording, target_for(recording, folder), total=size_of(recording))
+            if recording.key in busy:
+                item.state, item.already = State.SKIPPED, True
+                item.message = f"skipped: {recording.key} is already downloading"
+            busy.add(recording.key)
+            planned.append(item)
+        batch = [item for item in planned if item.state is State.QUEUED]
+        self._planned.extend(batch)  # claimed before the first await
+        try:
+            decided = await self._decide(batch, folder, ask)
+        except BaseException:
+            self._release(batch)
+            raise
+        if not decided:
+            self._release(batch)
+            return None
+        return planned
+
+    async def _decide(self, batch: list[Download], folder: Path, ask: Ask) -> bool:
+        """Skip, overwrite or keep both for each name taken; False when `ask` cancelled."""
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        on_disk = await asyncio.to_thread(lambda: {d.target for d in batch if d.target.exists()})
+        others = self.reserved(besides=batch)
+        conflicts_left = sum(d.target in on_disk or d.target in others for d in batch)
+        standing: ConflictAnswer | None = None
+        taken: set[Path] = set()
+        """Names this batch has decided so far."""
+        for item in batch:
+            target = item.target
+            if target in on_disk or target in self.reserved(besides=batch):
+                conflicts_left = max(0, conflicts_left - 1)
+                answer = standing or await ask(item.recording, target, conflicts_left)
                 if answer is None:
-                    return None
+                    return False
                 standing = answer if answer.apply_to_all else standing
                 if answer.choice is Conflict.SKIP:
                     item.state, item.message = State.SKIPPED, f"skipped: {target.name} already exists"
-                    planned.append(item)
                     continue
                 item.overwrite = answer.choice is Conflict.OVERWRITE
                 item.keep_both = answer.choice is Conflict.KEEP_BOTH
-            if item.keep_both or target in taken:  # two downloads of one batch never share a name
+            if item.keep_both or target in taken:  # two recordings of one batch never share a name
                 item.keep_both = True
                 item.wanted = target
-                item.target = await asyncio.to_thread(free_name, target, taken)
+                item.target = await asyncio.to_thread(free_name, target, taken | self.reserved(besides=(item,)))
             taken.add(item.target)
-            planned.append(item)
-        return planned
+        return True
+
+    def _release(self, downloads: Iterable[Download]) -> None:
+        dropped = set(downloads)
+        self._planned = [d for d in self._planned if d not in dropped]
 
     async def run(self, downloads: list[Download]) -> None:
         """Fetch the queued ones, at most `concurrency` at a time overall. Never raises (but is cancellable)."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.concurrency)
-        tasks = {asyncio.create_task(self._one(d)): d for d in downloads if d.state is State.QUEUED}
+        queued = [d for d in downloads if d.state is State.QUEUED]
+        known = set(self._planned)
+        self._planned.extend(d for d in queued if d not in known)  # planned elsewhere: reserved all the same
+        tasks = {asyncio.create_task(self._one(d)): d for d in queued}
         self._tasks.update(tasks)
         try:
             await asyncio.gather(*tasks, return_exceptions=True)
         finally:
-            for task in tasks:
+            for task, download in tasks.items():
                 self._tasks.pop(task, None)
                 task.cancel()  # only matters when run() itself was cancelled
+                if download.state is State.QUEUED:  # cancelled before it even started: its name is free again
+                    download.state, download.message = State.CANCELLED, "cancelled: nothing was kept"
 
     def cancel(self) -> int:
         """Stop every unfinished download (queued ones too); returns how many were stopped."""
@@ -235,7 +290,7 @@ class Downloader:
     async def _fetch(self, download: Download) -> None:
         for _ in range(RACE_RETRIES + 1):
             try:
-                path = await self._audited(download)
+                path, note = await self._audited(download)
             except DownloadExistsError:
                 if not download.keep_both:  # the name was taken after we looked: never replace it unasked
                     download.state = State.SKIPPED
@@ -246,25 +301,27 @@ class Downloader:
                 continue
             download.state, download.landed = State.DONE, path
             download.done = download.total = download.total or download.done
-            download.message = "saved" if path.name == download.key else f"saved as {path.name}"
+            download.message = ("saved" if path.name == download.key else f"saved as {path.name}") + note
             return
         raise FileExistsError(f"every name tried for {download.key} was taken meanwhile")
 
-    async def _audited(self, download: Download) -> Path:
-        if self.audit is None:
-            return await self._get(download)
-        try:
-            async with self.audit.action("download_recording", call_id=call_id_of(download.recording),
-                                         message=download.key) as record:
-                path = await self._get(download)
-                record.message = f"{download.key} saved to {path}"
-                return path
-        except AuditWriteError:  # a download only reads: it goes ahead when the log cannot be written
-            return await self._get(download)
+    async def _audited(self, download: Download) -> tuple[Path, str]:
+        """The file written, and a note when the audit log could not be written (a download only reads: it goes
+        ahead anyway). The attempt line names the file asked for; keep both's next try is a new attempt."""
+        return await send_audited(self.audit, "download_recording", lambda: self._get(download),
+                                  call_id=call_id_of(download.recording),
+                                  message=f"{download.key} to {download.target}")
 
     async def _get(self, download: Download) -> Path:
+        loop = asyncio.get_running_loop()
+        last = -PROGRESS_EVERY
+
         async def progress(done: int, total: int | None) -> None:
+            nonlocal last
             download.done, download.total = done, total if total is not None else download.total
+            if done and done != download.total and loop.time() - last < PROGRESS_EVERY:
+                return  # a report per 64 KiB costs a fifth of a fast download (bench/download.py)
+            last = loop.time()
             self.on_change(download)
             await asyncio.sleep(0)  # a body already in memory must not hold the loop (or a cancel) off
 

@@ -184,9 +184,26 @@ class Listing:
         for key in keys:
             self.marked.pop(key, None)
 
-    def show(self, recordings: list[Recording], page: int, page_size: int, window: DateRange) -> None:
-        """A page arrived. Marks stay (for recordings still on the platform as far as we know)."""
+    def same_range(self, window: DateRange) -> bool:
+        """`window` is the one shown: the same typed range, or the same preset (moved on with the clock)."""
+        if window.preset is not None and window.preset == self.range.preset:
+            return True
+        return (window.start, window.end, window.preset) == (self.range.start, self.range.end, self.range.preset)
+
+    def show(self, recordings: list[Recording], page: int, page_size: int, window: DateRange) -> int:
+        """A page arrived. Marks stay across pages of one window (for recordings still on the platform as far as
+        we know); another window clears them, so an action never reaches recordings outside the one shown.
+        Returns how many marks that cleared."""
+        cleared = 0
+        if not self.same_range(window):
+            cleared, self.marked = len(self.marked), {}
         self.recordings, self.page, self.page_size, self.range, self.loaded = recordings, page, page_size, window, True
         fresh = {r.key: r for r in recordings}
         for key in self.marked.keys() & fresh.keys():
             self.marked[key] = fresh[key]
+        return cleared
+
+    def off_page(self, keys: list[str]) -> int:
+        """How many of `keys` are not on the page shown (marked on another page)."""
+        shown = {r.key for r in self.recordings}
+        return sum(key not in shown for key in keys)

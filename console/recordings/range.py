@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 PRESETS: dict[str, str] = {"today": "today", "week": "last 7 days", "month": "last 30 days"}
 """Preset name -> how the title says it."""
@@ -38,8 +38,14 @@ def shown(moment: datetime, fmt: str = SHOWN) -> str:
     return local(moment).strftime(fmt)
 
 
+def start_of_day(day: date) -> datetime:
+    """Local midnight of `day`, aware, with the offset in force on that day (not today's: on the days the
+    clocks change, an hour apart). Days are added to the date before this, never as 24 hours after it."""
+    return datetime.combine(day, time()).astimezone()
+
+
 def _local_midnight(now: datetime) -> datetime:
-    return local(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start_of_day(local(now).date())
 
 
 def _next_minute(now: datetime) -> datetime:
@@ -102,21 +108,22 @@ def parse_moment(text: str, now: datetime, *, field: str = "From", end: bool = F
     raw = " ".join(text.split()).lower()
     if not raw:
         raise RangeError(f"{field}: type a date ({FORMATS_HINT})")
-    day = timedelta(days=1) if end else timedelta(0)
+    days = timedelta(days=1 if end else 0)
     try:
         if raw == "now":
             return now.astimezone(UTC)
         if raw in ("today", "yesterday"):
-            midnight = _local_midnight(now) - (timedelta(days=1) if raw == "yesterday" else timedelta(0))
-            return (midnight + day).astimezone(UTC)
+            day = local(now).date() - timedelta(days=1 if raw == "yesterday" else 0)
+            return start_of_day(day + days).astimezone(UTC)
         relative = _RELATIVE.match(raw)
         if relative:
             return now.astimezone(UTC) - int(relative.group(1)) * _UNITS[relative.group(2)]
-        date_only = re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) is not None
-        parsed = datetime.fromisoformat(raw.upper().replace(" ", "T", 1) if not date_only else raw)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            return start_of_day(date.fromisoformat(raw) + days).astimezone(UTC)
+        parsed = datetime.fromisoformat(raw.upper().replace(" ", "T", 1))
         if parsed.tzinfo is None:
             parsed = parsed.astimezone()  # a naive time is local time
-        return (parsed + (day if date_only else timedelta(0))).astimezone(UTC)
+        return parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         raise RangeError(f"{field}: {text.strip()!r} is not a date or time ({FORMATS_HINT})") from None
 
@@ -129,9 +136,15 @@ def check_range(start: datetime, end: datetime, start_text: str | None = None, e
         raise RangeError(f"To must be after from: {to} is not after {since}")
 
 
+def _to_milliseconds(moment: datetime) -> datetime:
+    """As precise as the wire (the api sends milliseconds): two times apart by less than that would be sent as
+    one, and the platform would refuse the window that the check above let through."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def parse_range(start_text: str, end_text: str, now: datetime) -> DateRange:
     """A custom range from the editor's two fields; RangeError says which field is wrong and why."""
-    start = parse_moment(start_text, now, field="From")
-    end = parse_moment(end_text, now, field="To", end=True)
+    start = _to_milliseconds(parse_moment(start_text, now, field="From"))
+    end = _to_milliseconds(parse_moment(end_text, now, field="To", end=True))
     check_range(start, end, start_text, end_text)
     return DateRange(start, end)

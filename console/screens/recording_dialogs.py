@@ -24,22 +24,28 @@ from console.recordings.wording import shown_path
 
 
 class DeleteRecordingsScreen(ModalScreen[bool]):
-    """Delete N recordings? Names the first few keys and how many; `y` deletes, `n`/escape cancels."""
+    """Delete N recordings? Names the first few keys and how many, and how many of them are on another page than
+    the one shown; `y` deletes, `n`/escape cancels."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Delete", id="dialog.yes"),
         Binding("n,escape", "answer(False)", "Cancel", id="dialog.no"),
     ]
 
-    def __init__(self, keys: list[str]) -> None:
+    def __init__(self, keys: list[str], *, off_page: int = 0) -> None:
         super().__init__(classes="dialog")
         self.keys = keys
+        self.off_page = off_page
+        """How many of them are not on the page shown (marked on another page)."""
 
     def compose(self) -> ComposeResult:
         count = len(self.keys)
         text = Text.assemble("Delete ", (plural(count), "bold"), " from the Sinch Drive?\n")
         for line in name_some(self.keys):
             text.append(f"\n  {line}", style="" if line.startswith("and ") else "bold")
+        if self.off_page:
+            among = "It is" if count == 1 else f"{self.off_page} of them {'is' if self.off_page == 1 else 'are'}"
+            text.append(f"\n\n{among} not on the page shown (marked on another page).", style="bold")
         text.append(f"\n\n{'It is' if count == 1 else 'They are'} removed for good. (y deletes, n or escape cancels)")
         with Vertical(id="dialog-box"):
             yield Static(text, id="dialog-question")

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
 from api.models import Recording
@@ -66,7 +67,32 @@ class DownloadRow(Horizontal):
 
 
 class DownloadsPanel(Vertical):
-    """Every download of this session's current round: one overall bar, then a bar per file."""
+    """Every download of this session's current round: one overall bar, then a bar per file.
+
+    Progress arrives per chunk (64 KiB: hundreds a second on a fast link), so it is drawn at most every
+    INTERVAL seconds of the loop's clock, the last of it by a timer once the chunks pause. A change of state
+    (started, saved, skipped, failed, cancelled) is drawn at once."""
+
+    INTERVAL = 0.1
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: dict[Download, DownloadRow] = {}
+        self._downloads: list[Download] = []
+        self._dirty: set[Download] = set()
+        self._drawn: dict[Download, State] = {}
+        self._last = float("-inf")
+        self._timer: Timer | None = None
+        self.draws = 0
+        """Times the panel was drawn (rows and totals): what the throttle saves shows here."""
+
+    @property
+    def pending(self) -> bool:
+        """Progress is waiting for the next draw."""
+        return bool(self._dirty)
+
+    def clock(self) -> float:
+        return asyncio.get_running_loop().time()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="downloads-title")
@@ -80,21 +106,43 @@ class DownloadsPanel(Vertical):
     def show(self, downloads: list[Download]) -> None:
         """Rows for `downloads` (new ones mounted, gone ones removed), then the totals."""
         rows = self.query_one("#download-rows", VerticalScroll)
-        present = {row.download: row for row in rows.query(DownloadRow)}
-        for download, row in present.items():
-            if download not in downloads:
-                row.remove()
-        new = [DownloadRow(d) for d in downloads if d not in present]
+        wanted = set(downloads)
+        for download in [d for d in self._rows if d not in wanted]:
+            self._rows.pop(download).remove()
+            self._drawn.pop(download, None)
+            self._dirty.discard(download)
+        new = [DownloadRow(d) for d in downloads if d not in self._rows]
+        self._rows.update((row.download, row) for row in new)
         if new:
             rows.mount_all(new)
+        self._downloads = downloads
         self.display = bool(downloads)
         self.totals(downloads)
 
     def changed(self, download: Download, downloads: list[Download]) -> None:
-        for row in self.query(DownloadRow):
-            if row.download is download:
+        """One download moved on: its state is drawn now, its progress at the next tick of the throttle."""
+        self._downloads = downloads
+        self._dirty.add(download)
+        now = self.clock()
+        if self._drawn.get(download) is not download.state or now - self._last >= self.INTERVAL:
+            self.flush()
+        elif self._timer is None:
+            self._timer = self.set_timer(self._last + self.INTERVAL - now, self.flush)
+
+    def flush(self) -> None:
+        """Draw the rows that changed and the totals."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._last = self.clock()
+        self.draws += 1
+        for download in self._dirty:
+            row = self._rows.get(download)
+            if row is not None and row.is_mounted:  # a row not mounted yet draws itself when it is
                 row.show()
-        self.totals(downloads)
+            self._drawn[download] = download.state
+        self._dirty.clear()
+        self.totals(self._downloads)
 
     def totals(self, downloads: list[Download]) -> None:
         progress, total = overall(downloads)
@@ -156,12 +204,16 @@ class DownloadActions(_Base):
         if planned is None:
             self.status("Download cancelled: nothing was replaced.")
             return
-        if not self.downloader.busy:  # a new round: the last one's finished rows go
-            self.downloads = []
-        self.downloads.extend(planned)
-        self.query_one(DownloadsPanel).show(self.downloads)
-        self.status(f"Downloading {plural(len(planned))} to {shown_path(folder)}…")
-        await self.downloader.run(planned)
+        fresh = [d for d in planned if not d.already]  # one already downloading has its row already
+        if fresh:
+            if not self.downloader.busy:  # a new round: the last one's finished rows go
+                self.downloads = []
+            self.downloads.extend(fresh)
+            self.query_one(DownloadsPanel).show(self.downloads)
+        queued = [d for d in fresh if d.state is State.QUEUED]
+        if queued:
+            self.status(f"Downloading {plural(len(queued))} to {shown_path(folder)}…")
+            await self.downloader.run(planned)
         self._report(planned, folder)
 
     def _download_changed(self, download: Download) -> None:
@@ -179,12 +231,16 @@ class DownloadActions(_Base):
                     State.FAILED: f"Could not download {only.key}: {only.message}",
                     State.CANCELLED: f"Download of {only.key} cancelled: nothing partial was kept"}.get(
                 only.state, only.message[:1].upper() + only.message[1:])
+        elif all(d.already for d in downloads):
+            text = f"{plural(len(downloads))} already downloading: nothing more to fetch"
         else:
             saved = sum(d.state is State.DONE for d in downloads)
             count = plural(len(downloads)) if saved == len(downloads) else f"{saved} of {plural(len(downloads))}"
             parts = [f"Saved {count} to {shown_path(folder)}"]
+            if already := sum(d.already for d in downloads):
+                parts.append(f"{already} already downloading")
             for state in (State.SKIPPED, State.CANCELLED):
-                if number := sum(d.state is state for d in downloads):
+                if number := sum(d.state is state and not d.already for d in downloads):
                     parts.append(f"{number} {state.value}")
             if failed:
                 parts.append(f"{len(failed)} failed ({failed[0].key}: {failed[0].message})")

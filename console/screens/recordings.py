@@ -3,13 +3,17 @@
 The screen shows and schedules; `console.recordings` holds the logic (the window, the page, the downloader,
 the deletes), `console.screens.recording_downloads` the downloads panel and its keys, and
 `console.screens.recording_dialogs` the questions. Requests run in workers that catch everything: a failed
-page leaves the table as it was and says why in the status line. A timer moves the expiry countdowns along on
-the session's clock and reloads when one of the shown recordings has expired.
+page leaves the table as it was and says why in the status line (and in place of the table when nothing was
+listed yet). A timer moves the expiry countdowns along on the session's clock and reloads when one of the shown
+recordings has expired, never cancelling a load under way. Marks stay across pages, not across windows. One
+delete runs at a time; a read-only profile is not offered delete (the key still answers, in words, audited).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
@@ -40,6 +44,10 @@ from console.screens.recording_downloads import DownloadActions, DownloadsPanel
 from console.screens.topbar import topbar
 from console.session import Session
 
+PaletteCommand = tuple[str, str, Callable[[], object]]
+LOAD_GROUP = "recordings-load"
+WRITE_ACTIONS = frozenset({"delete"})
+"""Actions a read-only profile is not offered (the key still answers, in words)."""
 COLUMNS = (("mark", " ", 1), ("key", "Key", 46), ("created", "Created", 12), ("expires", "Expires", 15),
            ("size", "Size", 10), ("call", "Call", 17))
 MARK = Text("●", style="bold cyan")
@@ -90,7 +98,13 @@ class RecordingsScreen(DownloadActions, Screen[None]):
         self.session = session
         self.tick = tick
         self.listing = Listing(default_range(session.clock()))
+        self.deleting = False
+        """True from the delete key until its worker ends (confirmation, sending, the page put right)."""
         self.setup_downloads()
+        if session.read_only:  # the key still answers (in words, audited); the footer does not offer it
+            for key, bindings in list(self._bindings.key_to_bindings.items()):
+                self._bindings.key_to_bindings[key] = [
+                    dataclasses.replace(b, show=False) if b.action in WRITE_ACTIONS else b for b in bindings]
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -218,23 +232,37 @@ class RecordingsScreen(DownloadActions, Screen[None]):
         self._show_detail()
 
     def _tick(self) -> None:
-        """Countdowns move on; a recording past its expiry is gone from the platform, so look again."""
-        if any(expired(r, self.session.clock()) for r in self.listing.recordings):
-            self.load(quiet=True)
-        else:
-            self.refresh_rows()
+        """Countdowns move on; a recording past its expiry is gone from the platform, so look again. A timer
+        callback that raised would close the app: anything unexpected is worded in the status line instead."""
+        try:
+            if any(expired(r, self.session.clock()) for r in self.listing.recordings):
+                self.load(quiet=True)
+            else:
+                self.refresh_rows()
+        except Exception as error:
+            self.status(f"Unexpected error: {type(error).__name__}: {error}", error=True)
 
     # ---- loading -------------------------------------------------------------------------------------
 
+    def load_under_way(self) -> bool:
+        """A page is being asked for."""
+        return any(worker.node is self and worker.group == LOAD_GROUP and not (worker.is_finished
+                                                                                or worker.is_cancelled)
+                   for worker in self.workers)
+
     def load(self, page: int | None = None, *, page_size: int | None = None, window: DateRange | None = None,
              forward: bool = False, quiet: bool = False) -> None:
-        """Ask for a page (the current one by default). A preset window moves with the clock."""
+        """Ask for a page (the current one by default). A preset window moves with the clock. A quiet reload (the
+        timer's, the one after a delete) never cancels a load under way: that one shows fresh rows anyway, and
+        it may be a page or a window just asked for."""
+        if quiet and self.load_under_way():
+            return
         window = window or self.listing.range.refreshed(self.session.clock())
         if not quiet:
             self.status(f"Loading page {page or self.listing.page} ({window.label})…")
         self._load(page or self.listing.page, page_size or self.listing.page_size, window, forward, quiet)
 
-    @work(exclusive=True, group="recordings-load", exit_on_error=False)
+    @work(exclusive=True, group=LOAD_GROUP, exit_on_error=False)
     async def _load(self, page: int, page_size: int, window: DateRange, forward: bool, quiet: bool) -> None:
         try:
             found = await self.session.backend.client.recordings.list(window.start, window.end, page=page,
@@ -243,18 +271,33 @@ class RecordingsScreen(DownloadActions, Screen[None]):
             text = describe_list_error(error)
             self.status(text, error=True)
             self.notify(text, severity="error", timeout=8, markup=False)
+            if not self.listing.loaded:  # nothing listed yet: the empty pane says why, not "Loading…"
+                self.query_one("#recordings-empty", Static).update(Text(f"{text}\n\nr tries again; g edits the "
+                                                                        "range; t, w and m pick another window."))
             return
+        try:
+            self._show_page(found, page, page_size, window, forward, quiet)
+        except Exception as error:  # a bug must not leave "Loading page…" up for good, nor take the app down
+            self.status(f"Unexpected error: {type(error).__name__}: {error}", error=True)
+
+    def _show_page(self, found: list[Recording], page: int, page_size: int, window: DateRange, forward: bool,
+                   quiet: bool) -> None:
         if not found and page > 1:
             if forward:
                 self.status(f"No more recordings: page {self.listing.page} is the last one.")
                 return
-            self.load(page - 1, page_size=page_size, window=window, quiet=quiet)  # the page emptied (deletes)
+            if not quiet:
+                self.status(f"Loading page {page - 1} ({window.label})…")
+            self._load(page - 1, page_size, window, False, quiet)  # the page emptied (deletes)
             return
-        self.listing.show(found, page, page_size, window)
+        cleared = self.listing.show(found, page, page_size, window)
         self.refresh_rows()
-        if not quiet:
-            self.status(f"{plural(len(found))} on page {page} ({window.label})." if found else
-                        f"No recordings between {shown(window.start)} and {shown(window.end)}.")
+        text = (f"{plural(len(found))} on page {page} ({window.label})." if found else
+                f"No recordings between {shown(window.start)} and {shown(window.end)}.")
+        if cleared:
+            self.status(f"{text} {plural(cleared, 'mark')} cleared: the range changed.")
+        elif not quiet:
+            self.status(text)
 
     # ---- keys: the window and the page ---------------------------------------------------------------
 
@@ -315,26 +358,37 @@ class RecordingsScreen(DownloadActions, Screen[None]):
     # ---- keys: delete --------------------------------------------------------------------------------
 
     def action_delete(self) -> None:
+        """One delete at a time: a second `x` while one is asked or sent says so, and cancels nothing (a DELETE
+        cut off mid-way has an unknown outcome)."""
+        if self.deleting:
+            self.status("A delete is already under way: wait for it to finish.", error=True)
+            return
         targets = self.listing.targets(self.selected_key())
         if not targets:
             self.status("Nothing to delete: no recording selected.", error=True)
             return
+        self.deleting = True
         self._delete(targets)
 
-    @work(exclusive=True, group="recordings-delete", exit_on_error=False)
+    @work(group="recordings-delete", exit_on_error=False)
     async def _delete(self, recordings: list[Recording]) -> None:
+        try:
+            await self._delete_flow(recordings)
+        except Exception as error:  # delete_recordings words its own failures; this is a last guard
+            self.status(f"Unexpected error: {type(error).__name__}: {error}", error=True)
+        finally:
+            self.deleting = False
+
+    async def _delete_flow(self, recordings: list[Recording]) -> None:
         read_only = self.session.read_only
         if not read_only:
-            if not await self.app.push_screen_wait(DeleteRecordingsScreen([r.key for r in recordings])):
+            keys = [r.key for r in recordings]
+            if not await self.app.push_screen_wait(DeleteRecordingsScreen(keys, off_page=self.listing.off_page(keys))):
                 self.status("Nothing deleted.")
                 return
             self.status(f"Deleting {plural(len(recordings))}…")
-        try:
-            outcomes = await delete_recordings(self.session.backend.client, recordings, self.session.audit,
-                                               read_only=read_only)
-        except Exception as error:  # delete_recordings words its own failures; this is a last guard
-            self.status(f"Unexpected error: {type(error).__name__}: {error}", error=True)
-            return
+        outcomes = await delete_recordings(self.session.backend.client, recordings, self.session.audit,
+                                           read_only=read_only)
         gone = {o.key for o in outcomes if o.gone}
         self.listing.remove(gone)
         self.refresh_rows()
@@ -343,6 +397,33 @@ class RecordingsScreen(DownloadActions, Screen[None]):
         self.notify(text, severity="information" if ok else "error", timeout=4 if ok else 8, markup=False)
         if gone:
             self.load(quiet=True)  # the next page's first recordings move up into the gap
+
+    # ---- the command palette -------------------------------------------------------------------------
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """(title, help, callback) for the app's command palette, namespaced "recordings: …"; a read-only profile
+        is offered only what reads (downloads read)."""
+        writes: list[PaletteCommand] = [
+            ("recordings: delete", "Delete the marked (or selected) recordings, after a confirmation (x)",
+             self.action_delete),
+        ]
+        reads: list[PaletteCommand] = [
+            ("recordings: download", "Download the marked (or selected) recordings (d)", self.action_download),
+            ("recordings: cancel downloads", "Stop the running downloads; nothing partial is kept (c)",
+             self.action_cancel_downloads),
+            ("recordings: download folder", "Where downloads go, for this session (f)", self.action_folder),
+            ("recordings: edit the range", "Recordings created between two dates or times (g)",
+             self.action_edit_range),
+            ("recordings: today", "Recordings made since midnight (t)", lambda: self.action_preset("today")),
+            ("recordings: last 7 days", "Recordings of the last 7 days (w)", lambda: self.action_preset("week")),
+            ("recordings: last 30 days", "Recordings of the last 30 days (m)", lambda: self.action_preset("month")),
+            ("recordings: next page", "The next page of recordings (])", self.action_next_page),
+            ("recordings: previous page", "The previous page of recordings ([)", self.action_previous_page),
+            ("recordings: mark page", "Mark every recording of the page, or unmark them (a)", self.action_mark_page),
+            ("recordings: sort", "Newest first, or expiring first, within the page (o)", self.action_sort),
+            ("recordings: reload", "Ask for the page again (r)", self.action_reload),
+        ]
+        return reads if self.session.read_only else writes + reads
 
     # ---- feedback ------------------------------------------------------------------------------------
 

@@ -177,6 +177,17 @@ class RecordingsHarness:
         return {"Authorization": "Basic " + token.decode()}
 
 
+async def within(pilot: Pilot[None], condition: Callable[[], Any], seconds: float = 10.0) -> None:
+    """Let the app work until `condition()` holds, for what waits on the wall clock by design (a sandbox latency
+    fault, a throttle's timer): bounded in seconds rather than in pauses."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition never became true")
+        await pilot.pause(0.005)
+
+
 async def eventually(condition: Callable[[], Any], seconds: float = 10.0) -> None:
     """Let the loop (and worker threads: the audit log writes on one) run until `condition()` holds."""
     loop = asyncio.get_running_loop()

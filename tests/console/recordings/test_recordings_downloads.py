@@ -28,6 +28,7 @@ from console.recordings import (
     overall,
     summarize,
 )
+from console.recordings import downloads as downloads_module
 from console.recordings.downloads import Download, target_for
 from sandbox.audio import render_wav
 
@@ -62,7 +63,8 @@ def answers(*choices: ConflictAnswer | None):
     return ask, asked
 
 
-async def test_downloads_equal_the_platform_bytes_and_are_audited(client, store, audit, tmp_path):
+async def test_downloads_equal_the_platform_bytes_and_are_audited(client, store, audit, tmp_path, monkeypatch):
+    monkeypatch.setattr(downloads_module, "PROGRESS_EVERY", 0.0)  # every report: in memory the body takes no time
     recordings = await listed(client, 2)
     changes: list[tuple[str, State, int]] = []
     downloader = Downloader(client, audit, on_change=lambda d: changes.append((d.key, d.state, d.done)))
@@ -80,10 +82,12 @@ async def test_downloads_equal_the_platform_bytes_and_are_audited(client, store,
     lines = audit_lines(audit.path)
     assert [(line["action"], line["phase"], line["outcome"]) for line in lines].count(
         ("download_recording", "outcome", "ok")) == 2
-    attempt = next(line for line in lines if line["phase"] == "attempt" and line["message"] == recordings[0].key)
+    # the attempt names the file asked for (where it is saved): written before the request goes out
+    attempt = next(line for line in lines if line["phase"] == "attempt"
+                   and line["message"] == f"{recordings[0].key} to {folder / recordings[0].key}")
     assert attempt["call_id"] == recordings[0].headers["callId"]
     outcome = next(line for line in lines if line["phase"] == "outcome" and line["id"] == attempt["id"])
-    assert str(folder / recordings[0].key) in outcome["message"]
+    assert outcome["outcome"] == "ok"
 
 
 async def test_existing_files_skip_overwrite_keep_both(client, store, tmp_path):
@@ -206,6 +210,104 @@ async def test_two_recordings_with_one_file_name_get_two_files(client, store, tm
     assert planned is not None and planned[0].target != planned[1].target
 
 
+async def test_a_recording_already_downloading_is_not_fetched_twice(client, store, transport, tmp_path):
+    """`d` pressed twice: the second plan skips the recording (worded), asks nothing, makes no second file."""
+    first, second = await listed(client, 2)
+    transport.hold = True
+    downloader = Downloader(client)
+    planned = await downloader.plan([first], tmp_path, answers()[0])
+    assert planned is not None
+    running = asyncio.create_task(downloader.run(planned))
+    await eventually(lambda: planned[0].done > 0)
+    again = await downloader.plan([first, second], tmp_path, answers()[0])  # asking would fail: no answers queued
+    assert again is not None and again[0].state is State.SKIPPED and again[0].already
+    assert again[0].message == f"skipped: {first.key} is already downloading"
+    assert again[1].state is State.QUEUED and again[1].target == tmp_path / second.key and not again[1].already
+    rest = asyncio.create_task(downloader.run(again))
+    transport.release()
+    await asyncio.wait_for(asyncio.gather(running, rest), 10)
+    assert files(tmp_path) == sorted([first.key, second.key]) and transport.downloads == 2
+    assert (tmp_path / first.key).read_bytes() == expected(store, first.key)
+    assert downloader.downloading() == set() and downloader.reserved() == set()  # all finished: nothing held
+    replanned = await downloader.plan([first], tmp_path, answers(ConflictAnswer(Conflict.SKIP))[0])
+    assert replanned is not None and not replanned[0].already  # finished: asked about (the file is there) again
+
+
+async def test_a_second_plan_meanwhile_skips_what_the_first_is_still_asking_about(client, transport, tmp_path):
+    """Keys are reserved from the start of a plan, not once its questions are answered: two plans at once
+    never fetch one recording twice."""
+    (recording,) = await listed(client, 1)
+    (tmp_path / recording.key).write_bytes(OLD)
+    downloader = Downloader(client)
+    answer = asyncio.Event()
+    asked: list[str] = []
+
+    async def ask(rec: Recording, path: Path, left: int) -> ConflictAnswer | None:
+        asked.append(rec.key)
+        await answer.wait()
+        return ConflictAnswer(Conflict.KEEP_BOTH)
+
+    first = asyncio.create_task(downloader.plan([recording], tmp_path, ask))
+    await eventually(lambda: asked)
+    second = await asyncio.wait_for(downloader.plan([recording], tmp_path, ask), 5)
+    assert asked == [recording.key]  # not asked twice
+    assert second is not None and second[0].already and second[0].state is State.SKIPPED
+    answer.set()
+    planned = await asyncio.wait_for(first, 5)
+    assert planned is not None
+    await downloader.run(planned)
+    await downloader.run(second)
+    assert files(tmp_path) == sorted([recording.key, recording.key.replace(".wav", " (1).wav")])
+    assert transport.downloads == 1
+
+
+async def test_a_cancelled_plan_lets_go_of_its_recordings(client, transport, tmp_path):
+    (recording,) = await listed(client, 1)
+    (tmp_path / recording.key).write_bytes(OLD)
+    downloader = Downloader(client)
+    assert await downloader.plan([recording], tmp_path, answers(None)[0]) is None
+    assert downloader.downloading() == set()
+    ask, asked = answers(ConflictAnswer(Conflict.OVERWRITE))
+    planned = await downloader.plan([recording], tmp_path, ask)
+    assert planned is not None and planned[0].state is State.QUEUED and len(asked) == 1
+
+
+async def test_a_name_another_download_will_write_is_asked_about(client, tmp_path):
+    """Two recordings whose keys make one file name, in two batches: the second is asked about (the name is
+    taken by a download planned, not yet written), never silently renamed."""
+    (recording,) = await listed(client, 1)
+    twin = recording.model_copy(update={"key": recording.key.replace(".wav", "?.wav")})  # "?" becomes "_"
+    other = recording.model_copy(update={"key": recording.key.replace(".wav", "_.wav")})
+    downloader = Downloader(client)
+    planned = await downloader.plan([other], tmp_path, answers()[0])
+    assert planned is not None
+    ask, asked = answers(ConflictAnswer(Conflict.SKIP))
+    second = await downloader.plan([twin], tmp_path, ask)
+    assert asked == [(twin.key, planned[0].target.name, 0)]
+    assert second is not None and second[0].state is State.SKIPPED and not second[0].already
+    assert "already exists" in second[0].message
+
+
+async def test_when_the_audit_log_cannot_be_written_downloads_and_deletes_go_ahead_and_say_so(client, http,
+                                                                                              store, tmp_path):
+    from console.audit import AuditLog
+
+    (tmp_path / "audit.jsonl").mkdir()  # a folder where the log file should be: every write fails
+    broken = AuditLog(tmp_path / "audit.jsonl", "test")
+    first, second = await listed(client, 2)
+    downloader = Downloader(client, broken)
+    planned = await downloader.plan([first], tmp_path / "out", answers()[0])
+    assert planned is not None
+    await downloader.run(planned)
+    assert planned[0].state is State.DONE and planned[0].message.startswith(
+        "saved (the audit log could not be written: ")
+    assert (tmp_path / "out" / first.key).read_bytes() == expected(store, first.key)
+    (outcome,) = await delete_recordings(client, [second], broken)
+    assert outcome.gone and outcome.text.startswith(f"Deleted {second.key} (the audit log could not be written: ")
+    stored = {r["key"] for r in (await http.get("/_sandbox/state")).json()["recordings"]}
+    assert second.key not in stored
+
+
 async def test_full_disk_is_worded_and_leaves_nothing(client, monkeypatch, tmp_path):
     (recording,) = await listed(client, 1)
 
@@ -314,3 +416,16 @@ def test_overall_in_files_when_a_size_is_unknown():
     items = [Download(rec, Path("a"), total=None, state=State.DONE), Download(rec, Path("b"), total=100, done=50,
                                                                               state=State.RUNNING)]
     assert overall(items) == (1.5, 2.0)
+
+
+async def test_progress_reports_are_spaced_but_the_first_and_last_always_come(client, store, tmp_path, monkeypatch):
+    monkeypatch.setattr(downloads_module, "PROGRESS_EVERY", 3600.0)  # nothing in between can be due
+    [recording] = await listed(client, 1)
+    reports: list[int] = []
+    downloader = Downloader(client, on_change=lambda d: reports.append(d.done) if d.state is State.RUNNING else None)
+    planned = await downloader.plan([recording], tmp_path, answers()[0])
+    assert planned is not None
+    await downloader.run(planned)
+    size = len(expected(store, recording.key))
+    assert size > 2 * 64 * 1024  # several pieces: reports in between would have been possible
+    assert reports[0] == 0 and reports[-1] == size and all(r in (0, size) for r in reports)

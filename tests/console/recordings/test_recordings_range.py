@@ -3,7 +3,6 @@ and paging. The suite runs with TZ=UTC (tests/conftest.py); one test moves to an
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -35,13 +34,14 @@ NOW = datetime(2026, 11, 23, 9, 30, 20, tzinfo=UTC)
 
 
 @pytest.fixture
-def stockholm() -> Iterator[None]:
-    os.environ["TZ"] = "Europe/Stockholm"
+def stockholm(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This machine in Stockholm (CET, CEST from the last Sunday of March to the last Sunday of October)."""
+    monkeypatch.setenv("TZ", "Europe/Stockholm")
     time.tzset()
     try:
         yield
     finally:
-        os.environ["TZ"] = "UTC"
+        monkeypatch.undo()  # the suite's own zone back before tzset reads it
         time.tzset()
 
 
@@ -236,3 +236,79 @@ def test_marks_survive_pages_and_target_the_action():
 
 def test_shown_is_local_time(stockholm):
     assert shown(NOW, SHOWN) == "2026-11-23 10:30"
+
+
+# ---- the days the clocks change (Stockholm: 2026-03-29 has 23 hours, 2026-10-25 has 25) ----------------------
+
+def test_the_spring_day_starts_and_ends_at_its_own_midnights(stockholm):
+    now = datetime(2026, 3, 29, 12, 0, tzinfo=UTC)  # 14:00 CEST (UTC+2); the day began at 00:00 CET (UTC+1)
+    assert preset_range("today", now).start == datetime(2026, 3, 28, 23, 0, tzinfo=UTC)
+    assert parse_moment("today", now) == datetime(2026, 3, 28, 23, 0, tzinfo=UTC)
+    assert parse_moment("today", now, end=True) == datetime(2026, 3, 29, 22, 0, tzinfo=UTC)
+    window = parse_range("2026-03-29", "2026-03-29", now)
+    assert (window.start, window.end) == (datetime(2026, 3, 28, 23, 0, tzinfo=UTC),
+                                          datetime(2026, 3, 29, 22, 0, tzinfo=UTC))
+    assert window.end - window.start == timedelta(hours=23)
+    assert window.describe() == "2026-03-29 00:00 → 2026-03-30 00:00"
+    assert parse_moment("yesterday", datetime(2026, 3, 30, 12, 0, tzinfo=UTC)) == datetime(2026, 3, 28, 23, 0,
+                                                                                           tzinfo=UTC)
+
+
+def test_the_autumn_day_starts_and_ends_at_its_own_midnights(stockholm):
+    now = datetime(2026, 10, 25, 12, 0, tzinfo=UTC)  # 13:00 CET (UTC+1); the day began at 00:00 CEST (UTC+2)
+    assert preset_range("today", now).start == datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
+    assert parse_moment("today", now, end=True) == datetime(2026, 10, 25, 23, 0, tzinfo=UTC)
+    window = parse_range("2026-10-25", "2026-10-25", now)
+    assert (window.start, window.end) == (datetime(2026, 10, 24, 22, 0, tzinfo=UTC),
+                                          datetime(2026, 10, 25, 23, 0, tzinfo=UTC))
+    assert window.end - window.start == timedelta(hours=25)
+    assert window.describe() == "2026-10-25 00:00 → 2026-10-26 00:00"
+    week = parse_range("2026-10-20", "2026-10-26", now)  # across the change: each end at its own offset
+    assert (week.start, week.end) == (datetime(2026, 10, 19, 22, 0, tzinfo=UTC), datetime(2026, 10, 26, 23, 0,
+                                                                                          tzinfo=UTC))
+
+
+def test_times_closer_than_the_wire_says_are_refused_before_sending():
+    """The api sends milliseconds: two times under a millisecond apart would go out as one, and the platform
+    answers 40001 ('to' must be greater than 'from'). The editor refuses them itself."""
+    with pytest.raises(RangeError, match="To must be after from"):
+        parse_range("2026-11-20T14:30:00.0001Z", "2026-11-20T14:30:00.0009Z", NOW)
+    window = parse_range("2026-11-20T14:30:00.0001Z", "2026-11-20T14:30:00.0019Z", NOW)
+    assert window.end - window.start == timedelta(milliseconds=1)
+
+
+# ---- what the platform sends -------------------------------------------------------------------------------
+
+def test_a_timestamp_without_a_zone_is_utc():
+    """Sinch writes UTC; a time that comes without its Z must not be left naive (it cannot be compared with the
+    console's aware clock)."""
+    rec = Recording.model_validate({"key": "k.wav", "createdOn": "2026-11-20T10:00:00",
+                                    "expiresOn": "2026-12-20T10:00:00"})
+    assert rec.created_on == datetime(2026, 11, 20, 10, 0, tzinfo=UTC) and rec.created_on.tzinfo is UTC
+    assert rec.expires_on == datetime(2026, 12, 20, 10, 0, tzinfo=UTC) and rec.expires_on.tzinfo is UTC
+    assert not expiring_soon(rec, NOW) and countdown(rec.expires_on, NOW) == "in 27 days"
+    offset = Recording.model_validate({"key": "k.wav", "expiresOn": "2026-12-20T10:00:00+02:00"})
+    assert offset.expires_on == datetime(2026, 12, 20, 8, 0, tzinfo=UTC)  # an explicit offset is kept
+    assert Recording.model_validate({"key": "k.wav"}).expires_on is None
+
+
+# ---- marks and the window ------------------------------------------------------------------------------------
+
+def test_marks_stay_across_pages_and_reloads_but_not_across_windows():
+    a, b, c = recording("a"), recording("b"), recording("c")
+    month = default_range(NOW)
+    listing = Listing(month, page_size=2)
+    assert listing.show([a, b], 1, 2, month) == 0
+    listing.toggle_mark("a")
+    listing.toggle_mark("b")
+    assert listing.show([c], 2, 2, month) == 0 and set(listing.marked) == {"a", "b"}
+    assert listing.off_page(["a", "b", "c"]) == 2
+    later = month.refreshed(NOW + timedelta(minutes=5))  # the same preset, moved on with the clock
+    assert later != month and listing.show([c], 2, 2, later) == 0 and set(listing.marked) == {"a", "b"}
+    assert listing.show([a], 1, 2, preset_range("week", NOW)) == 2 and listing.marked == {}
+    typed = parse_range("2026-11-01", "2026-11-02", NOW)
+    listing.toggle_mark("a")
+    assert listing.show([a], 1, 2, typed) == 1 and listing.marked == {}
+    listing.toggle_mark("a")
+    assert listing.show([a], 1, 2, parse_range("2026-11-01", "2026-11-02", NOW)) == 0  # typed again: the same
+    assert set(listing.marked) == {"a"}

@@ -4,19 +4,21 @@ deletes, failures in words. What the sandbox holds and what lands on disk are ch
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from recordings_helpers import DEMO_COUNT, RecordingsHarness, count_calls, files, until, until_async
+import pytest
+from recordings_helpers import DEMO_COUNT, RecordingsHarness, count_calls, files, until, until_async, within
 from textual.widgets import Input
 
+from api.models import Recording
 from api.resources.recordings import RECORDINGS_PATH
 from console.backend import FROZEN_AT
-from console.recordings import State
+from console.recordings import Download, State
 from console.screens.dialogs import PromptScreen
 from console.screens.recording_dialogs import DeleteRecordingsScreen, ExistingFileScreen, RangeScreen
-from console.screens.recording_downloads import DownloadRow
-from console.screens.recordings import SOON_STYLE
+from console.screens.recording_downloads import DownloadRow, DownloadsPanel
+from console.screens.recordings import SOON_STYLE, RecordingsScreen
 from sandbox.audio import render_wav
 
 SIZE = (120, 36)
@@ -178,24 +180,63 @@ async def test_an_empty_window_says_so(tmp_path: Path) -> None:
         assert screen.query_one("#recordings-empty").display and not h.table.display
 
 
-async def test_the_platforms_40001_is_worded_and_the_table_stays(tmp_path: Path) -> None:
+async def test_the_platforms_refusal_is_worded_and_the_table_stays(tmp_path: Path) -> None:
+    """A 400 from the platform on the list (a sandbox fault: the console itself never sends a window the spec
+    refuses) goes the whole way: the key, the worker, the client, the wording."""
     h = RecordingsHarness(tmp_path)
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot)
-        client = h.client
-
-        async def disagreeing_platform(start, end, page=1, page_size=50):
-            """A platform whose idea of the window differs from ours (its clock, its rounding): it gets the
-            request as sent and refuses it itself."""
-            query = {"from": "2026-11-23T09:31:00Z", "to": "2026-10-24T09:31:00Z", "page": page, "pageSize": page_size}
-            await client._request("GET", RECORDINGS_PATH, query=query)
-            raise AssertionError("the platform accepted a window that ends before it starts")
-
-        client.recordings.list = disagreeing_platform  # type: ignore[method-assign]
+        await h.fault(kind="status", status=400, count=1, path=RECORDINGS_PATH)
         await pilot.press("r")
-        await until(pilot, lambda: "40001" in h.status())
-        assert h.status() == "The platform refused the request (40001): 'to' must be greater than 'from'"
+        await until(pilot, lambda: "refused" in h.status())
+        assert h.status() == "The platform refused the request (40003): Injected fault"
         assert h.table.row_count == DEMO_COUNT and screen.is_attached
+        assert not (await h.state())["faults"]  # it was the list that met it
+
+
+async def test_a_failed_first_load_says_why_where_the_rows_would_be(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    await h.fault(kind="status", status=500, count=-1, path=RECORDINGS_PATH)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot, rows=None)
+        await until(pilot, lambda: "Could not list recordings" in h.status())
+        empty = h.text("#recordings-empty")
+        assert empty.startswith("Could not list recordings") and "(50000)" in empty and "r tries again" in empty
+        assert "Loading" not in empty and screen.query_one("#recordings-empty").display
+        await h.clear_faults()
+        await pilot.press("r")
+        await until(pilot, lambda: h.table.row_count == DEMO_COUNT)
+        assert h.table.display and not screen.query_one("#recordings-empty").display
+
+
+async def test_the_timer_never_cancels_a_page_just_asked_for(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        await pilot.press("minus", "minus")
+        await until(pilot, lambda: screen.listing.page_size == 10 and h.table.row_count == 10)
+        await h.fault(kind="latency", seconds=1.0, count=1, path=RECORDINGS_PATH)
+        listed = count_calls(h.client.recordings, "list")
+        await pilot.press("right_square_bracket")
+        assert h.status() == "Loading page 2 (last 30 days)…"
+        assert h.app.session is not None
+        h.app.session.clock = lambda: FROZEN_AT + timedelta(days=31)  # every row shown has expired meanwhile
+        screen._tick()  # it would reload: not while a page is on its way
+        await within(pilot, lambda: screen.listing.page == 2)
+        assert h.status() == "6 recordings on page 2 (last 30 days)." and listed() == 1
+
+
+async def test_an_unexpected_error_in_the_timer_is_worded_not_fatal(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        naive = Recording.model_construct(key="naive.wav", expires_on=datetime(2026, 12, 20, 10, 0))  # unvalidated
+        screen.listing.recordings.append(naive)
+        screen._tick()  # a timer callback that raises closes the app
+        screen.listing.recordings.remove(naive)
+        assert h.status().startswith("Unexpected error: TypeError: ") and screen.is_attached
+        await pilot.pause()
+        assert h.app.is_running and h.app.screen is screen
 
 
 async def test_server_errors_and_a_dead_network_are_worded(tmp_path: Path) -> None:
@@ -435,7 +476,8 @@ async def test_read_only_refuses_to_delete_but_downloads(tmp_path: Path) -> None
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot)
         key = h.row_keys()[0]
-        await pilot.press("x")
+        assert "delete" not in offered(screen) and {"download", "edit_range"} <= offered(screen)
+        await pilot.press("x")  # not offered, yet the key answers: in words, audited
         await until(pilot, lambda: "Read-only" in h.status())
         assert not isinstance(h.app.screen, DeleteRecordingsScreen)
         assert h.status() == "Read-only profile: recordings are not deleted; downloads are allowed"
@@ -444,6 +486,131 @@ async def test_read_only_refuses_to_delete_but_downloads(tmp_path: Path) -> None
         await pilot.press("d")
         await until_async(pilot, lambda: _landed(h, key))
         assert screen.is_attached
+
+
+async def test_a_second_x_does_not_cancel_the_delete_under_way(tmp_path: Path) -> None:
+    """x, y, then x again while the DELETE waits for its answer: the second x says so; the first DELETE is not
+    cut off (its outcome would be unknown), its row goes, and no second question opens."""
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        key = h.row_keys()[0]
+        await h.fault(kind="latency", seconds=1.0, count=1, path=f"{RECORDINGS_PATH}/{key}")
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: h.status() == "Deleting 1 recording…")
+        await pilot.press("x")
+        assert h.status() == "A delete is already under way: wait for it to finish."
+        await pilot.pause()
+        assert h.app.screen is screen
+        await within(pilot, lambda: h.status() == f"Deleted {key}")
+        assert key not in await h.stored() and key not in h.row_keys() and not screen.deleting
+        lines = audit(h, "delete_recording")
+        assert [(line["phase"], line["outcome"]) for line in lines] == [("attempt", None), ("outcome", "ok")]
+        await pilot.press("x")  # over: the next delete asks again
+        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+
+
+async def test_pressing_d_twice_downloads_once(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        key = h.row_keys()[0]
+        h.transport.hold = True
+        await pilot.press("d")
+        await until(pilot, lambda: screen.downloads and screen.downloads[0].done > 0, tries=400)
+        await pilot.press("d")
+        await until(pilot, lambda: h.status() == f"Skipped: {key} is already downloading")
+        assert h.app.screen is screen and len(screen.query(DownloadRow)) == 1  # no question, no second row
+        h.transport.release()
+        await until(pilot, lambda: h.status() == f"Saved {h.downloads / key}", tries=400)
+        assert downloaded(h) == [key] and h.transport.downloads == 1
+
+
+async def test_marks_are_cleared_when_the_window_changes_not_the_page(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        await pilot.press("minus", "minus")
+        await until(pilot, lambda: screen.listing.page_size == 10 and h.table.row_count == 10)
+        marked = h.row_keys()[:3]
+        await pilot.press("space", "space", "space", "right_square_bracket")
+        await until(pilot, lambda: screen.listing.page == 2 and h.table.row_count == 6)
+        assert list(screen.listing.marked) == marked and "3 marked" in h.text("#recordings-title")
+        await pilot.press("space")  # one of this page too
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        question = str(h.app.screen.query_one("#dialog-question").render())
+        assert "Delete 4 recordings" in question and "3 of them are not on the page shown" in question
+        await pilot.press("n")
+        assert h.app.session is not None
+        h.app.session.clock = lambda: FROZEN_AT + timedelta(minutes=1)
+        await pilot.press("r")  # the same preset, moved on with the clock: the same window
+        await until(pilot, lambda: h.status() == "6 recordings on page 2 (last 30 days).")
+        assert len(screen.listing.marked) == 4
+        await pilot.press("w")
+        await until(pilot, lambda: screen.listing.range.preset == "week")
+        assert screen.listing.marked == {} and "marked" not in h.text("#recordings-title")
+        assert h.status() == "9 recordings on page 1 (last 7 days). 4 marks cleared: the range changed."
+        assert "●" not in [h.cell(key, "mark") for key in h.row_keys()]
+
+
+async def test_progress_is_drawn_at_most_ten_times_a_second(tmp_path: Path) -> None:
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        panel = screen.query_one(DownloadsPanel)
+        now = [1000.0]
+        panel.clock = lambda: now[0]  # type: ignore[method-assign]
+        download = Download(screen.listing.recordings[0], h.downloads / "x.wav", total=1_000_000)
+        screen.downloads = [download]
+        panel.show(screen.downloads)
+        await until(pilot, lambda: screen.query(DownloadRow) and screen.query_one(DownloadRow).is_mounted)
+        row = screen.query_one(DownloadRow)
+
+        def note() -> str:
+            return str(row.query_one(".download-note").render())
+
+        download.state = State.RUNNING
+        screen._download_changed(download)  # a change of state: drawn at once
+        draws = panel.draws
+        for chunk in range(1, 200):  # 200 chunks in the same instant
+            download.done = chunk * 4096
+            screen._download_changed(download)
+        assert panel.draws == draws and panel.pending and note() == "0% of 976.6 KiB"
+        now[0] += 0.1
+        download.done = 500_000
+        screen._download_changed(download)  # a tenth of a second on: drawn
+        assert panel.draws == draws + 1 and not panel.pending and note() == "50% of 976.6 KiB"
+        now[0] += 0.01
+        download.done = 600_000
+        screen._download_changed(download)
+        assert panel.pending and note() == "50% of 976.6 KiB"
+        await within(pilot, lambda: not panel.pending)  # the chunks paused: the last progress is drawn anyway
+        assert note() == "60% of 976.6 KiB" and panel.draws == draws + 2
+        download.done, download.state, download.message = 700_000, State.FAILED, "Connection lost"
+        screen._download_changed(download)  # the same instant, but a change of state
+        assert panel.draws == draws + 3 and note() == "Connection lost" and "1 failed" in h.text("#downloads-title")
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+async def test_palette_commands_follow_the_profile(tmp_path: Path, read_only: bool) -> None:
+    h = RecordingsHarness(tmp_path, read_only=read_only)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await h.open(pilot)
+        commands = {title: callback for title, _, callback in screen.palette_commands()}
+        assert all(title.startswith("recordings: ") for title in commands)
+        assert ("recordings: delete" in commands) is not read_only
+        assert ("delete" in offered(screen)) is not read_only
+        assert {"recordings: download", "recordings: reload", "recordings: last 7 days"} <= set(commands)
+        commands["recordings: last 7 days"]()
+        await until(pilot, lambda: screen.listing.range.preset == "week" and h.table.row_count == 9)
+
+
+def offered(screen: RecordingsScreen) -> set[str]:
+    """The actions the footer shows."""
+    return {b.binding.action for b in screen.active_bindings.values() if b.enabled and b.binding.show}
 
 
 async def _landed(h: RecordingsHarness, key: str) -> bool:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from recordings_helpers import SIZE, RecordingsHarness, until
+from recordings_helpers import SIZE, RecordingsHarness, until, within
 from textual.widgets import Input
 
 from api.download import CHUNK_SIZE
 from console.recordings import State
 from console.screens.recording_dialogs import DeleteRecordingsScreen, ExistingFileScreen, RangeScreen
+from console.screens.recording_downloads import DownloadsPanel
 
 
 def _scene(h: RecordingsHarness, act):
@@ -80,6 +81,8 @@ def test_downloads_half_way(snap_compare, tmp_path: Path) -> None:
         await pilot.press(*["space"] * 4, "d")
         await until(pilot, lambda: [d.done for d in screen.downloads if d.state is State.RUNNING] == [CHUNK_SIZE] * 3,
                     tries=400)
+        panel = screen.query_one(DownloadsPanel)
+        await within(pilot, lambda: not panel.pending)  # progress is drawn at most ten times a second: wait for it
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
 

@@ -1,0 +1,58 @@
+"""`create_app(settings)`: the relay's Starlette application.
+
+    POST {prefix}/callback[/...]   Sinch callbacks (signed), answered with SVAML        relay.callback
+    WS   /events                   live events for consoles (token)                      relay.subscribers
+    GET  /health                   {"status", "subscribers", "relayed", "dropped", ...}  here
+
+`/health` needs no token: it holds counts only, for a load balancer or a console's status line. `/events` and
+`/health` also answer under the prefix, so one proxy location can carry all three. Unknown paths
+and methods answer in the Sinch error shape, and slashes are never redirected (a redirect would lose a signed
+POST).
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+
+from relay.callback import CallbackStats, callback_endpoint
+from relay.errors import error_response
+from relay.hub import Hub
+from relay.settings import RelaySettings
+from relay.subscribers import events_endpoint
+
+
+def create_app(settings: RelaySettings) -> Starlette:
+    hub = Hub(settings.queue_size)
+    stats = CallbackStats()
+    callback = callback_endpoint(settings, settings.rules, hub, stats)
+    events = events_endpoint(hub, settings.token)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "subscribers": hub.subscribers, "relayed": hub.relayed,
+                             "dropped": hub.dropped, "queued": hub.queued, "queue_size": hub.queue_size,
+                             "refused": stats.refused, "unparsed": stats.unparsed})
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        if status == 404:
+            return error_response(40400, "Not found")
+        if status == 405:
+            return error_response(40003, "Invalid request: method not allowed", status=405)
+        return error_response(50000, "Internal error", status=status)
+
+    routes: list[BaseRoute] = [
+        Route(settings.callback_path, callback, methods=["POST"]),
+        Route(settings.callback_path + "/{tail:path}", callback, methods=["POST"]),
+    ]
+    for prefix in dict.fromkeys(["", settings.path_prefix]):
+        routes += [Route(f"{prefix}/health", health, methods=["GET"]), WebSocketRoute(f"{prefix}/events", events)]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    app.router.redirect_slashes = False
+    app.state.settings = settings
+    app.state.hub = hub
+    app.state.stats = stats
+    return app

@@ -1,0 +1,113 @@
+"""`POST {prefix}/callback`: verify, parse, answer from the rules, publish; nothing in it waits on subscribers.
+
+Order matters: the body is read (bounded) and verified before it is parsed, so an unsigned request costs a
+hash and nothing else. A verified body that is valid JSON is always answered 200: an event type we do not
+know (Sinch adds them) or a known one our models cannot read is logged, relayed as it came and given the safe
+default, because a 4xx would make Sinch play an error and drop a real caller's call.
+
+`{prefix}/callback/<anything>` is the same endpoint: custom callouts may name one URL per event (`.../ace`), and
+the path is covered by the signature either way.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.models.events import parse_callback_event
+from relay.errors import error_response, new_reference
+from relay.hub import Hub
+from relay.messages import event_message
+from relay.rules import CallbackEvent, Rules
+from relay.settings import RelaySettings
+from relay.verify import verify_callback
+
+log = logging.getLogger("relay.callback")
+KNOWN_TYPES = ("ice", "ace", "dice", "pie", "notify")
+MAX_TYPE_LENGTH = 32
+
+
+@dataclass
+class CallbackStats:
+    """Counters for `/health`: callbacks refused, and accepted ones whose type or shape we did not know."""
+
+    refused: int = 0
+    unparsed: int = 0
+
+
+def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub,
+                      stats: CallbackStats) -> Callable[[Request], Awaitable[Response]]:
+    async def callback(request: Request) -> Response:
+        body = await _read_body(request, settings.max_body)
+        if body is None:
+            return error_response(40001, "Invalid request: the body is too large", status=413)
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1")
+                   for name, value in request.scope.get("headers", [])}
+        verdict = verify_callback(settings, headers=headers, path=_raw_path(request), body=body)
+        if not verdict.ok:
+            stats.refused += 1
+            reference = new_reference()
+            # the reason stays here, for the operator: the caller only learns that it was refused
+            log.warning("refused a callback to %s: %s (reference %s)", _raw_path(request), verdict.reason, reference)
+            return error_response(40108, "Invalid credentials", reference=reference)
+        try:
+            document = json.loads(body)
+        except ValueError:  # includes UnicodeDecodeError
+            document = None
+        if not isinstance(document, dict):
+            return error_response(40001, "Invalid request: a callback body is one JSON object")
+        kind, event = classify(document, body, stats)
+        answer = rules.answer(kind, event)
+        hub.publish(event_message(kind=kind, seq=hub.next_seq, event=document, answer=answer.svaml,
+                                  rule=answer.rule))
+        if answer.svaml is None:
+            return Response(status_code=200)
+        return Response(answer.body, media_type="application/json")
+
+    return callback
+
+
+def classify(document: dict[str, object], body: bytes, stats: CallbackStats) -> tuple[str, CallbackEvent | None]:
+    """The callback's type (lower case, "unknown" without one) and its parsed model, None when it did not parse."""
+    raw = document.get("event")
+    kind = raw.strip().lower()[:MAX_TYPE_LENGTH] if isinstance(raw, str) and raw.strip() else "unknown"
+    try:
+        return kind, parse_callback_event(body)
+    except ValidationError as exc:
+        stats.unparsed += 1
+        if kind in KNOWN_TYPES:
+            problem = exc.errors()[0]
+            log.warning("accepted a %s callback the models could not read (%s at %s); answered with the default",
+                        kind, problem["msg"], ".".join(str(part) for part in problem["loc"]))
+        else:
+            log.warning("accepted a callback of unknown event type %r; relayed, answered with an empty 200", kind)
+        return kind, None
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The raw body, or None once it is larger than `limit` (checked before reading all of it)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _raw_path(request: Request) -> str:
+    """The path exactly as sent (the one Sinch signed), without the query."""
+    raw = request.scope.get("raw_path")
+    if raw:
+        return raw.decode("latin-1").split("?", 1)[0]
+    return request.scope.get("root_path", "") + request.scope["path"]

@@ -1,0 +1,116 @@
+"""Run the relay with uvicorn in a daemon thread: what `sinch-relay` does, and what the console will call.
+
+    running = start_relay_thread(settings)            # port 0 = any free port
+    running.url          # http://127.0.0.1:PORT      (give Sinch  running.callback_url)
+    running.events_url   # ws://127.0.0.1:PORT/events (subscribe with the token)
+    running.stop()
+
+uvicorn settings chosen for this job: no per-message deflate (each of N subscribers would compress the same
+small message again, costing more than the bytes saved on loopback or a LAN), a small inbound websocket
+limit (subscribers have nothing to say), keep-alive pings so a vanished subscriber is noticed, and a short
+graceful shutdown (open websockets would otherwise hold it up).
+
+uvicorn logs a websocket's path with its query string, which may hold `?token=`: a filter redacts it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+import uvicorn
+from starlette.applications import Starlette
+
+from relay.app import create_app
+from relay.hub import Hub
+from relay.settings import RelaySettings
+
+START_TIMEOUT = 10.0
+_TOKEN_IN_QUERY = re.compile(r"(?i)(token=)[^&\s\"']*")
+
+
+class RedactTokens(logging.Filter):
+    """Replace `token=VALUE` in uvicorn's log lines (it logs websocket paths with their query)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = _TOKEN_IN_QUERY.sub(r"\1[redacted]", record.msg)
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(_TOKEN_IN_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in args)
+        return True
+
+
+for _name in ("uvicorn.error", "uvicorn.access"):
+    logging.getLogger(_name).addFilter(RedactTokens())
+
+
+def uvicorn_config(app: Starlette, *, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False,
+                          ws_per_message_deflate=False, ws_max_size=64 * 1024, ws_ping_interval=20.0,
+                          ws_ping_timeout=20.0, timeout_graceful_shutdown=2)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+@dataclass
+class RunningRelay:
+    """A relay listening on a socket. `hub` is live (tests read its counters; clients use `/health`)."""
+
+    url: str
+    settings: RelaySettings = field(repr=False)
+    app: Starlette = field(repr=False)
+    _server: uvicorn.Server = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    @property
+    def hub(self) -> Hub:
+        return self.app.state.hub
+
+    @property
+    def callback_url(self) -> str:
+        return self.url + self.settings.callback_path
+
+    @property
+    def events_url(self) -> str:
+        return "ws" + self.url.removeprefix("http") + "/events"
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout)
+
+    def __enter__(self) -> RunningRelay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_relay_thread(settings: RelaySettings, *, host: str = "127.0.0.1", port: int = 0,
+                       log_level: str = "warning") -> RunningRelay:
+    """Start uvicorn in a daemon thread and return once it listens (port 0 = any free port)."""
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn_config(app, host=host, port=port, log_level=log_level))
+    thread = threading.Thread(target=server.run, name="sinch-relay", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"the relay did not start on {host}:{port} (port in use?)")
+        time.sleep(0.01)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    return RunningRelay(url=f"http://{_url_host(host)}:{bound}", settings=settings, app=app, _server=server,
+                        _thread=thread)

@@ -1,0 +1,81 @@
+"""Websocket `/events`: a token check, then one task per subscriber writing its queue to the socket.
+
+The token comes as `Authorization: Bearer TOKEN` or, for clients that cannot set headers (browsers),
+`?token=TOKEN`; it is compared in constant time. A missing or wrong token is accepted and at once closed with
+1008 (policy violation), so clients see a close code rather than a bare HTTP 403 they may report as a network
+error. The subscription is registered before the handshake completes: once a client's connect returns, no
+event published after it is missed.
+
+Each subscriber has its own writer task, so a socket that stops reading blocks only itself; its queue in the
+hub then drops its oldest events. Client messages are read (to notice a disconnect) and ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from relay.hub import Hub, Subscriber
+
+log = logging.getLogger("relay.subscribers")
+POLICY_VIOLATION = 1008
+
+
+def token_from(websocket: WebSocket) -> str | None:
+    scheme, _, value = websocket.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return websocket.query_params.get("token")
+
+
+def token_ok(given: str | None, expected: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def events_endpoint(hub: Hub, token: str) -> Callable[[WebSocket], Awaitable[None]]:
+    async def events(websocket: WebSocket) -> None:
+        if not token_ok(token_from(websocket), token):
+            client = websocket.client.host if websocket.client else "?"
+            log.warning("refused an events subscriber from %s: missing or wrong token", client)
+            await websocket.accept()
+            await websocket.close(code=POLICY_VIOLATION, reason="a valid token is required")
+            return
+        subscriber = hub.subscribe()
+        try:
+            await websocket.accept()
+            await _serve(websocket, subscriber)
+        finally:
+            hub.unsubscribe(subscriber)
+
+    return events
+
+
+async def _serve(websocket: WebSocket, subscriber: Subscriber) -> None:
+    """Run until the client leaves or the socket fails, whichever first; then stop the other half."""
+    writer = asyncio.create_task(_write(websocket, subscriber))
+    reader = asyncio.create_task(_read_until_closed(websocket))
+    try:
+        await asyncio.wait({writer, reader}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (writer, reader):
+            task.cancel()
+        for task in (writer, reader):
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError, OSError):
+                await task
+
+
+async def _write(websocket: WebSocket, subscriber: Subscriber) -> None:
+    while True:
+        await websocket.send_text(await subscriber.next())
+
+
+async def _read_until_closed(websocket: WebSocket) -> None:
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return

@@ -1,0 +1,27 @@
+"""Fixtures of the relay tests; the helpers live in relay_helpers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from relay_helpers import Callbacks, make_settings
+
+from relay import create_app
+
+
+@pytest.fixture
+def app():
+    return create_app(make_settings())
+
+
+@pytest.fixture
+async def http(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://relay") as client:
+        yield client
+
+
+@pytest.fixture
+def callbacks(http) -> Callbacks:
+    return Callbacks(http)

@@ -43,6 +43,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/roster_reconcile.py
 	$(BIN)/python bench/mute_all.py
 	$(BIN)/python bench/download.py
+	$(BIN)/python bench/events.py
 
 ## screenshots: regenerate the SVGs shown in the README
 screenshots: $(VENV)/.installed-dev

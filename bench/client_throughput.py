@@ -38,8 +38,9 @@ ROOM = "bench-room"
 CONCURRENCY = 16
 
 
-def _read_ready_line(proc: subprocess.Popen[str], deadline: float) -> str:
-    """The sandbox prints `Sinch sandbox listening on http://HOST:PORT` once it accepts connections."""
+def read_ready_line(proc: subprocess.Popen[str], deadline: float) -> str:
+    """sinch-sandbox and sinch-relay print `Sinch ... listening on http://HOST:PORT` once they accept
+    connections (bench/events.py uses this too)."""
     assert proc.stdout is not None
     with selectors.DefaultSelector() as selector:
         selector.register(proc.stdout, selectors.EVENT_READ)
@@ -50,7 +51,8 @@ def _read_ready_line(proc: subprocess.Popen[str], deadline: float) -> str:
                     return line.rsplit(" ", 1)[1].strip()
                 if not line:
                     break
-    raise RuntimeError("sinch-sandbox did not report a listening address")
+    name = proc.args[0] if isinstance(proc.args, list) else proc.args
+    raise RuntimeError(f"{name} did not report a listening address")
 
 
 @contextlib.contextmanager
@@ -61,7 +63,7 @@ def sandbox_server() -> Iterator[str]:
         proc = subprocess.Popen([exe, "--host", "127.0.0.1", "--port", "0", "--scenario", "empty"],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
-            yield _read_ready_line(proc, time.monotonic() + 20)
+            yield read_ready_line(proc, time.monotonic() + 20)
         finally:
             proc.terminate()
             try:

@@ -28,7 +28,6 @@ import base64
 import contextlib
 import json
 import os
-import selectors
 import shutil
 import socket
 import statistics
@@ -39,8 +38,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
+from client_throughput import read_ready_line
 from httpx_aiohttp import AiohttpTransport
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -59,20 +60,6 @@ MB = 1024 * 1024
 # ---- the relay under test -------------------------------------------------------------------------------
 
 
-def _read_ready_line(proc: subprocess.Popen[str], deadline: float) -> str:
-    assert proc.stdout is not None
-    with selectors.DefaultSelector() as selector:
-        selector.register(proc.stdout, selectors.EVENT_READ)
-        while time.monotonic() < deadline:
-            if selector.select(timeout=0.2):
-                line = proc.stdout.readline()
-                if "listening on" in line:
-                    return line.rsplit(" ", 1)[1].strip()
-                if not line:
-                    break
-    raise RuntimeError("sinch-relay did not report a listening address")
-
-
 @contextlib.contextmanager
 def relay_server(queue_size: int) -> Iterator[tuple[str, int | None]]:
     """Yield (base URL, pid for RSS or None for this process) of a relay on 127.0.0.1."""
@@ -83,7 +70,7 @@ def relay_server(queue_size: int) -> Iterator[tuple[str, int | None]]:
                                  "--queue-size", str(queue_size)],
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
-            yield _read_ready_line(proc, time.monotonic() + 20), proc.pid
+            yield read_ready_line(proc, time.monotonic() + 20), proc.pid
         finally:
             proc.terminate()
             try:

@@ -32,11 +32,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scenario", choices=SCENARIOS, default="demo")
     parser.add_argument("--seed", type=int, default=None, help="make ids and the demo story repeatable")
     parser.add_argument("--ring-seconds", type=float, default=2.0, help="how long callouts ring (0 = answer at once)")
+    parser.add_argument("--callback-url", default=None,
+                        help="send signed ICE/ACE/DiCE/PIE/Notify callbacks here (e.g. a sinch-relay's /callback); "
+                             "also settable through the callback configuration API")
     parser.add_argument("--exit-on-stdin-close", action="store_true",
                         help="stop when standard input closes (a parent process started us and went away)")
     args = parser.parse_args(argv)
     if bool(args.application_key) != bool(args.application_secret):
         parser.error("--application-key and --application-secret go together")
+    if args.callback_url and not args.callback_url.startswith(("http://", "https://")):
+        parser.error("--callback-url must be an http or https URL")
     return args
 
 
@@ -45,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         running = start_sandbox_thread(host=args.host, port=args.port, application_key=args.application_key,
                                        application_secret=args.application_secret, scenario=args.scenario,
-                                       seed=args.seed, ring_seconds=args.ring_seconds)
+                                       seed=args.seed, ring_seconds=args.ring_seconds,
+                                       callback_url=args.callback_url)
     except (RuntimeError, ValueError) as exc:
         print(f"sinch-sandbox: {exc}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from sandbox.errors import error_response
 from sandbox.faults import FaultBook, FaultMiddleware
 from sandbox.rawpath import RawPathMiddleware
 from sandbox.routes import all_routes
+from sandbox.routes import callbacks as callback_routes
 
 
 def create_app(
@@ -51,7 +52,7 @@ def create_app(
         return error_response(50000, "Internal error", sandbox.ids.reference(), status=status)
 
     app = Starlette(
-        routes=all_routes(),
+        routes=all_routes() + callback_routes.routes,
         middleware=[
             Middleware(FaultMiddleware, book=faults, reference=sandbox.ids.reference),
             Middleware(RawPathMiddleware),

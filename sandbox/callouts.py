@@ -47,22 +47,31 @@ def _to(destination: Destination) -> dict[str, str]:
     return {"type": destination.type, "endpoint": destination.endpoint}
 
 
+def _quiet(req: TtsCalloutRequest | ConferenceCalloutRequest) -> frozenset[str]:
+    """Callbacks the callout turned off. Only an explicit false counts: the sandbox sends ACE and DiCE by
+    default (Sinch's documented default is off), so a console sees its callouts without extra flags."""
+    return frozenset(kind for kind, flag in (("ace", req.enable_ace), ("dice", req.enable_dice)) if flag is False)
+
+
 def _tts(sb: Sandbox, req: TtsCalloutRequest, key: str) -> Call:
     spoken = speech_seconds(req.text) if req.text else prompts_seconds((req.prompts or "").split(";"))
     return sb.place_call(kind="tts", to=_to(req.destination), cli=req.cli, application_key=key, plan="speak",
                          speak_seconds=spoken + dtmf_seconds(req.dtmf), custom=req.custom,
-                         domain=req.domain or "pstn")
+                         domain=req.domain or "pstn", quiet=_quiet(req))
 
 
 def _conference(sb: Sandbox, req: ConferenceCalloutRequest, key: str) -> Call:
     return sb.place_call(kind="conference", to=_to(req.destination), cli=req.cli, application_key=key,
                          plan="join", conference_id=req.conference_id, max_duration=req.max_duration or None,
-                         custom=req.custom, domain=req.domain or "pstn")
+                         custom=req.custom, domain=req.domain or "pstn", quiet=_quiet(req),
+                         dtmf_detect=str((req.conference_dtmf_options or {}).get("mode", "")).lower() == "detect")
 
 
 def _custom(sb: Sandbox, req: CustomCalloutRequest, key: str) -> Call:
     """Inline SVAML is honoured: ICE connectPstn picks the number, ACE says what happens on answer.
-    URLs would be called back by the real platform; here the call simply stays up (no callbacks yet)."""
+    Without inline ICE SVAML an ICE callback goes to the application's callback URL (when one is configured;
+    per-event URLs in `ice`/`ace`/... are not called: the application's URL gets every callback).
+    An event given inline SVAML sends no callback of its own."""
     to = _to(req.destination) if req.destination else None
     cli = req.cli
     if req.ice and req.ice.lstrip().startswith("{"):
@@ -82,5 +91,8 @@ def _custom(sb: Sandbox, req: CustomCalloutRequest, key: str) -> Call:
             plan = "hangup"
         elif name == "connectConf":
             plan, room = "join", ace.action.conference_id  # type: ignore[union-attr]
+    inline = frozenset(kind for kind, value in (("ace", req.ace), ("dice", req.dice))
+                       if value and value.lstrip().startswith("{"))
     return sb.place_call(kind="custom", to=to, cli=cli, application_key=key, plan=plan, speak_seconds=spoken,
-                         conference_id=room, max_duration=req.max_duration or None, custom=req.custom)
+                         conference_id=room, max_duration=req.max_duration or None, custom=req.custom,
+                         quiet=inline, ice=not (req.ice and req.ice.lstrip().startswith("{")))

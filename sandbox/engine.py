@@ -5,6 +5,10 @@ demo participant leaves) sit in a heap keyed by virtual time, and `tick()` runs 
 before each request is served. The same seed and the same clock moves therefore always give the same state.
 One re-entrant lock guards everything: routes hold it while they run, and every public method takes it too,
 because a test or the console's thread may steer the sandbox while uvicorn serves it from another thread.
+
+Callbacks (sandbox.callbacks) are the one exception to "nothing in the background": with a callback URL
+configured, events are queued for a sender thread (never awaited here), its SVAML answers come back through
+`apply_callback_answer`, and with a real clock a ticker thread calls `tick()` every half second.
 """
 
 from __future__ import annotations
@@ -18,12 +22,22 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sandbox import audio
+from sandbox.callbacks import (
+    CallbackDispatcher,
+    CallbackUrls,
+    ace_body,
+    dice_body,
+    ice_body,
+    notify_body,
+    pie_body,
+)
 from sandbox.clock import Clock, wire_time
-from sandbox.errors import invalid, not_found
+from sandbox.errors import SandboxError, invalid, not_found
 from sandbox.ids import Ids
 from sandbox.rates import destination_behaviour, rate_for
 from sandbox.state import DEMO_APPLICATION_KEY, DEMO_APPLICATION_SECRET, Call, Conference, Participant
-from sandbox.stores import CallbackStore, NumberStore, RecordingStore
+from sandbox.stores import NumberStore, RecordingStore
+from sandbox.svaml import parse_svaml
 
 F = TypeVar("F", bound=Callable[..., Any])
 NO_ANSWER_SECONDS = 30.0
@@ -71,7 +85,11 @@ class Sandbox:
         self.conferences: dict[str, Conference] = {}
         self.recordings = RecordingStore()
         self.numbers = NumberStore()
-        self.callbacks = CallbackStore()
+        self.dispatcher = CallbackDispatcher(self)
+        self.callbacks = CallbackUrls(on_change=self.dispatcher.configuration_changed)
+        self.public_url: str | None = None  # set once the server listens (ICE callResourceUrl, Notify)
+        self.dtmf_detect: dict[str, str] = {}  # callId -> room whose DTMF comes back as PIE callbacks
+        self._quiet: dict[str, frozenset[str]] = {}  # callId -> callbacks the callout turned off
         self.rooms: list[str] = []  # rooms a scenario keeps alive (shown by the console)
         self._queue: list[tuple[datetime, int, Callable[..., None], tuple[Any, ...]]] = []
         self._seq = itertools.count()
@@ -105,8 +123,13 @@ class Sandbox:
     @_locked
     def place_call(self, *, kind: str, to: dict[str, str], cli: str | None, application_key: str,
                    plan: str = "stay", speak_seconds: float = 0.0, conference_id: str | None = None,
-                   max_duration: int | None = None, custom: Any = None, domain: str = "pstn") -> Call:
-        """Start an outbound call: ring, then answer, fail busy, time out or get blocked."""
+                   max_duration: int | None = None, custom: Any = None, domain: str = "pstn",
+                   quiet: frozenset[str] = frozenset(), dtmf_detect: bool = False, ice: bool = False) -> Call:
+        """Start an outbound call: ring, then answer, fail busy, time out or get blocked.
+
+        `quiet` names callbacks the callout turned off (enableAce/enableDice false); `ice` sends an ICE first
+        (custom callouts); `dtmf_detect` makes the room report this participant's keys as PIE callbacks.
+        """
         now = self.now()
         endpoint = to.get("endpoint", "")
         is_number = to.get("type", "number") == "number"
@@ -118,6 +141,12 @@ class Sandbox:
             plan=plan, speak_seconds=speak_seconds, max_duration=max_duration, conference_id=conference_id,
         )
         self.calls[call.call_id] = call
+        if quiet:
+            self._quiet[call.call_id] = quiet
+        if dtmf_detect and conference_id:
+            self.dtmf_detect[call.call_id] = conference_id
+        if ice:
+            self._emit("ice", call, lambda: ice_body(call, now, base_url=self.public_url))
         if call.behaviour == "restricted":
             self.end_call(call, now, reason="BLOCKED", result="FAILED")
             return call
@@ -151,6 +180,8 @@ class Sandbox:
     def answer(self, call: Call, at: datetime) -> None:
         """The callee picked up: carry out the call's plan."""
         call.status, call.answered_at = "ONGOING", at
+        if call.kind != "inbound":
+            self._emit("ace", call, lambda: ace_body(call, at))
         if call.plan == "join" and call.conference_id:
             self.join(call.conference_id, call, at)
         if call.plan in ("speak", "hangup"):
@@ -187,6 +218,9 @@ class Sandbox:
         call.status, call.ended_at, call.reason = "FINAL", at, reason
         call.result = result or ("ANSWERED" if call.answered_at else "N/A")
         call.end_generation += 1
+        self._emit("dice", call, lambda: dice_body(call, at))
+        self.dtmf_detect.pop(call.call_id, None)
+        self._quiet.pop(call.call_id, None)
 
     @_locked
     def call(self, call_id: str) -> Call:
@@ -260,6 +294,10 @@ class Sandbox:
                     status="ONGOING", answered_at=at, plan="join", conference_id=room)
         self.calls[call.call_id] = call
         self.join(room, call, at, muted=muted)
+        # The caller is in the room at once (the sandbox keeps working without a callback URL); the ICE
+        # answer then moves the call (connectConf), ends it (hangup) or turns on DTMF detection. `custom`
+        # carries the room the caller asked for, so relay rules can route each room (`custom = "standup"`).
+        self._emit("ice", call, lambda: ice_body(call, at, base_url=self.public_url, custom=room))
         return call
 
     # ---- recordings ------------------------------------------------------------------------------------
@@ -275,13 +313,78 @@ class Sandbox:
             return
         seconds = max(1.0, (at - call.recording_since).total_seconds())
         call.recording_since = None
-        self.add_recording(call.call_id, at, seconds=seconds)
+        rec = self.add_recording(call.call_id, at, seconds=seconds)
+        self._emit("notify", call, lambda: notify_body(rec, call.application_key, at, base_url=self.public_url,
+                                                        custom=call.custom))
 
     @_locked
     def add_recording(self, call_id: str, at: datetime, *, seconds: float | None = None,
                       size_bytes: int | None = None):
         frames = audio.frames_for(seconds=seconds, size_bytes=size_bytes)
         return self.recordings.add(self.ids.recording_key(call_id), call_id, at, frames)
+
+    # ---- callbacks -------------------------------------------------------------------------------------
+
+    def _emit(self, kind: str, call: Call, build: Callable[[], dict[str, Any]]) -> None:
+        """Queue a callback for the call's application (the body is built only when a URL is configured)."""
+        if not self.callbacks.items.get(call.application_key) or kind in self._quiet.get(call.call_id, ()):
+            return
+        self.dispatcher.emit(kind, call.call_id, call.application_key, build())
+
+    @_locked
+    def press_dtmf(self, call_id: str, digits: str) -> bool:
+        """A participant presses keys: a PIE callback when their room detects DTMF (False: none configured)."""
+        call = self.call(call_id)
+        if call.is_final:
+            raise invalid("Invalid request: the call has already ended")
+        room = call.conference_id
+        if not room or room not in self.conferences or call_id not in self.conferences[room].participants:
+            raise invalid("Invalid request: the call is not in a conference")
+        if self.dtmf_detect.get(call_id) != room:
+            raise invalid("Invalid request: DTMF detection is off for this participant (connect it with "
+                          "conferenceDtmfOptions mode 'detect')")
+        if not self.callbacks.items.get(call.application_key):
+            return False
+        now = self.now()
+        self.dispatcher.emit("pie", call_id, call.application_key, pie_body(call, now, menu_id=room, value=digits))
+        return True
+
+    @_locked
+    def apply_callback_answer(self, kind: str, call_id: str, answer: dict[str, Any]) -> None:
+        """Carry out the SVAML an ICE, ACE or PIE was answered with: hangup, connectConf; continue is a no-op.
+
+        Other actions (connectPstn, runMenu, park...) and instructions are not simulated and change nothing.
+        """
+        self.tick()
+        call = self.calls.get(call_id)
+        if call is None or call.is_final:
+            return
+        try:
+            doc = parse_svaml(answer, field=f"{kind} answer")
+        except SandboxError as exc:
+            self.dispatcher.stats.last_error = f"{kind} {call_id}: unreadable answer: {exc.message}"
+            return
+        action = doc.action
+        now = self.now()
+        if action is None or action.name == "continue":
+            return
+        if action.name == "hangup":
+            self.end_call(call, now, reason="MANAGERHANGUP")
+        elif action.name == "connectConf" and call.status == "ONGOING":
+            room = action.conference_id  # type: ignore[union-attr]
+            options = action.conference_dtmf_options or {}  # type: ignore[union-attr]
+            old = self.conferences.get(call.conference_id or "")
+            was = old.participants.get(call_id) if old else None
+            if was is None or call.conference_id != room:
+                self.join(room, call, now, muted=was.muted if was else False)
+            if str(options.get("mode", "")).lower() == "detect":
+                self.dtmf_detect[call_id] = room
+            else:
+                self.dtmf_detect.pop(call_id, None)
+
+    def close(self) -> None:
+        """Stop the callback sender and the ticker (the server calls this when it stops)."""
+        self.dispatcher.close()
 
     # ---- introspection ---------------------------------------------------------------------------------
 
@@ -302,5 +405,6 @@ class Sandbox:
                                for r in self.recordings.page(start=None, end=None, page=1, size=10**9)],
                 "numbers": self.numbers.listing(),
                 "callbacks": {key: {"url": urls} for key, urls in self.callbacks.items.items()},
+                "callbackDelivery": self.dispatcher.to_wire(),
                 "pendingEvents": len(self._queue),
             }

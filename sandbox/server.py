@@ -50,6 +50,7 @@ class RunningSandbox:
     def stop(self, timeout: float = 5.0) -> None:
         self._server.should_exit = True
         self._thread.join(timeout)
+        self.sandbox.close()
 
     def __enter__(self) -> RunningSandbox:
         return self
@@ -67,8 +68,12 @@ def start_sandbox_thread(
     scenario: str = "demo",
     seed: int | str | None = None,
     ring_seconds: float = 2.0,
+    callback_url: str | None = None,
 ) -> RunningSandbox:
-    """Start uvicorn in a daemon thread and return once it listens (port 0 = any free port)."""
+    """Start uvicorn in a daemon thread and return once it listens (port 0 = any free port).
+
+    `callback_url`: the application's primary callback URL from the start (else set it through the API).
+    """
     app = create_app(application_key=application_key, application_secret=application_secret, scenario=scenario,
                      seed=seed, ring_seconds=ring_seconds)
     sb: Sandbox = app.state.sandbox
@@ -83,6 +88,10 @@ def start_sandbox_thread(
             raise RuntimeError(f"the sandbox did not start on {host}:{port} (port in use?)")
         time.sleep(0.01)
     bound = server.servers[0].sockets[0].getsockname()[1]
+    sb.public_url = f"http://{host}:{bound}"  # what ICE callbacks give as callResourceUrl
+    if callback_url:
+        with sb.lock:
+            sb.callbacks.set(sb.application_key, callback_url, None)
     return RunningSandbox(url=f"http://{host}:{bound}", application_key=sb.application_key,
                           application_secret=sb.applications[sb.application_key], rooms=list(sb.rooms),
                           sandbox=sb, _server=server, _thread=thread)

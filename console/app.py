@@ -1,7 +1,9 @@
 """The Textual application: connects off the UI loop, then shows one mode per area of the console.
 
 Modes (DESIGN.md section 7) are switched with the digit keys: 1 Conferences, 2 Callouts, 3 Calls, 4 Recordings,
-5 Numbers & callbacks and 7 Log; Events (6) arrives with its issue and takes its number.
+5 Numbers & callbacks, 6 Events and 7 Log. With a relay in the profile (relay_url, relay_token) the app
+subscribes to its events when the session opens (`console.events.EventFeed`, an app worker, so events are
+collected whichever mode is shown) and reacts to each one (`console.screens.event_reactions`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import importlib
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import work
@@ -28,6 +30,10 @@ from console.screens.dialogs import ConfirmScreen
 from console.screens.help import HelpScreen, describe_bindings
 from console.screens.log import LogScreen
 from console.session import Clock, Session, open_session, utc_now
+
+if TYPE_CHECKING:
+    from console.events import EventFeed
+    from console.events.messages import EventArrived
 
 
 class SplashScreen(Screen[None]):
@@ -52,6 +58,7 @@ class SinchConsole(App[None]):
         Binding("3", "switch_mode('calls')", "Calls", show=False, id="app.mode.calls"),
         Binding("4", "switch_mode('recordings')", "Recordings", show=False, id="app.mode.recordings"),
         Binding("5", "switch_mode('numbers')", "Numbers", show=False, id="app.mode.numbers"),
+        Binding("6", "switch_mode('events')", "Events", show=False, id="app.mode.events"),
         Binding("7", "switch_mode('log')", "Log", show=False, id="app.mode.log"),
     ]
 
@@ -73,6 +80,8 @@ class SinchConsole(App[None]):
         self.folder = folder
         self.clock = clock
         self.session: Session | None = None
+        self.events_feed: EventFeed | None = None
+        """The live events of the session's relay, when its profile has one."""
         self.theme = resolved.config.theme if resolved.config.theme in self.available_themes else "textual-dark"
         if resolved.profile.keymap:
             self.set_keymap(dict(resolved.profile.keymap))
@@ -108,9 +117,25 @@ class SinchConsole(App[None]):
         self.add_mode("calls", lambda: _calls_screen(session))
         self.add_mode("recordings", lambda: _recordings_screen(session))
         self.add_mode("numbers", lambda: _numbers_screen(session))
+        feed = self._start_events(session)
+        self.add_mode("events", lambda: _events_screen(session, feed))
         self.add_mode("log", lambda: LogScreen(session))
         await self.switch_mode("conferences")
         self.set_timer(1.0, self._preload_modes)
+
+    def _start_events(self, session: Session) -> EventFeed | None:
+        """Subscribe to the profile's relay (if it has one) for as long as the session lasts."""
+        profile = session.resolved.profile
+        if not profile.relay_url or profile.relay_token is None:
+            return None
+        from console.events import EventFeed
+        from console.events.messages import EventArrived
+
+        feed = EventFeed(profile.relay_url, profile.relay_token.get_secret_value())
+        feed.listen(on_event=lambda event: self.post_message(EventArrived(event)))
+        self.events_feed = feed
+        self.run_worker(feed.run(), name="events", group="events", exit_on_error=False)
+        return feed
 
     def _preload_modes(self) -> None:
         """Import the other modes' code in a thread once the roster is up, so the first `2` or `3` is quick
@@ -177,6 +202,8 @@ class SinchConsole(App[None]):
                             lambda: self.action_switch_mode("recordings"))
         yield SystemCommand("mode: numbers", "Numbers, callback URLs and the number lookup (5)",
                             lambda: self.action_switch_mode("numbers"))
+        yield SystemCommand("mode: events", "Live callbacks from the relay: ICE, ACE, DiCE, PIE, Notify (6)",
+                            lambda: self.action_switch_mode("events"))
         yield SystemCommand("mode: log", "Audit log and API trace (7)", lambda: self.action_switch_mode("log"))
         for name, profile in self.resolved.config.profiles.items():
             if name != self.resolved.profile_name:
@@ -224,6 +251,10 @@ class SinchConsole(App[None]):
         for mode in MODES:
             await self.remove_mode(mode)
         session, self.session = self.session, None
+        feed, self.events_feed = self.events_feed, None
+        if feed is not None:
+            feed.stop()
+            self.workers.cancel_group(self, "events")
         if session is not None:
             await session.audit.drain()
             await session.calls.flush()
@@ -247,6 +278,14 @@ class SinchConsole(App[None]):
                 if isinstance(screen, ConferencesScreen):
                     screen.watch_room(message.conference_id)
 
+    def on_event_arrived(self, message: EventArrived) -> None:
+        """The relay reported a callback: poll its room now (watching it if new), wake its tracked call."""
+        if self.session is None:
+            return
+        from console.screens.event_reactions import react
+
+        react(message.event, self.session, self._screen_stacks)
+
     async def on_unmount(self) -> None:
         session, self.session = self.session, None
         if session is not None:
@@ -255,7 +294,7 @@ class SinchConsole(App[None]):
             await session.backend.close()
 
 
-MODES = ("conferences", "callouts", "calls", "recordings", "numbers", "log")
+MODES = ("conferences", "callouts", "calls", "recordings", "numbers", "events", "log")
 
 
 def _callouts_screen(session: Session) -> Screen[None]:
@@ -280,6 +319,12 @@ def _numbers_screen(session: Session) -> Screen[None]:
     from console.screens.numbers import NumbersScreen
 
     return NumbersScreen(session)
+
+
+def _events_screen(session: Session, feed: EventFeed | None) -> Screen[None]:
+    from console.screens.events import EventsScreen
+
+    return EventsScreen(session, feed)
 
 
 CONFERENCE_COMMANDS: tuple[tuple[str, str, str], ...] = (

@@ -1,0 +1,16 @@
+"""The app message a relayed event becomes (posted to the app by the feed's listener, handled in console/app.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from console.events.model import RelayEvent
+
+
+@dataclass
+class EventArrived(Message):
+    """A callback reached the relay: the console reacts at once (polls the room, watches it, wakes the call)."""
+
+    event: RelayEvent

@@ -1,7 +1,8 @@
 """Conferences: watch several rooms, see one roster live, moderate it with single keys.
 
 The screen only schedules and shows (`LiveRoomsScreen`, console/screens/live_rooms.py); this module adds the keys:
-one participant (the roster posts m, k, enter), the whole room, the watch list, the filter.
+one participant (the roster posts m, k, enter; h lowers a raised hand), the whole room (H lowers every hand),
+the watch list, the filter. Unmuting someone (m on a muted participant) or kicking them lowers their hand too.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class ConferencesScreen(LiveRoomsScreen):
         Binding("E", "mute_all_except_moderators", "Mute all but moderators", show=False,
                 id="conference.mute_all_except_moderators"),
         Binding("K", "kick_all", "Kick all", id="conference.kick_all"),
+        Binding("h", "lower_hand", "Lower hand", show=False, id="conference.lower_hand"),
+        Binding("H", "lower_all_hands", "Lower all hands", show=False, id="conference.lower_all_hands"),
         Binding("slash", "filter", "Filter", id="conference.filter"),
         Binding("r", "refresh", "Refresh", show=False, id="conference.refresh"),
         Binding("p", "pause", "Pause", id="conference.pause"),
@@ -50,30 +53,46 @@ class ConferencesScreen(LiveRoomsScreen):
     # ---- one participant (the roster posts these on m, k, enter) ---------------------------------------
 
     def _who(self, room: str, call_id: str) -> str:
-        participant = self.moderator.watch(room).participants.get(call_id)
-        return self.moderator.name(participant.cli if participant else "", call_id)
+        return self._person_name(room, call_id)
 
     @on(Roster.MuteToggleRequested)
     def _mute_toggle(self, message: Roster.MuteToggleRequested) -> None:
-        if self.room is not None:
-            room, call_id = self.room, message.call_id
-            action = self.moderator.unmute if message.muted else self.moderator.mute
-            self._act(lambda: action(room, call_id), room)
+        if self.room is None:
+            return
+        room, call_id = self.room, message.call_id
+        if not message.muted:
+            self._act(lambda: self.moderator.mute(room, call_id), room)
+            return
+
+        async def unmute() -> Outcome:
+            outcome = await self.moderator.unmute(room, call_id)
+            if outcome.ok:  # given the floor: the hand has done its job
+                self.lower_hand(room, call_id, why="unmuted")
+            return outcome
+
+        self._act(unmute, room)
 
     @on(Roster.KickRequested)
     def _kick(self, message: Roster.KickRequested) -> None:
         if self.room is None:
             return
         room, call_id = self.room, message.call_id
+
+        async def kick() -> Outcome:
+            outcome = await self.moderator.kick(room, call_id)
+            if outcome.ok:
+                self.lower_hand(room, call_id, why="kicked")
+            return outcome
+
         if self.session.read_only:  # refuse at once, in words; no dialog to answer first
-            self._act(lambda: self.moderator.kick(room, call_id), room)
+            self._act(kick, room)
             return
         question = (f"Kick [b]{escape(self._who(room, call_id))}[/b] out of [b]{escape(room)}[/b]?\n"
                     "Their call is hung up. (y kicks, n or escape cancels)")
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._act(lambda: self.moderator.kick(room, call_id), room)
+                self._act(kick, room)
 
         self.app.push_screen(ConfirmScreen(question, confirm_label="Kick"), answered)
 
@@ -81,6 +100,26 @@ class ConferencesScreen(LiveRoomsScreen):
     def _detail(self, message: Roster.DetailRequested) -> None:
         if self.room is not None:
             self.app.push_screen(ParticipantScreen(self.session, self.room, message.call_id))
+
+    def action_lower_hand(self) -> None:
+        """Lower the raised hand of the participant under the cursor (only here: nothing is sent)."""
+        call_id = self.query_one(Roster).selected_call_id
+        if self.room is None or call_id is None:
+            self.app.bell()
+            return
+        who = self._who(self.room, call_id)
+        if self.lower_hand(self.room, call_id):
+            self.status(f"Lowered {who}'s hand.")
+        else:
+            self.app.bell()
+            self.status(f"{who} has no raised hand.")
+
+    def action_lower_all_hands(self) -> None:
+        if self.room is None:
+            return
+        count = self.lower_all_hands(self.room)
+        self.status(f"Lowered {count} hand{'s' if count != 1 else ''} in {self.room}." if count
+                    else f"No raised hand in {self.room}.")
 
     # ---- the whole room ------------------------------------------------------------------------------
 
@@ -95,9 +134,15 @@ class ConferencesScreen(LiveRoomsScreen):
         question = (f"Kick [b]all {count}[/b] participants out of [b]{escape(room)}[/b]? Every call is hung up.\n"
                     "Type the room id to confirm.")
 
+        async def kick_all() -> Outcome:
+            outcome = await self.moderator.kick_all(room)
+            if outcome.ok:
+                self.lower_all_hands(room, why="kicked")
+            return outcome
+
         def answered(value: str | None) -> None:
             if value == room:
-                self._act(lambda: self.moderator.kick_all(room), room)
+                self._act(kick_all, room)
 
         self.app.push_screen(TypedConfirmScreen(question, room), answered)
 

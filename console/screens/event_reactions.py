@@ -6,6 +6,9 @@
 - An event about a tracked call wakes it (a call that was backing off is asked again); a DiCE also polls the
   Calls mode now, so the call's result and debit show without waiting for its timer.
 - A PIE that names no conference but whose menuId is a watched room (conference DTMF detection) polls it.
+- A PIE whose DTMF value is `1` from a participant of a watched room raises their hand in the roster at once
+  (no poll needed: polling may be paused); a DiCE lowers the hand of the call that ended. Other digits do
+  nothing here. The hands are kept per room by the screen (console/rooms/hands.py).
 
 Polls go through the screens' own schedulers, which coalesce: a burst of events for one room costs at most one
 poll in flight and one after it.
@@ -18,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from textual.screen import Screen
 
 from console.events.model import RelayEvent
+from console.rooms.hands import raises_hand
 from console.screens.conferences import MAX_ROOM_ID, ConferencesScreen
 from console.session import Session
 from widgets.watch_list import WatchList
@@ -30,14 +34,21 @@ def react(event: RelayEvent, session: Session, stacks: Mapping[str, Sequence[Scr
     # A PIE from conference DTMF detection names its room only as the menu (the sandbox does so): trusted
     # for a poll of a room already watched, never to start watching one (a runMenu's menuId is no room).
     menu_room = event.menu_result.get("menuId") if event.type == "pie" and not room else None
+    call = event.call_id
     for screen in stacks.get("conferences", ()):
         if not isinstance(screen, ConferencesScreen) or not screen.is_mounted:
             continue
+        hand_room: str | None = None
         if room and len(room) <= MAX_ROOM_ID and room.isprintable():
             poll_room_now(screen, room, watch=event.type != "dice")
+            hand_room = room
         elif isinstance(menu_room, str) and menu_room in screen.query_one(WatchList).rooms:
             poll_room_now(screen, menu_room, watch=False)
-    call = event.call_id
+            hand_room = menu_room
+        if call and hand_room and event.type == "pie" and raises_hand(event.menu_result):
+            screen.raise_hand(hand_room, call, cli=event.cli)  # shown now: the poll above may be paused
+        elif call and event.type == "dice":
+            screen.call_ended(call)
     if call and call in session.calls:
         session.calls.wake(call)
         if event.type == "dice":

@@ -8,7 +8,8 @@ room's watch decides (interval, or backoff when failing).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import heapq
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -20,6 +21,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from console.rooms import Outcome, PollResult
 from console.rooms import TimelineEntry as RoomEvent
+from console.rooms.hands import HandNote, Hands, Why
 from console.screens.topbar import topbar
 from console.session import Session
 from widgets import Roster
@@ -39,6 +41,8 @@ class LiveRoomsScreen(Screen[None]):
         self._polling: set[str] = set()  # rooms with a poll in flight
         self._poll_again: set[str] = set()  # rooms asked to poll while one was in flight
         self._joined: dict[str, dict[str, datetime]] = {}  # room -> callId -> when they joined
+        self.hands = Hands()
+        """Raised hands per room (PIE DTMF 1 from the relay), kept whichever room is shown."""
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -87,6 +91,7 @@ class LiveRoomsScreen(Screen[None]):
         self._polling.discard(room)
         self._poll_again.discard(room)
         self._joined.pop(room, None)
+        self.hands.forget(room)
         self.moderator.forget(room)
         watch_list = self.query_one(WatchList)
         watch_list.remove_room(room)
@@ -111,7 +116,9 @@ class LiveRoomsScreen(Screen[None]):
         if watch.last_ok is not None:
             roster.show(list(watch.participants.values()), now=watch.last_ok,
                         joined_at=self._joined_at(room, watch.last_ok))
-        self.query_one(Timeline).show(self._entry(event) for event in self.moderator.timeline(room))
+        for hand in self.hands.raised(room):
+            roster.set_hand(hand.call_id, True)
+        self.query_one(Timeline).show(self._room_timeline(room))
         self._show_title()
 
     def _show_title(self) -> None:
@@ -124,6 +131,9 @@ class LiveRoomsScreen(Screen[None]):
         policy = self.moderator.policy(self.room).describe()
         people = "? in · ? muted" if watch.last_ok is None else f"{summary.participants} in · {summary.muted} muted"
         text = Text.assemble((self.room, "bold"), f" · {people} · {summary.health} · every {watch.interval:g} s")
+        hands = self.hands.count(self.room)
+        if hands:
+            text.append(f" · {hands} hand{'s' if hands != 1 else ''} up", style="bold magenta")
         if policy:
             text.append(f" · {policy}", style="bold")
         title.update(text)
@@ -131,6 +141,21 @@ class LiveRoomsScreen(Screen[None]):
     def _entry(self, event: RoomEvent) -> TimelineEntry:
         who = self.moderator.name(event.cli, event.call_id) if event.cli or event.call_id else "room"
         return TimelineEntry(event.at, event.kind, event.call_id, who, event.by, event.detail)
+
+    def _hand_entry(self, note: HandNote) -> TimelineEntry:
+        who = self._person_name(note.room, note.call_id, note.cli)
+        return TimelineEntry(note.at, "hand", note.call_id, who, note.by, note.detail)
+
+    def _room_timeline(self, room: str) -> Iterator[TimelineEntry]:
+        """The room's timeline with its hands' notes, by time (the room's own entry first on a tie)."""
+        entries: Iterable[TimelineEntry] = map(self._entry, self.moderator.timeline(room))
+        notes: Iterable[TimelineEntry] = map(self._hand_entry, self.hands.notes(room))
+        return heapq.merge(entries, notes, key=lambda entry: entry.time)
+
+    def _person_name(self, room: str, call_id: str, cli: str = "") -> str:
+        """A participant as outcomes name them: the number from the last poll (or `cli`), else the call."""
+        participant = self.moderator.watch(room).participants.get(call_id)
+        return self.moderator.name(participant.cli if participant else cli, call_id)
 
     def _joined_at(self, room: str, now: datetime) -> dict[str, datetime]:
         """When each participant joined: the poll's time less their time in the call, fixed at first sight
@@ -201,13 +226,18 @@ class LiveRoomsScreen(Screen[None]):
         room = result.room
         now = self.session.clock()
         self.query_one(WatchList).update_room(self._summary(room, now))
+        lowered = self.hands.apply_diff(result.diff) if result.ok else []
         if room == self.room:
+            roster = self.query_one(Roster)
             if result.ok:
-                self.query_one(Roster).show(list(self.moderator.watch(room).participants.values()), now=now,
-                                            joined_at=self._joined_at(room, now))
+                roster.show(list(self.moderator.watch(room).participants.values()), now=now,
+                            joined_at=self._joined_at(room, now))
             timeline = self.query_one(Timeline)
             for event in result.entries:
                 timeline.add(self._entry(event))
+            for note in lowered:
+                roster.set_hand(note.call_id, False)
+                timeline.add(self._hand_entry(note))
             self._show_title()
         for outcome in result.policy_outcomes:
             self._report(outcome, poll=False)
@@ -223,6 +253,53 @@ class LiveRoomsScreen(Screen[None]):
         if self.room is not None and self.moderator.watch(self.room).stale:
             self._show_title()
 
+    # ---- raised hands --------------------------------------------------------------------------------
+
+    def raise_hand(self, room: str, call_id: str, *, cli: str = "") -> bool:
+        """A participant of watched `room` pressed 1 (a relay PIE): their hand shows now, without a poll.
+        False when the room is not watched or the hand was already up."""
+        if room not in self.query_one(WatchList).rooms:
+            return False
+        note = self.hands.raise_hand(room, call_id, self.session.clock(), cli=cli)
+        if note is None:
+            return False
+        self._show_hands([note])
+        who = self._person_name(room, call_id, cli)
+        if room == self.room:
+            self.status(f"{who} raised a hand: h lowers it (m unmutes them and lowers it).")
+        else:
+            self.notify(f"{who} raised a hand in {room}", title="Raised hand", timeout=6, markup=False)
+        return True
+
+    def lower_hand(self, room: str, call_id: str, *, why: Why = "lowered", by: str = "console") -> bool:
+        """Lower one hand (False when it was not up)."""
+        note = self.hands.lower(room, call_id, self.session.clock(), why=why, by=by)
+        if note is not None:
+            self._show_hands([note])
+        return note is not None
+
+    def lower_all_hands(self, room: str, *, why: Why = "lowered", by: str = "console") -> int:
+        """Lower every hand of `room`; how many went down."""
+        notes = self.hands.lower_all(room, self.session.clock(), why=why, by=by)
+        self._show_hands(notes)
+        return len(notes)
+
+    def call_ended(self, call_id: str) -> None:
+        """A DiCE for `call_id`: its raised hand, wherever it is, goes down."""
+        self._show_hands(self.hands.call_ended(call_id, self.session.clock()))
+
+    def _show_hands(self, notes: list[HandNote]) -> None:
+        """Show hand changes: the visible room's roster marker and timeline line, and its title's count."""
+        visible = [note for note in notes if note.room == self.room]
+        if not visible:
+            return
+        roster = self.query_one(Roster)
+        timeline = self.query_one(Timeline)
+        for note in visible:
+            roster.set_hand(note.call_id, note.raised)
+            timeline.add(self._hand_entry(note))
+        self._show_title()
+
     # ---- feedback ------------------------------------------------------------------------------------
 
     def status(self, text: str, *, error: bool = False) -> None:
@@ -235,7 +312,7 @@ class LiveRoomsScreen(Screen[None]):
         self.notify(outcome.text, severity="information" if outcome.ok else "error",
                     timeout=4 if outcome.ok else 8, markup=False)
         if outcome.room == self.room:  # the console's own actions are on the room's timeline already
-            self.query_one(Timeline).show(self._entry(event) for event in self.moderator.timeline(outcome.room))
+            self.query_one(Timeline).show(self._room_timeline(outcome.room))
         if poll and outcome.room in self.query_one(WatchList).rooms:
             self._poll_soon(outcome.room, 0)
 

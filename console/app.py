@@ -3,7 +3,8 @@
 Modes (DESIGN.md section 7) are switched with the digit keys: 1 Conferences, 2 Callouts, 3 Calls, 4 Recordings,
 5 Numbers & callbacks, 6 Events and 7 Log. With a relay in the profile (relay_url, relay_token) the app
 subscribes to its events when the session opens (`console.events.EventFeed`, an app worker, so events are
-collected whichever mode is shown) and reacts to each one (`console.screens.event_reactions`).
+collected whichever mode is shown) and reacts to each one (`console.screens.event_reactions`). On the spawned
+sandbox (`make run`) it runs a relay of its own instead (`console.events.sandbox_relay`).
 """
 
 from __future__ import annotations
@@ -124,17 +125,34 @@ class SinchConsole(App[None]):
         self.set_timer(1.0, self._preload_modes)
 
     def _start_events(self, session: Session) -> EventFeed | None:
-        """Subscribe to the profile's relay (if it has one) for as long as the session lasts."""
+        """Subscribe to live events for as long as the session lasts: on the spawned sandbox (`make run`) to a
+        relay the console runs itself (`console.events.sandbox_relay`), else to the profile's relay if it has one."""
+        from collections.abc import Coroutine
+
+        backend = session.backend
         profile = session.resolved.profile
-        if not profile.relay_url or profile.relay_token is None:
+        if not backend.live_demo and (not profile.relay_url or profile.relay_token is None):
             return None
         from console.events import EventFeed
         from console.events.messages import EventArrived
 
-        feed = EventFeed(profile.relay_url, profile.relay_token.get_secret_value())
+        work: Coroutine[Any, Any, None]
+        if backend.live_demo:
+            import secrets
+
+            from console.events.sandbox_relay import PENDING_URL, run_demo_events
+
+            token = secrets.token_urlsafe(24)
+            feed = EventFeed(PENDING_URL, token)
+            work = run_demo_events(backend, feed, token,
+                                   on_problem=lambda text: self.notify(text, severity="warning", markup=False))
+        else:
+            assert profile.relay_url and profile.relay_token is not None
+            feed = EventFeed(profile.relay_url, profile.relay_token.get_secret_value())
+            work = feed.run()
         feed.listen(on_event=lambda event: self.post_message(EventArrived(event)))
         self.events_feed = feed
-        self.run_worker(feed.run(), name="events", group="events", exit_on_error=False)
+        self.run_worker(work, name="events", group="events", exit_on_error=False)
         return feed
 
     def _preload_modes(self) -> None:
@@ -340,5 +358,7 @@ CONFERENCE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("pause polling", "pause", "Pause or resume polling of the visible room (p)"),
     ("refresh", "refresh", "Poll the visible room now (r)"),
     ("filter", "filter", "Filter the roster by name, number or call id (/)"),
+    ("lower hand", "lower_hand", "Lower the raised hand of the participant under the cursor (h)"),
+    ("lower all hands", "lower_all_hands", "Lower every raised hand in the visible room (H)"),
 )
 

@@ -7,6 +7,7 @@ loop.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,14 +30,38 @@ class Backend:
     """Rooms to watch from the start: the profile's saved rooms (and the demo rooms on the sandbox)."""
     on_close: Callable[[], None] | None = None
     after_close: Callable[[], Awaitable[None]] | None = None
+    sandbox_process: SandboxProcess | None = None
+    """The `sinch-sandbox` child this backend talks to (`make run`, `--sandbox`); None for the real platform and
+    for the in-process frozen sandbox of tests and screenshots."""
+    closed: bool = field(default=False, init=False)
+    _stops: list[Callable[[], None]] = field(default_factory=list, init=False, repr=False)
+    _stops_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def live_demo(self) -> bool:
+        """The spawned sandbox runs the demo in real time: the console gives it a relay and shows its events."""
+        return self.sandbox_process is not None
+
+    def stop_on_close(self, stop: Callable[[], None]) -> None:
+        """Run blocking `stop` (in a thread) when the session closes; at once if it already has. Any thread."""
+        with self._stops_lock:
+            if not self.closed:
+                self._stops.append(stop)
+                return
+        stop()
 
     async def close(self) -> None:
-        """Close the client, then stop the sandbox (a blocking wait, so in a thread)."""
+        """Close the client, then stop the sandbox and what `stop_on_close` was given (blocking, so in a thread)."""
+        with self._stops_lock:
+            self.closed = True
+            stops, self._stops = self._stops, []
         await self.client.aclose()
         if self.after_close is not None:
             await self.after_close()
         if self.on_close is not None:
             await asyncio.to_thread(self.on_close)
+        for stop in stops:
+            await asyncio.to_thread(stop)
 
 
 def connect(resolved: Resolved, sandbox: SandboxProcess | None = None, seed: int | None = None) -> Backend:
@@ -63,7 +88,8 @@ def connect(resolved: Resolved, sandbox: SandboxProcess | None = None, seed: int
             http_client=http,
         )
         rooms = list(dict.fromkeys([*profile.rooms, *demo_rooms]))
-        return Backend(client, f"{resolved.label} {url}", True, rooms, on_close=child.stop, after_close=http.aclose)
+        return Backend(client, f"{resolved.label} {url}", True, rooms, on_close=child.stop, after_close=http.aclose,
+                       sandbox_process=child)
     assert profile.application_key and profile.application_secret
     client = SinchVoiceClient(
         application_key=profile.application_key,

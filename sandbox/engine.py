@@ -86,7 +86,9 @@ class Sandbox:
         self.recordings = RecordingStore()
         self.numbers = NumberStore()
         self.dispatcher = CallbackDispatcher(self)
-        self.callbacks = CallbackUrls(on_change=self.dispatcher.configuration_changed)
+        self.callbacks = CallbackUrls(on_change=self._callbacks_changed)
+        self.callback_listeners: list[Callable[[], None]] = []
+        """Called (under the lock) whenever a callback URL is set, e.g. the demo starting its key presses."""
         self.public_url: str | None = None  # set once the server listens (ICE callResourceUrl, Notify)
         self.dtmf_detect: dict[str, str] = {}  # callId -> room whose DTMF comes back as PIE callbacks
         self._quiet: dict[str, frozenset[str]] = {}  # callId -> callbacks the callout turned off
@@ -381,6 +383,11 @@ class Sandbox:
                 self.dtmf_detect[call_id] = room
             else:
                 self.dtmf_detect.pop(call_id, None)
+
+    def _callbacks_changed(self) -> None:
+        self.dispatcher.configuration_changed()
+        for listener in list(self.callback_listeners):
+            listener()
 
     def close(self) -> None:
         """Stop the callback sender and the ticker (the server calls this when it stops)."""

@@ -6,6 +6,10 @@
          moves give the same story. Rooms are refilled quickly if a moderator empties them. Plus numbers
          in several countries and a month of recordings (a few expiring within the day); now and then a
          participant who leaves leaves a recording too.
+         Once a callback URL is set, the demo rooms detect keys (DTMF) for everyone, and every 30-60 s
+         somebody presses 1 (a PIE callback: a raised hand), preferably someone muted, who is sometimes
+         unmuted a few seconds later. Those presses have a generator of their own, so a seed tells the same
+         story of joins and leaves with or without a callback URL.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from datetime import datetime, timedelta
 import phonenumbers
 
 from sandbox.engine import Sandbox
+from sandbox.errors import SandboxError
 from sandbox.rates import BUSY_SUFFIX, NO_ANSWER_SUFFIX, RESTRICTED_SUFFIX
 
 SCENARIOS = ("demo", "empty")
@@ -30,6 +35,13 @@ DEMO_RECORDINGS = (
 )
 RECORDING_CHANCE = 0.25
 """How often a participant who leaves in the demo leaves a recording of their call."""
+FIRST_KEY_PRESS_SECONDS = (8.0, 20.0)
+"""After a callback URL is set, the first raised hand comes soon (someone trying it out sees one)..."""
+KEY_PRESS_GAP_SECONDS = (30.0, 60.0)
+"""...then one every 30-60 s of demo time."""
+HAND_KEY = "1"
+UNMUTE_AFTER_HAND_CHANCE = 0.4
+UNMUTE_AFTER_HAND_SECONDS = (4.0, 12.0)
 
 # Numbers the demo account owns: (number, capability, assigned to the demo app?)
 DEMO_NUMBERS = (
@@ -74,6 +86,9 @@ class DemoScenario:
         self.rng = random.Random(f"{sb.seed}-demo") if sb.seed is not None else random.Random()
         # a stream of its own, so recordings do not change who joins and leaves for a given seed
         self.recording_rng = random.Random(f"{sb.seed}-demo-recordings") if sb.seed is not None else random.Random()
+        # and one for key presses, which only happen once a callback URL is set
+        self.keys_rng = random.Random(f"{sb.seed}-demo-keys") if sb.seed is not None else random.Random()
+        self._pressing = False
 
     def start(self) -> None:
         sb, now = self.sb, self.sb.now()
@@ -87,6 +102,7 @@ class DemoScenario:
         for days_ago, seconds in DEMO_RECORDINGS:
             sb.add_recording(sb.ids.call_id(), now - timedelta(days=days_ago), seconds=seconds)
         self._schedule(now)
+        sb.callback_listeners.append(self._callbacks_changed)
 
     def _schedule(self, after: datetime) -> None:
         self.sb.schedule(after + timedelta(seconds=self.rng.uniform(*EVENT_GAP_SECONDS)), self._step)
@@ -115,3 +131,50 @@ class DemoScenario:
             person = self.rng.choice(people)
             person.onhold = not person.onhold
         self._schedule(at)
+
+    # ---- key presses (only with a callback URL: a PIE needs somewhere to go) ------------------------------
+
+    def _callbacks_changed(self) -> None:
+        """A callback URL was set (under the sandbox lock): start pressing keys, once."""
+        sb = self.sb
+        if self._pressing or not sb.callbacks.items.get(sb.application_key):
+            return
+        self._pressing = True
+        # Who joined before there was a URL got no ICE, so no answer turned detection on for them: the demo
+        # rooms detect keys for everyone (newcomers get it from their ICE answer, connectConf mode detect).
+        for room in DEMO_ROOMS:
+            conf = sb.conferences.get(room)
+            for call_id in list(conf.participants) if conf else ():
+                call = sb.calls.get(call_id)
+                if call is not None and call.kind == "inbound" and not call.is_final:
+                    sb.dtmf_detect.setdefault(call_id, room)
+        sb.schedule(sb.now() + timedelta(seconds=self.keys_rng.uniform(*FIRST_KEY_PRESS_SECONDS)), self._press)
+
+    def _press(self, at: datetime) -> None:
+        """Somebody in a demo room presses 1 (preferably someone muted), then the next press is scheduled."""
+        sb = self.sb
+        if not sb.callbacks.items.get(sb.application_key):
+            self._pressing = False  # the URL was removed: start again when one is set
+            return
+        candidates = [(room, person) for room in DEMO_ROOMS if (conf := sb.conferences.get(room)) is not None
+                      for person in conf.participants.values()
+                      if sb.dtmf_detect.get(person.call_id) == room and not person.onhold]
+        if candidates:
+            muted = [(room, person) for room, person in candidates if person.muted]
+            room, person = self.keys_rng.choice(muted or candidates)
+            try:
+                sb.press_dtmf(person.call_id, HAND_KEY)
+            except SandboxError:  # cannot happen for a detecting participant; never stop the demo over it
+                pass
+            else:
+                if person.muted and self.keys_rng.random() < UNMUTE_AFTER_HAND_CHANCE:
+                    later = at + timedelta(seconds=self.keys_rng.uniform(*UNMUTE_AFTER_HAND_SECONDS))
+                    sb.schedule(later, self._unmute, room, person.call_id)
+        sb.schedule(at + timedelta(seconds=self.keys_rng.uniform(*KEY_PRESS_GAP_SECONDS)), self._press)
+
+    def _unmute(self, at: datetime, room: str, call_id: str) -> None:
+        """The one who raised a hand gets the floor (as a moderator would give it)."""
+        conf = self.sb.conferences.get(room)
+        person = conf.participants.get(call_id) if conf else None
+        if person is not None:
+            person.muted = False

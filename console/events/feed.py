@@ -19,7 +19,7 @@ from typing import Any
 
 from console.events.log import LOG_LIMIT, EventLog
 from console.events.model import RelayEvent
-from console.events.subscriber import CONNECTING, Backoff, ConnectionState, EventSubscriber
+from console.events.subscriber import CONNECTING, Backoff, ConnectionState, EventSubscriber, events_url
 
 log = logging.getLogger("console.events")
 EventListener = Callable[[RelayEvent], object]
@@ -64,6 +64,11 @@ class EventFeed:
 
     def stop(self) -> None:
         self.subscriber.stop()
+
+    def retarget(self, url: str) -> None:
+        """Point the feed at `url` before `run()`: the console's own relay (sandbox mode) learns its port only once
+        it listens, after the Events screen was given the feed."""
+        self.subscriber.url = events_url(url)
 
     def add(self, event: RelayEvent) -> RelayEvent:
         self.log.add(event)

@@ -97,8 +97,8 @@ class EventsScreen(Screen[None]):
         text.append('    relay_url = "wss://relay.example.com/events"\n', style="bold")
         text.append('    relay_token = "the token sinch-relay was started with"\n\n', style="bold")
         text.append("and reconnect (switch profile, or restart the console). Events then stream in here whichever "
-                    "mode is shown. In sandbox mode the console will run a relay itself once the sandbox sends "
-                    "callbacks.")
+                    "mode is shown. With the sandbox it starts (make run, --sandbox) the console runs a relay "
+                    "itself.")
         return text
 
     def on_mount(self) -> None:

@@ -40,7 +40,7 @@ def wait_for(socket: str, predicate, timeout: float = 60.0) -> str:
     raise AssertionError(f"screen never matched; last screen:\n{screen}")
 
 
-def test_make_run_shows_a_live_demo_mutes_on_m_and_quits_on_q() -> None:
+def test_make_run_shows_a_live_demo_mutes_on_m_streams_events_on_6_and_quits_on_q() -> None:
     socket = f"sinch-e2e-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SINCH_")}  # never reach real Sinch
     env["TERM"] = "xterm-256color"
@@ -60,6 +60,11 @@ def test_make_run_shows_a_live_demo_mutes_on_m_and_quits_on_q() -> None:
         assert "Traceback" not in acted
         tmux(socket, "send-keys", "-t", "console", "]")
         wait_for(socket, lambda s: "board-room ·" in s, timeout=10)
+        # 6: the demo's callbacks stream in through the relay the console runs for its sandbox.
+        tmux(socket, "send-keys", "-t", "console", "6")
+        events = wait_for(socket, lambda s: "relay live" in s and any(
+            f" {kind} " in line for line in s.splitlines() for kind in ("ICE", "DiCE", "PIE")), timeout=20)
+        assert "Traceback" not in events
         tmux(socket, "send-keys", "-t", "console", "q")
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and session_alive(socket):

@@ -517,3 +517,74 @@ def test_real_clock_ticker_sends_callbacks_without_requests(receiver: Receiver):
     finally:
         running.stop()
     assert not (sb.dispatcher._ticker and sb.dispatcher._ticker.is_alive())
+
+
+# ---- the demo presses keys once a callback URL is set ---------------------------------------------------
+
+
+def _demo_calls(sb: Sandbox, seconds: int) -> list[str]:
+    for _ in range(seconds // 5):
+        sb.advance(5)
+    return sorted(sb.calls)
+
+
+def test_demo_raises_hands_with_pie_1_once_a_callback_url_is_set(receiver: Receiver):
+    from sandbox_helpers import make_app
+
+    from sandbox.scenarios import DEMO_ROOMS
+
+    sb: Sandbox = make_app(scenario="demo", seed=11).state.sandbox
+    try:
+        already_there = {cid: room for room in DEMO_ROOMS for cid in sb.conferences[room].participants}
+        assert not sb.dtmf_detect
+        sb.callbacks.set(sb.application_key, receiver.url + "/callback", None)
+        # who was in a room before the URL got no ICE: the demo turns detection on for them
+        assert sb.dtmf_detect == already_there
+        pies: list[Received] = []
+        for _ in range(150 // 5):  # the first hand within 20 s, then one every 30-60 s
+            sb.advance(5)
+            flush(sb)
+            pies = receiver.of("pie")
+        assert len(pies) >= 2
+        for pie in pies:
+            assert_signed(pie)
+            event = pie.event
+            assert event["menuResult"]["value"] == "1" and event["menuResult"]["inputMethod"] == "dtmf"
+            assert event["menuResult"]["menuId"] in DEMO_ROOMS
+            assert sb.calls[event["callId"]].kind == "inbound"
+        assert isinstance(parse_callback_event(pies[0].body), PieEvent)
+    finally:
+        sb.close()
+
+
+def test_demo_key_presses_leave_the_seeds_story_unchanged(receiver: Receiver):
+    from sandbox_helpers import make_app
+
+    quiet: Sandbox = make_app(scenario="demo", seed=5).state.sandbox
+    busy: Sandbox = make_app(scenario="demo", seed=5).state.sandbox
+    try:
+        busy.callbacks.set(busy.application_key, receiver.url + "/callback", None)
+        assert _demo_calls(quiet, 300) == _demo_calls(busy, 300)  # the same people joined and left
+        flush(busy)
+        assert receiver.of("pie") and not quiet.dispatcher.stats.queued
+    finally:
+        quiet.close()
+        busy.close()
+
+
+def test_demo_stops_pressing_when_the_url_is_removed_and_starts_again(receiver: Receiver):
+    from sandbox_helpers import make_app
+
+    sb: Sandbox = make_app(scenario="demo", seed=2).state.sandbox
+    try:
+        sb.callbacks.set(sb.application_key, receiver.url + "/callback", None)
+        sb.callbacks.set(sb.application_key, None, None)
+        _demo_calls(sb, 120)
+        flush(sb)
+        assert not receiver.of("pie")
+        sb.callbacks.set(sb.application_key, receiver.url + "/callback", None)
+        _demo_calls(sb, 120)
+        flush(sb)
+        assert receiver.of("pie")
+    finally:
+        sb.close()

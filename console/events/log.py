@@ -62,7 +62,7 @@ class EventQuery:
     def matches(self, item: RelayEvent) -> bool:
         if self.types and item.type not in self.types and item.label.lower() not in self.types:
             return False
-        room = (item.conference_id or "").lower()
+        room = item.room_shown.lower()
         if any(part not in room for part in self.rooms):
             return False
         call = item.call_id.lower()

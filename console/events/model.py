@@ -68,6 +68,13 @@ class RelayEvent:
         value = self.menu_result.get("value")
         return value if self.type == "pie" and isinstance(value, str) and value else None
 
+    @property
+    def room_shown(self) -> str:
+        """The room to show and filter on: the conference, or for a PIE of conference key detection the menu it
+        names (the room). Not `conference_id`: reactions must not start watching a runMenu's menu id."""
+        menu = self.menu_result.get("menuId") if self.type == "pie" else None
+        return self.conference_id or (menu if isinstance(menu, str) else "")
+
     def summary(self) -> str:
         return summarise(self)
 

@@ -70,7 +70,7 @@ class EventsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield from topbar(self.session, "events-title")
+        yield from topbar(self.session, "events-title", events_badge=False)
         if self.feed is None:
             yield Static(self._empty_text(), id="events-empty")
             yield Footer()
@@ -171,7 +171,7 @@ class EventsScreen(Screen[None]):
 
     def _cells(self, item: RelayEvent) -> tuple[Text, ...]:
         return (Text(item.time_text()), Text(item.label, style=TYPE_STYLE.get(item.type, "bold")),
-                Text(item.call_id, overflow="ellipsis", no_wrap=True), Text(item.conference_id or ""),
+                Text(item.call_id, overflow="ellipsis", no_wrap=True), Text(item.room_shown),
                 Text(item.cli), Text(item.summary(), overflow="ellipsis", no_wrap=True))
 
     def selected(self) -> RelayEvent | None:

@@ -1,7 +1,11 @@
-"""The line under the header on every screen: where the console is connected (SANDBOX or LIVE, read-only)
-and a title the screen fills in. One place, so no screen can forget to say it is not on the real platform."""
+"""The line under the header on every screen: where the console is connected (SANDBOX or LIVE, read-only),
+a title the screen fills in, and the live-events connection when there is one. One place, so no screen can
+forget to say it is not on the real platform, or that its events have stopped coming."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -10,7 +14,36 @@ from textual.widgets import Static
 from console.session import Session
 
 
-def topbar(session: Session, title_id: str) -> ComposeResult:
+class EventsBadge(Static):
+    """"events live", "events retrying in 4 s"...: the app's relay feed, hidden when it has none."""
+
+    DEFAULT_CSS = """
+    EventsBadge { dock: right; width: auto; padding: 0 1; color: $text-muted; }
+    EventsBadge.down { color: $warning; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="events-badge")
+        self._stop: Callable[[], None] | None = None
+
+    def on_mount(self) -> None:
+        feed: Any = getattr(self.app, "events_feed", None)
+        self.display = feed is not None
+        if feed is not None:
+            self._show(feed.state)
+            # the feed calls back on the app's loop (its subscriber runs as an app worker)
+            self._stop = feed.listen(on_state=self._show)
+
+    def on_unmount(self) -> None:
+        if self._stop is not None:
+            self._stop()
+
+    def _show(self, state: Any) -> None:
+        self.update(f"events {state.describe().split(' (', 1)[0]}")  # the reason is in the Events mode's title
+        self.set_class(state.kind != "live", "down")
+
+
+def topbar(session: Session, title_id: str, *, events_badge: bool = True) -> ComposeResult:
     """SANDBOX/LIVE badge, READ-ONLY when the profile is, then an empty Static `title_id` for the screen."""
     sandbox = session.backend.sandbox
     with Horizontal(id="topbar"):
@@ -18,3 +51,5 @@ def topbar(session: Session, title_id: str) -> ComposeResult:
         if session.read_only:
             yield Static("READ-ONLY", id="read-only-badge")
         yield Static("", id=title_id, classes="topbar-title")
+        if events_badge:  # the Events mode says it in its own title
+            yield EventsBadge()

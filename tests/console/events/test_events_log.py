@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from events_helpers import CONNECT_STANDUP, ace, dice, ice, relayed, sample_events
+from events_helpers import CONNECT_STANDUP, ace, dice, ice, pie, relayed, sample_events
 
 from console.events import EventLog, EventQuery, parse_message
 from console.events.model import clock_text
@@ -101,3 +101,14 @@ def test_query_parsing() -> None:
     assert query.types == {"ace", "dice"} and query.rooms == ("standup",) and query.calls == ("abc",)
     assert query.numbers == ("4670",) and query.words == ("hello", "odd:thing")
     assert not EventQuery.parse("   ")
+
+
+def test_a_conference_key_press_shows_its_room_but_names_no_conference() -> None:
+    """The sandbox's conference DTMF detection names the room only as the PIE's menuId: shown and filtered on,
+    but not taken as the event's conference (reactions must not start watching a runMenu's menu id)."""
+    press = relayed(pie(call_id="never-seen", menu_id="board-room"), seq=1, at="2026-11-23T09:30:20Z")
+    log = EventLog()
+    log.add(press)
+    assert press.conference_id is None and press.room_shown == "board-room"
+    assert log.filtered("room:board") == [press]
+    assert relayed(ace(), seq=2, at="2026-11-23T09:30:21Z").room_shown == ""

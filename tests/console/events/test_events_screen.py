@@ -226,6 +226,8 @@ async def test_the_app_subscribes_and_reacts(tmp_path: Path, retro_relay: Runnin
         await settle(pilot, lambda: h.app.events_feed is not None and h.app.events_feed.state.kind == "live")
         feed = h.app.events_feed
         assert isinstance(feed, EventFeed)
+        badge = h.screen.query_one("#events-badge")  # every mode's top bar says whether events come in
+        await settle(pilot, lambda: str(badge.render()) == "events live")
         session = h.app.session
         assert session is not None
         tracked = session.calls.add("call-9")
@@ -247,8 +249,18 @@ async def test_a_wrong_token_shows_refused(tmp_path: Path, retro_relay: RunningR
     config = f'[profiles.default]\nrelay_url = "{retro_relay.events_url}"\nrelay_token = "wrong"\n'
     h = Harness(tmp_path, config=config, seed=7)
     async with h.app.run_test(size=SIZE) as pilot:
+        badge = None
+
+        def refused_in_top_bar() -> bool:
+            nonlocal badge
+            badge = badge or next(iter(h.app.screen.query("#events-badge")), None)
+            return badge is not None and str(badge.render()) == "events refused: bad token"
+
+        await settle(pilot, refused_in_top_bar)
+        assert badge is not None and badge.has_class("down")
         screen = await open_events(h, pilot)  # type: ignore[arg-type]
         await settle(pilot, lambda: "relay refused: bad token" in title(screen))
+        assert not screen.query("#events-badge")  # the Events mode says it in its title instead
 
 
 async def test_reactions_poll_and_watch_rooms_without_changing_the_visible_one(tmp_path: Path) -> None:

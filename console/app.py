@@ -150,7 +150,7 @@ class SinchConsole(App[None]):
             assert profile.relay_url and profile.relay_token is not None
             feed = EventFeed(profile.relay_url, profile.relay_token.get_secret_value())
             work = feed.run()
-        feed.listen(on_event=lambda event: self.post_message(EventArrived(event)))
+        feed.listen(on_event=lambda event: self.post_message(EventArrived(event, feed)))
         self.events_feed = feed
         self.run_worker(work, name="events", group="events", exit_on_error=False)
         return feed
@@ -298,8 +298,8 @@ class SinchConsole(App[None]):
 
     def on_event_arrived(self, message: EventArrived) -> None:
         """The relay reported a callback: poll its room now (watching it if new), wake its tracked call."""
-        if self.session is None:
-            return
+        if self.session is None or (message.feed is not None and message.feed is not self.events_feed):
+            return  # an event of the previous session's relay, still queued after a profile switch
         from console.screens.event_reactions import react
 
         react(message.event, self.session, self._screen_stacks)

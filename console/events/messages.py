@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 
@@ -14,3 +15,5 @@ class EventArrived(Message):
     """A callback reached the relay: the console reacts at once (polls the room, watches it, wakes the call)."""
 
     event: RelayEvent
+    feed: Any = None
+    """The EventFeed it came from: one still queued from a profile switched away from is ignored."""

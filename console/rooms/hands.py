@@ -14,14 +14,16 @@ Kept here per room (not only in the roster widget), so hands survive switching r
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from console.rooms.watch import RoomDiff
 
 RAISE_DIGITS = frozenset({"1"})
+ABSENT_GRACE = timedelta(seconds=5)
+"""A raised hand whose call a poll does not list is lowered only when raised at least this long before it."""
 """The DTMF value that raises a hand (menuResult.value, spaces ignored)."""
 
 Why = Literal["pressed 1", "lowered", "unmuted", "left", "kicked", "call ended"]
@@ -124,11 +126,22 @@ class Hands:
         return [note for room in self.rooms_of(call_id)
                 if (note := self.lower(room, call_id, at, why="call ended", by="platform")) is not None]
 
-    def apply_diff(self, diff: RoomDiff) -> list[HandNote]:
-        """A poll's changes: leavers and participants now unmuted (after being muted) lower their hands."""
+    def apply_diff(self, diff: RoomDiff, present: Collection[str] | None = None) -> list[HandNote]:
+        """A poll's changes: leavers and participants now unmuted (after being muted) lower their hands.
+
+        `present`, the callIds the poll saw, also lowers hands of calls it never saw that were raised more
+        than ABSENT_GRACE before it (their leaving was missed: gone before a poll, DiCE off or dropped). The
+        grace keeps a hand raised by someone who joined after the poll was sent.
+        """
         if not self._raised.get(diff.room):
             return []
         notes: list[HandNote] = []
+        if present is not None:
+            for hand in list(self._raised[diff.room].values()):
+                if hand.call_id not in present and hand.raised_at <= diff.at - ABSENT_GRACE:
+                    note = self.lower(diff.room, hand.call_id, diff.at, why="left", by="platform")
+                    if note is not None:
+                        notes.append(note)
         changes: Iterable[tuple[Why, Iterable[str]]] = (
             ("left", (p.call_id for p in diff.left)), ("unmuted", (p.call_id for p in diff.unmuted)))
         for why, call_ids in changes:

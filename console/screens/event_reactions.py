@@ -26,6 +26,9 @@ from console.screens.conferences import MAX_ROOM_ID, ConferencesScreen
 from console.session import Session
 from widgets.watch_list import WatchList
 
+MAX_WATCHED_FROM_EVENTS = 20
+"""Events add rooms to the watch list only while it holds fewer than this."""
+
 
 def react(event: RelayEvent, session: Session, stacks: Mapping[str, Sequence[Screen[object]]]) -> None:
     if event.type == "dropped":
@@ -64,4 +67,12 @@ def poll_room_now(screen: ConferencesScreen, room: str, *, watch: bool = True) -
         if not screen.moderator.watch(room).paused:  # the operator paused it: an event does not overrule that
             screen._poll_soon(room, 0)
     elif watch:
+        rooms = screen.query_one(WatchList).rooms
+        if len(rooms) >= MAX_WATCHED_FROM_EVENTS:
+            # a busy application names many rooms: each watched room is a poll a second (and a 429 waiting)
+            if not getattr(screen, "_told_watch_limit", False):
+                screen._told_watch_limit = True  # type: ignore[attr-defined]
+                screen.notify(f"Events name more rooms than the {MAX_WATCHED_FROM_EVENTS} watched: new ones are "
+                              "not added by themselves (a adds one by hand).", severity="warning", markup=False)
+            return
         screen.watch_room(room)

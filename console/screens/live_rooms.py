@@ -226,7 +226,8 @@ class LiveRoomsScreen(Screen[None]):
         room = result.room
         now = self.session.clock()
         self.query_one(WatchList).update_room(self._summary(room, now))
-        lowered = self.hands.apply_diff(result.diff) if result.ok else []
+        present = self.moderator.watch(room).participants.keys()
+        lowered = self.hands.apply_diff(result.diff, present) if result.ok else []
         if room == self.room:
             roster = self.query_one(Roster)
             if result.ok:

@@ -147,8 +147,9 @@ async def test_malformed_authorization_is_refused(callbacks: Callbacks, authoriz
     assert_refused(await callbacks.post(raw=body, headers=headers))
 
 
-async def test_unparsable_timestamp_is_refused(callbacks: Callbacks) -> None:
-    assert_refused(await callbacks.post(ace(), timestamp="yesterday"))
+@pytest.mark.parametrize("stamp", ["yesterday", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+async def test_unparsable_timestamp_is_refused(callbacks: Callbacks, stamp: str) -> None:
+    assert_refused(await callbacks.post(ace(), timestamp=stamp))  # out of range is refused, not a 500
 
 
 async def test_basic_is_refused_by_default(callbacks: Callbacks) -> None:

@@ -414,7 +414,7 @@ async def test_dead_callback_urls_never_break_the_api(api: Api, sandbox: Sandbox
         slowest = max(slowest, await timed(lambda: tts(api)))
         slowest = max(slowest, await timed(lambda: dial_in(api, "standup")))
     slowest = max(slowest, await timed(lambda: api.advance(60)))
-    assert slowest < 0.5, f"a request waited {slowest:.2f} s on callbacks"
+    assert slowest < 2.0, f"a request waited {slowest:.2f} s on callbacks"  # generous: CI machines are loaded
     flush(sandbox)
     snapshot = await state(api)
     delivery = snapshot["callbackDelivery"]
@@ -425,13 +425,14 @@ async def test_dead_callback_urls_never_break_the_api(api: Api, sandbox: Sandbox
 
 
 async def test_a_stalled_receiver_does_not_slow_requests(api: Api, sandbox: Sandbox, receiver: Receiver):
-    receiver.delay = 0.6
-    sandbox.dispatcher.timeout = 0.2
+    receiver.delay = 3.0
+    sandbox.dispatcher.timeout = 1.5
     await configure(api, receiver.url + "/cb")
     slowest = 0.0
     for _ in range(3):
         slowest = max(slowest, await timed(lambda: dial_in(api, "standup")))
-    assert slowest < 0.4, f"a request waited {slowest:.2f} s on callbacks"
+    # waiting on the receiver would take the 1.5 s timeout per request; a loaded machine still answers sooner
+    assert slowest < 1.2, f"a request waited {slowest:.2f} s on callbacks"
     flush(sandbox)
     delivery = (await state(api))["callbackDelivery"]
     assert delivery["failed"] == 3 and "Timeout" in delivery["lastError"]
@@ -459,7 +460,7 @@ def test_full_queue_drops_instead_of_blocking(sandbox: Sandbox, monkeypatch: pyt
     start = time.monotonic()
     for _ in range(20):
         sandbox.dial_in("standup", "+46701234567")
-    assert time.monotonic() - start < 0.5
+    assert time.monotonic() - start < 5  # a blocking put would never return at all
     delivery = sandbox.dispatcher.to_wire()
     assert (delivery["queued"], delivery["dropped"]) == (2, 18)
     assert "queue is full" in delivery["lastError"]

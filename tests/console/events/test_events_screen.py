@@ -291,3 +291,17 @@ async def test_reactions_poll_and_watch_rooms_without_changing_the_visible_one(t
         react(ice("c-6"), answer={"instructions": [], "action": {"name": "connectConf", "conferenceId": "retro"}})
         assert watch_list.rooms == ["standup", "board-room", "support-bridge", "retro"]
         assert conferences.room == visible
+        monkeypatch_limit = event_reactions.MAX_WATCHED_FROM_EVENTS
+        event_reactions.MAX_WATCHED_FROM_EVENTS = 4  # a busy application: events stop adding rooms at the limit
+        try:
+            react({**ace("c-7"), "conferenceId": "one-too-many"})
+        finally:
+            event_reactions.MAX_WATCHED_FROM_EVENTS = monkeypatch_limit
+        assert "one-too-many" not in watch_list.rooms and len(watch_list.rooms) == 4
+        from console.events.messages import EventArrived
+
+        stale = relayed({**ace("c-8"), "conferenceId": "old-profile-room"}, seq=9, at="2026-11-23T09:30:09Z")
+        h.app.post_message(EventArrived(stale, feed=object()))  # queued from the relay of a previous session
+        for _ in range(5):
+            await pilot.pause()
+        assert "old-profile-room" not in watch_list.rooms

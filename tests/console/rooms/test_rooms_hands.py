@@ -74,6 +74,17 @@ def test_a_poll_lowers_leavers_and_the_newly_unmuted() -> None:
     assert hands.apply_diff(RoomDiff("other", T0)) == []
 
 
+def test_a_hand_of_a_call_no_poll_lists_comes_down_after_the_grace() -> None:
+    """Its leaving was missed (gone before any poll saw it, DiCE off): the hand must not stay up for good."""
+    hands = Hands()
+    hands.raise_hand("standup", "ghost", T0)
+    hands.raise_hand("standup", "here", T0)
+    assert hands.apply_diff(RoomDiff("standup", T0 + timedelta(seconds=2)), present={"here"}) == []  # may be new
+    notes = hands.apply_diff(RoomDiff("standup", T0 + timedelta(seconds=6)), present={"here"})
+    assert [(n.call_id, n.why) for n in notes] == [("ghost", "left")]
+    assert [h.call_id for h in hands.raised("standup")] == ["here"]
+
+
 def test_call_ended_and_forget() -> None:
     hands = Hands()
     hands.raise_hand("standup", "c-1", T0)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from console.events.model import RelayEvent
 
 LOG_LIMIT = 2000
-CALL_ROOMS_LIMIT = 5000
+CALLS_REMEMBERED = 5000
+"""Calls whose room and number later events of the same call borrow (the oldest are forgotten first)."""
 _NOT_DIGITS = re.compile(r"[^0-9]")
 
 
@@ -93,7 +94,7 @@ class EventLog:
         self.dropped = 0
         """Events the relay said this console lost (it fell behind)."""
         self._events: deque[RelayEvent] = deque(maxlen=self.limit)
-        self._call_rooms: OrderedDict[str, str] = OrderedDict()
+        self._calls: OrderedDict[str, tuple[str | None, str]] = OrderedDict()  # callId -> (room, cli)
 
     def __len__(self) -> int:
         return len(self._events)
@@ -109,13 +110,15 @@ class EventLog:
             self.dropped += item.count
         call = item.call_id
         if call:
-            if item.conference_id:
-                self._call_rooms[call] = item.conference_id
-                self._call_rooms.move_to_end(call)
-                while len(self._call_rooms) > CALL_ROOMS_LIMIT:
-                    self._call_rooms.popitem(last=False)
-            else:
-                item.conference_id = self._call_rooms.get(call)
+            room, cli = self._calls.get(call, (None, ""))
+            item.conference_id = item.conference_id or room
+            item.earlier_cli = cli
+            if (item.conference_id, item.cli) != (room, cli):
+                self._calls[call] = (item.conference_id, item.cli)
+            if call in self._calls:
+                self._calls.move_to_end(call)
+                while len(self._calls) > CALLS_REMEMBERED:
+                    self._calls.popitem(last=False)
         self._events.append(item)
         return item
 
@@ -139,4 +142,4 @@ class EventLog:
         return [item for item in self._events if query.matches(item)] if query else list(self._events)
 
     def room_of(self, call_id: str) -> str | None:
-        return self._call_rooms.get(call_id)
+        return self._calls.get(call_id, (None, ""))[0]

@@ -38,6 +38,8 @@ class RelayEvent:
     index: int = 0
     conference_id: str | None = None
     """The room: from the event, the SVAML answered (connectConf), or an earlier event of the same call."""
+    earlier_cli: str = ""
+    """The caller's number from an earlier event of the same call (ACE and PIE do not carry it)."""
 
     @property
     def label(self) -> str:
@@ -50,7 +52,7 @@ class RelayEvent:
 
     @property
     def cli(self) -> str:
-        return _text(self.event.get("cli")) or _text(self.event.get("from"))
+        return _text(self.event.get("cli")) or _text(self.event.get("from")) or self.earlier_cli
 
     @property
     def to(self) -> str:

@@ -57,6 +57,9 @@ def test_conference_from_event_answer_or_earlier_event() -> None:
     assert (first.conference_id, later.conference_id, own.conference_id, stranger.conference_id) == (
         "standup", "standup", "board", None)
     assert log.room_of("call-1") == "standup"
+    press = log.add(relayed(pie(call_id="call-1"), seq=5, at="2026-11-23T09:31:01Z"))  # no cli of its own
+    assert first.cli and press.cli == first.cli and log.filtered(f"number:{first.cli}")[-1] is press
+    assert stranger.cli == ""
 
 
 def test_the_log_is_bounded_and_numbered() -> None:
@@ -83,10 +86,10 @@ def test_the_log_is_bounded_and_numbered() -> None:
     ("room:stand", [1, 2, 3, 5]),
     ("room:standup type:ace", [2]),
     ("call:call-2", [4]),
-    ("number:+46 708", [1, 5]),
+    ("number:+46 708", [1, 2, 3, 5]),  # the ACE and PIE of that caller's call too
     ("number:4673017", [1, 5]),
     ("hungup", [5]),
-    ("+46708168731", [1, 5]),
+    ("+46708168731", [1, 2, 3, 5]),
     ("answered call-2", [4]),
     ("nothing-like-this", []),
 ])

@@ -3,7 +3,8 @@
     ICE     an inbound call arrives (a dial-in to a room), or a custom callout is placed
     ACE     an outbound callout is answered               (not when the callout said enableAce: false)
     DiCE    any call ends: result, reason, duration, debit (not when the callout said enableDice: false)
-    PIE     keys pressed by a participant of a room with DTMF detection (conferenceDtmfOptions mode detect)
+    PIE     keys pressed in an IVR menu (runMenu: sandbox.menus), or by a participant of a room with DTMF
+            detection (conferenceDtmfOptions mode detect)
     Notify  a recording became available (type `recording_finished`)
 
 The engine builds each body at the moment the event happens (so a DiCE carries the call as it ended) and

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.models import ConferenceCalloutRequest, CustomCalloutRequest, Destination, TtsCalloutRequest
 from sandbox.errors import illegal, missing
+from sandbox.menus import start_menu
 from sandbox.rates import normalize
 from sandbox.svaml import dtmf_seconds, instructions_seconds, parse_svaml, prompts_seconds, speech_seconds
 from sandbox.validation import validate
@@ -71,7 +72,8 @@ def _custom(sb: Sandbox, req: CustomCalloutRequest, key: str) -> Call:
     """Inline SVAML is honoured: ICE connectPstn picks the number, ACE says what happens on answer.
     Without inline ICE SVAML an ICE callback goes to the application's callback URL (when one is configured;
     per-event URLs in `ice`/`ace`/... are not called: the application's URL gets every callback).
-    An event given inline SVAML sends no callback of its own."""
+    An event given inline SVAML sends no callback of its own. An inline ACE runMenu puts the call in that menu
+    once answered; an inline `pie` SVAML is applied to the menu's result instead of sending a PIE."""
     to = _to(req.destination) if req.destination else None
     cli = req.cli
     if req.ice and req.ice.lstrip().startswith("{"):
@@ -82,7 +84,7 @@ def _custom(sb: Sandbox, req: CustomCalloutRequest, key: str) -> Call:
             cli = ice.action.cli or cli
     if to is None:
         raise missing("Missing parameter 'customCallout.destination'")
-    plan, room, spoken = "stay", None, 0.0
+    plan, room, spoken, menu = "stay", None, 0.0, None
     if req.ace and req.ace.lstrip().startswith("{"):
         ace = parse_svaml(req.ace, field="customCallout.ace")
         spoken = instructions_seconds(ace)
@@ -91,8 +93,16 @@ def _custom(sb: Sandbox, req: CustomCalloutRequest, key: str) -> Call:
             plan = "hangup"
         elif name == "connectConf":
             plan, room = "join", ace.action.conference_id  # type: ignore[union-attr]
-    inline = frozenset(kind for kind, value in (("ace", req.ace), ("dice", req.dice))
+        elif name == "runMenu":
+            menu = start_menu(ace.action)  # type: ignore[arg-type]  # the menu runs once the callee answers
+    pie = None
+    if req.pie and req.pie.lstrip().startswith("{"):
+        pie = parse_svaml(req.pie, field="customCallout.pie").to_wire()
+    inline = frozenset(kind for kind, value in (("ace", req.ace), ("pie", req.pie), ("dice", req.dice))
                        if value and value.lstrip().startswith("{"))
-    return sb.place_call(kind="custom", to=to, cli=cli, application_key=key, plan=plan, speak_seconds=spoken,
+    call = sb.place_call(kind="custom", to=to, cli=cli, application_key=key, plan=plan, speak_seconds=spoken,
                          conference_id=room, max_duration=req.max_duration or None, custom=req.custom,
                          quiet=inline, ice=not (req.ice and req.ice.lstrip().startswith("{")))
+    if not call.is_final:
+        call.menu, call.inline_pie = menu, pie
+    return call

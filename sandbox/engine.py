@@ -34,6 +34,7 @@ from sandbox.callbacks import (
 from sandbox.clock import Clock, wire_time
 from sandbox.errors import SandboxError, invalid, not_found
 from sandbox.ids import Ids
+from sandbox.menus import start_menu
 from sandbox.rates import destination_behaviour, rate_for
 from sandbox.state import DEMO_APPLICATION_KEY, DEMO_APPLICATION_SECRET, Call, Conference, Participant
 from sandbox.stores import NumberStore, RecordingStore
@@ -223,6 +224,7 @@ class Sandbox:
         self._emit("dice", call, lambda: dice_body(call, at))
         self.dtmf_detect.pop(call.call_id, None)
         self._quiet.pop(call.call_id, None)
+        call.menu = None
 
     @_locked
     def call(self, call_id: str) -> Call:
@@ -335,13 +337,17 @@ class Sandbox:
 
     @_locked
     def press_dtmf(self, call_id: str, digits: str) -> bool:
-        """A participant presses keys: a PIE callback when their room detects DTMF (False: none configured)."""
+        """Keys pressed on a call: in an IVR menu (runMenu) they are matched against its options (sandbox.menus),
+        in a room with DTMF detection they come back as they are. True when a PIE callback was queued (False:
+        no URL configured, a move to another menu, or a custom callout's inline `pie` SVAML applied)."""
         call = self.call(call_id)
         if call.is_final:
             raise invalid("Invalid request: the call has already ended")
+        if call.menu is not None:
+            return self._press_in_menu(call, digits)
         room = call.conference_id
         if not room or room not in self.conferences or call_id not in self.conferences[room].participants:
-            raise invalid("Invalid request: the call is not in a conference")
+            raise invalid("Invalid request: the call is neither in a menu (runMenu) nor in a conference")
         if self.dtmf_detect.get(call_id) != room:
             raise invalid("Invalid request: DTMF detection is off for this participant (connect it with "
                           "conferenceDtmfOptions mode 'detect')")
@@ -351,11 +357,27 @@ class Sandbox:
         self.dispatcher.emit("pie", call_id, call.application_key, pie_body(call, now, menu_id=room, value=digits))
         return True
 
+    def _press_in_menu(self, call: Call, digits: str) -> bool:
+        if call.status != "ONGOING":
+            raise invalid("Invalid request: the call is not connected yet")
+        result = call.menu.press(digits)  # type: ignore[union-attr]
+        if result is None:
+            return False  # moved to another menu: Sinch reports on return
+        call.menu = None
+        if call.inline_pie is not None:  # a custom callout's inline `pie` SVAML: no callback, applied here
+            self.apply_callback_answer("pie", call.call_id, call.inline_pie)
+            return False
+        if not self.callbacks.items.get(call.application_key) or "pie" in self._quiet.get(call.call_id, ()):
+            return False
+        body = pie_body(call, self.now(), menu_id=result.menu_id, value=result.value, result_type=result.type)
+        return self.dispatcher.emit("pie", call.call_id, call.application_key, body)
+
     @_locked
     def apply_callback_answer(self, kind: str, call_id: str, answer: dict[str, Any]) -> None:
-        """Carry out the SVAML an ICE, ACE or PIE was answered with: hangup, connectConf; continue is a no-op.
+        """Carry out the SVAML an ICE, ACE or PIE was answered with: hangup, connectConf, runMenu (the call is
+        then in that menu); continue is a no-op.
 
-        Other actions (connectPstn, runMenu, park...) and instructions are not simulated and change nothing.
+        Other actions (connectPstn, park...) and instructions are not simulated and change nothing.
         """
         self.tick()
         call = self.calls.get(call_id)
@@ -372,7 +394,13 @@ class Sandbox:
             return
         if action.name == "hangup":
             self.end_call(call, now, reason="MANAGERHANGUP")
+        elif action.name == "runMenu":
+            try:
+                call.menu = start_menu(action)  # type: ignore[arg-type]
+            except SandboxError as exc:
+                self.dispatcher.stats.last_error = f"{kind} {call_id}: unusable runMenu: {exc.message}"
         elif action.name == "connectConf" and call.status == "ONGOING":
+            call.menu = None
             room = action.conference_id  # type: ignore[union-attr]
             options = action.conference_dtmf_options or {}  # type: ignore[union-attr]
             old = self.conferences.get(call.conference_id or "")

@@ -9,11 +9,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sandbox import audio
 from sandbox.clock import wire_time
 from sandbox.rates import CURRENCY
+
+if TYPE_CHECKING:
+    from sandbox.menus import MenuState
 
 # The documented demo application: works out of the box, never a real Sinch credential.
 DEMO_APPLICATION_KEY = "5a4c0d3e-7f6b-4e21-9c8d-0b1a2f3e4d5c"
@@ -52,6 +55,8 @@ class Call:
     end_generation: int = 0  # bumps when a planned end moves, so stale scheduled ends are ignored
     planned_end: datetime | None = None
     recording_since: datetime | None = None
+    menu: MenuState | None = None  # set while the call runs an IVR menu (SVAML runMenu)
+    inline_pie: dict[str, Any] | None = None  # a custom callout's inline `pie` SVAML, applied instead of a PIE
 
     @property
     def is_final(self) -> bool:

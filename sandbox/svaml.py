@@ -1,6 +1,7 @@
 """What SVAML does to a simulated call: how long instructions take, and what the action changes.
 
-Used by manage call (PATCH /calls/id/{callId}) and by custom callouts with inline SVAML in `ice`/`ace`.
+Used by manage call (PATCH /calls/id/{callId}) and by custom callouts with inline SVAML in `ice`/`ace`/`pie`.
+A runMenu action puts the call in an IVR menu (sandbox.menus).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 
 from api.models import Svaml
 from sandbox.errors import illegal, invalid
+from sandbox.menus import start_menu
 from sandbox.validation import drop_nulls, validation_error
 
 if TYPE_CHECKING:
@@ -79,6 +81,7 @@ def apply_to_call(sb: Sandbox, call: Call, doc: Svaml) -> None:
     action = doc.action.name if doc.action else None
     if call.status != "ONGOING" and action != "hangup":
         raise invalid("Invalid request: the call is not connected yet")
+    menu = start_menu(doc.action) if action == "runMenu" else None  # type: ignore[arg-type]
     for item in doc.instructions:
         if item.name == "startRecording":
             sb.start_recording(call, now)
@@ -93,7 +96,10 @@ def apply_to_call(sb: Sandbox, call: Call, doc: Svaml) -> None:
     elif action == "stopRecording":
         sb.stop_recording(call, now)
     elif action == "connectConf":
+        call.menu = None
         sb.join(doc.action.conference_id, call, now)  # type: ignore[union-attr]
+    elif menu is not None:
+        call.menu = menu
     if spoken and call.planned_end is not None and call.planned_end > now:
         # a message played on a call that was going to end anyway (a TTS callout) makes it last longer
         sb.plan_end(call, call.planned_end + timedelta(seconds=spoken), "CALLERHANGUP")

@@ -1,8 +1,12 @@
 """Admin routes for callbacks (no auth, never Sinch paths).
 
-    POST /_sandbox/participants/{callId}/dtmf   {"digits": "1"}  -> a PIE callback, when the participant's
-         room detects DTMF (connected with conferenceDtmfOptions mode "detect"): 200 {"callId", "digits",
-         "conferenceId", "sent"} (`sent` false when no callback URL is configured); 40003 when detection is off
+    POST /_sandbox/participants/{callId}/dtmf   {"digits": "1"}  -> keys pressed on a call. In an IVR menu
+         (SVAML runMenu) they are matched against its options and a PIE reports the menuResult (return,
+         sequence, invalidinput; a `menu(id)` option only moves the call, see sandbox.menus); otherwise a PIE
+         carries them when the participant's room detects DTMF (conferenceDtmfOptions mode "detect").
+         200 {"callId", "digits", "conferenceId", "menuId", "sent"} (`menuId`: the menu the call is in after
+         the keys, null when none; `sent` false when no PIE was queued, e.g. no callback URL is configured);
+         40003 when the call is neither in a menu nor in a room with detection
     POST /_sandbox/callbacks/flush  {"timeout": 5}  -> waits until queued callbacks are delivered and their
          answers applied: 200 {"flushed": bool, "callbackDelivery": {...}}
 """
@@ -36,7 +40,9 @@ def press_dtmf(request: Request, sb: Sandbox, body: bytes) -> Response:
         raise illegal("Illegal parameter 'digits': use 0-9, # and * (at most 32)")
     call_id = param(request, "call_id")
     sent = sb.press_dtmf(call_id, digits)
-    return ok({"callId": call_id, "digits": digits, "conferenceId": sb.calls[call_id].conference_id, "sent": sent})
+    call = sb.calls[call_id]
+    return ok({"callId": call_id, "digits": digits, "conferenceId": call.conference_id,
+               "menuId": call.menu.current if call.menu else None, "sent": sent})
 
 
 async def flush_callbacks(request: Request) -> Response:

@@ -308,7 +308,8 @@ detect_dtmf = true
         # the rule turned DTMF detection on: a key press comes back as a PIE the relay accepts
         response = await api.admin("POST", f"/participants/{call_id}/dtmf", {"digits": "1"})
         assert response.status_code == 200, response.text
-        assert response.json() == {"callId": call_id, "digits": "1", "conferenceId": "support-bridge", "sent": True}
+        assert response.json() == {"callId": call_id, "digits": "1", "conferenceId": "support-bridge",
+                                   "menuId": None, "sent": True}
         await api.advance(5)
         response = await api.admin("DELETE", f"/conferences/support-bridge/participants/{call_id}")
         assert response.status_code == 204
@@ -375,6 +376,166 @@ async def test_dtmf_route_refuses_without_detection_or_bad_digits(api: Api, sand
     assert response.status_code == 404
     flush(sandbox)
     assert receiver.kinds() == ["ice"]
+
+
+# ---- PIE: keys pressed in an IVR menu (runMenu) ------------------------------------------------------------------
+
+MENU = {"name": "runMenu", "barge": True, "mainMenu": "main", "enableVoice": False,
+        "menus": [{"id": "main", "mainPrompt": "#tts[Press 1 for sales, 2 for more]",
+                   "options": [{"dtmf": "1", "action": "return(sales)"}, {"dtmf": "2", "action": "menu(sub)"}]},
+                  {"id": "sub", "mainPrompt": "#tts[Press 1 for support]", "maxDigits": 1,
+                   "options": [{"dtmf": "1", "action": "return(support)"}]},
+                  {"id": "pin", "mainPrompt": "#tts[Your PIN]", "maxDigits": 4,
+                   "options": [{"dtmf": "0", "action": "return(operator)"}]}]}
+
+
+async def menu_callout(api: Api, main: str = "main", **extra: Any) -> str:
+    """A custom callout whose inline ACE runs MENU; answered after the 2 s ring."""
+    ace = json.dumps({"instructions": [], "action": MENU | {"mainMenu": main}})
+    body = {"method": "customCallout", "customCallout": {
+        "destination": {"type": "number", "endpoint": "+46730170101"}, "maxDuration": 300, "ace": ace, **extra}}
+    response = await api.post("/calling/v1/callouts", body)
+    assert response.status_code == 200, response.text
+    await api.advance(3)
+    return response.json()["callId"]
+
+
+async def press(api: Api, call_id: str, digits: str) -> dict[str, Any]:
+    response = await api.admin("POST", f"/participants/{call_id}/dtmf", {"digits": digits})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def menu_results(receiver: Receiver) -> list[tuple[str, str, str]]:
+    results = []
+    for got in receiver.of("pie"):
+        assert_signed(got)
+        pie = parse_callback_event(got.body)
+        assert isinstance(pie, PieEvent) and pie.menu_result is not None
+        assert pie.menu_result.input_method == "dtmf"
+        results.append((pie.menu_result.menu_id, pie.menu_result.type, pie.menu_result.value))
+    return results
+
+
+async def test_menu_return_option_sends_a_signed_pie(api: Api, sandbox: Sandbox, receiver: Receiver):
+    receiver.answers["pie"] = {"action": {"name": "continue"}}
+    await configure(api, receiver.url + "/cb")
+    call_id = await menu_callout(api)
+    assert await press(api, call_id, "1") == {"callId": call_id, "digits": "1", "conferenceId": None,
+                                              "menuId": None, "sent": True}
+    flush(sandbox)
+    assert receiver.kinds() == ["ice", "pie"]  # the inline ACE sends no ACE
+    assert menu_results(receiver) == [("main", "return", "sales")]
+    assert receiver.of("pie")[0].event["callId"] == call_id
+    # the call left the menu (continue changes nothing else): further keys are refused
+    response = await api.admin("POST", f"/participants/{call_id}/dtmf", {"digits": "1"})
+    assert response.status_code == 400 and response.json()["errorCode"] == 40003
+    assert (await state(api))["calls"][call_id]["status"] == "ONGOING"
+
+
+async def test_menu_option_moves_to_a_submenu_then_returns_from_it(api: Api, sandbox: Sandbox,
+                                                                    receiver: Receiver):
+    await configure(api, receiver.url + "/cb")
+    call_id = await menu_callout(api)
+    moved = await press(api, call_id, "2")
+    assert (moved["menuId"], moved["sent"]) == ("sub", False)  # a menu(id) option sends nothing
+    flush(sandbox)
+    assert receiver.kinds() == ["ice"]
+    assert (await press(api, call_id, "1"))["sent"] is True
+    second = await menu_callout(api)
+    assert (await press(api, second, "21"))["sent"] is True  # both keys at once: through sub, then return
+    flush(sandbox)
+    assert menu_results(receiver) == [("sub", "return", "support"), ("sub", "return", "support")]
+
+
+async def test_menu_unknown_key_is_invalid_input_and_max_digits_a_sequence(api: Api, sandbox: Sandbox,
+                                                                          receiver: Receiver):
+    await configure(api, receiver.url + "/cb")
+    first = await menu_callout(api)
+    await press(api, first, "9")
+    pin = await menu_callout(api, main="pin")
+    await press(api, pin, "12345")  # maxDigits 4: the fifth key is not part of the input
+    operator = await menu_callout(api, main="pin")
+    await press(api, operator, "0")
+    short = await menu_callout(api, main="pin")
+    await press(api, short, "12")  # fewer keys than maxDigits: the press is the whole input
+    flush(sandbox)
+    assert menu_results(receiver) == [("main", "invalidinput", "9"), ("pin", "sequence", "1234"),
+                                      ("pin", "return", "operator"), ("pin", "sequence", "12")]
+
+
+async def test_relay_runmenu_answer_to_a_dial_in_and_the_pie_answer_applied(api: Api, sandbox: Sandbox,
+                                                                            receiver: Receiver):
+    receiver.answers["ice"] = {"instructions": [], "action": MENU}
+    receiver.answers["pie"] = {"action": {"name": "connectConf", "conferenceId": "sales-room"}}
+    await configure(api, receiver.url + "/cb")
+    call_id = await dial_in(api, "lobby")
+    flush(sandbox)
+    assert (await press(api, call_id, "1"))["sent"] is True
+    flush(sandbox)
+    assert menu_results(receiver) == [("main", "return", "sales")]
+    rooms = (await state(api))["conferences"]
+    assert [p["id"] for p in rooms["sales-room"]] == [call_id]
+    # connectConf without detection: the caller is in a room, not in a menu: keys are refused again
+    response = await api.admin("POST", f"/participants/{call_id}/dtmf", {"digits": "1"})
+    assert response.status_code == 400 and "DTMF detection is off" in response.json()["message"]
+
+
+async def test_pie_answers_hangup_and_runmenu_again(api: Api, sandbox: Sandbox, receiver: Receiver):
+    receiver.answers["pie"] = {"action": MENU | {"mainMenu": "sub"}}
+    await configure(api, receiver.url + "/cb")
+    call_id = await menu_callout(api)
+    await press(api, call_id, "9")
+    flush(sandbox)
+    receiver.answers["pie"] = {"action": {"name": "hangup"}}
+    assert (await press(api, call_id, "1"))["sent"] is True  # the answer put it in menu "sub"
+    flush(sandbox)
+    assert menu_results(receiver) == [("main", "invalidinput", "9"), ("sub", "return", "support")]
+    call = (await state(api))["calls"][call_id]
+    assert (call["status"], call["reason"]) == ("FINAL", "MANAGERHANGUP")
+    assert receiver.kinds()[-1] == "dice"
+
+
+async def test_manage_call_runmenu_puts_the_call_in_a_menu(api: Api, sandbox: Sandbox, receiver: Receiver):
+    await configure(api, receiver.url + "/cb")
+    call_id = await dial_in(api, "standup")
+    bad = await api.patch(f"/calling/v1/calls/id/{call_id}", {"action": MENU | {"mainMenu": "nowhere"}})
+    assert bad.status_code == 400 and bad.json()["errorCode"] == 40003
+    response = await api.patch(f"/calling/v1/calls/id/{call_id}", {"instructions": [], "action": MENU})
+    assert response.status_code == 204, response.text
+    assert (await press(api, call_id, "1"))["sent"] is True
+    flush(sandbox)
+    assert menu_results(receiver) == [("main", "return", "sales")]
+
+
+async def test_inline_pie_svaml_is_applied_without_a_callback(api: Api, sandbox: Sandbox, receiver: Receiver):
+    await configure(api, receiver.url + "/cb")
+    call_id = await menu_callout(api, pie=json.dumps({"action": {"name": "hangup"}}))
+    assert (await press(api, call_id, "1"))["sent"] is False
+    flush(sandbox)
+    assert receiver.kinds() == ["ice", "dice"]
+    assert (await state(api))["calls"][call_id]["reason"] == "MANAGERHANGUP"
+
+
+async def test_keys_refused_outside_a_menu_or_before_answer(api: Api, sandbox: Sandbox, receiver: Receiver):
+    await configure(api, receiver.url + "/cb")
+    body = {"method": "customCallout", "customCallout": {
+        "destination": {"type": "number", "endpoint": "+46730170101"}, "maxDuration": 300}}
+    plain = (await api.post("/calling/v1/callouts", body)).json()["callId"]
+    ace = json.dumps({"action": MENU})
+    body["customCallout"]["ace"] = ace
+    ringing = (await api.post("/calling/v1/callouts", body)).json()["callId"]
+    response = await api.admin("POST", f"/participants/{ringing}/dtmf", {"digits": "1"})
+    assert response.status_code == 400 and "not connected yet" in response.json()["message"]
+    await api.advance(3)
+    response = await api.admin("POST", f"/participants/{plain}/dtmf", {"digits": "1"})
+    assert response.status_code == 400 and response.json()["errorCode"] == 40003
+    assert "neither in a menu" in response.json()["message"]
+    body["customCallout"]["ace"] = json.dumps({"action": MENU | {"mainMenu": "nowhere"}})
+    refused = await api.post("/calling/v1/callouts", body)
+    assert refused.status_code == 400 and refused.json()["errorCode"] == 40003
+    flush(sandbox)
+    assert "pie" not in receiver.kinds()
 
 
 # ---- Notify: a recording became available -------------------------------------------------------------------

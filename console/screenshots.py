@@ -6,12 +6,14 @@ Also the source of the deterministic app the snapshot tests use, so screenshots 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
@@ -45,6 +47,10 @@ Scene = Callable[[SinchConsole, Pilot[None]], Awaitable[None]]
 
 
 async def _roster(app: SinchConsole, pilot: Pilot[None]) -> None:
+    screen = app.screen
+    assert isinstance(screen, ConferencesScreen) and screen.room is not None
+    people = list(screen.moderator.watch(screen.room).participants.values())
+    screen.raise_hand(screen.room, people[-1].call_id, cli=people[-1].cli)  # as a relayed PIE "1" does
     await pilot.press("down", "down")
 
 
@@ -116,6 +122,54 @@ async def _numbers(app: SinchConsole, pilot: Pilot[None]) -> None:
         field.cursor_blink = False
 
 
+def _relayed(kind: str, seq: int, second: int, event: dict[str, Any],
+             answer: dict[str, Any] | None = None, rule: str = "") -> str:
+    """One websocket message as sinch-relay sends it (fixed times: the picture is the same every run)."""
+    at = FROZEN_AT.replace(second=second).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    body = {"event": kind, "timestamp": at, "version": 1, **event}
+    return json.dumps({"type": kind, "seq": seq, "received_at": at, "rule": rule or f"default: {kind}",
+                       "event": body, "answer": answer})
+
+
+async def _events(app: SinchConsole, pilot: Pilot[None]) -> None:
+    from console.events import EventFeed
+    from console.events.model import parse_message
+    from console.events.subscriber import LIVE
+    from console.screens.events import EventsScreen
+
+    session = app.session
+    assert session is not None
+    feed = EventFeed("ws://127.0.0.1:8600/events", "screenshot")  # never connected: events are added below
+    app.events_feed = feed
+    await app.remove_mode("events")
+    app.add_mode("events", lambda: EventsScreen(session, feed))
+    room = "standup"
+    people = list(session.moderator.watch(room).participants.values())
+    first, second = people[0], people[-1]
+    connect = {"instructions": [{"name": "say", "text": "Welcome to the stand-up.", "locale": "en-US"}],
+               "action": {"name": "connectConf", "conferenceId": room,
+                          "conferenceDtmfOptions": {"mode": "detect"}}}
+    cont = {"instructions": [], "action": {"name": "continue"}}
+    dial_in = {"to": {"type": "number", "endpoint": "+46850512345"}, "domain": "pstn", "custom": room}
+    messages = [
+        _relayed("ice", 1, 2, {"callId": first.call_id, "cli": first.cli, **dial_in}, connect, "standup dial-in"),
+        _relayed("ice", 2, 9, {"callId": second.call_id, "cli": second.cli, **dial_in}, connect, "standup dial-in"),
+        _relayed("pie", 3, 21, {"callId": second.call_id, "menuResult": {
+            "type": "sequence", "value": "1", "menuId": room, "inputMethod": "dtmf"}}, cont, "raised hand"),
+        _relayed("dice", 4, 34, {"callId": first.call_id, "result": "ANSWERED", "reason": "CALLERHANGUP",
+                                 "duration": 754, "debit": {"currencyId": "USD", "amount": 0.0368}}),
+    ]
+    for text in messages:
+        event = parse_message(text)
+        assert event is not None
+        feed.add(event)
+    feed.set_state(LIVE)
+    await pilot.press("6")
+    for _ in range(20):
+        await pilot.pause()
+    await pilot.press("up", "enter")  # the raised hand's PIE, with the answer the relay gave
+
+
 SCENES: dict[str, Scene] = {
     "conferences": _roster,
     "help": _help,
@@ -125,6 +179,7 @@ SCENES: dict[str, Scene] = {
     "calls": _calls,
     "recordings": _recordings,
     "numbers": _numbers,
+    "events": _events,
 }
 
 

@@ -21,6 +21,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="sinch-console",
         description="Watch and moderate Sinch voice conferences from the terminal. Without an application key "
         "and secret (profile or SINCH_APPLICATION_KEY / SINCH_APPLICATION_SECRET) it runs on a built-in sandbox.",
+        epilog="Scripts: sinch-console SUBCOMMAND ... runs headless (conference, callout, call, recordings, numbers, "
+        "callbacks, number); see sinch-console conference --help.",
     )
     parser.add_argument("--profile", help="profile from the config file (default: SINCH_PROFILE or the file's)")
     parser.add_argument("--config", type=Path, metavar="PATH", help="config file (default: the user config dir)")
@@ -55,6 +57,13 @@ def build_app(argv: list[str] | None = None) -> SinchConsole:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from console.cli import wants_cli  # a light module: the subcommands themselves load only when named
+
+    args = sys.argv[1:] if argv is None else argv
+    if wants_cli(args):
+        from console.cli import main as cli_main
+
+        return cli_main(args)
     build_app(argv).run()
     return 0
 

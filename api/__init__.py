@@ -1,15 +1,17 @@
 """Typed async client for the Sinch Calling API v1. No Textual, no server code here.
 
-`SinchVoiceClient` is imported on first use (PEP 562), so code that needs only the wire models or the
-signing functions (the sandbox, the relay) does not pay for httpx and aiohttp at import time.
+`SinchVoiceClient` (and `SyncSinchVoiceClient`, its blocking facade for scripts and notebooks, api.sync) is
+imported on first use (PEP 562), so code that needs only the wire models or the signing functions (the sandbox,
+the relay) does not pay for httpx and aiohttp at import time.
 """
 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from api.client import SinchVoiceClient
+    from api.sync import SyncSinchVoiceClient
 
-__all__ = ["SinchVoiceClient"]
+__all__ = ["SinchVoiceClient", "SyncSinchVoiceClient"]
 
 
 def __getattr__(name: str) -> Any:
@@ -17,4 +19,8 @@ def __getattr__(name: str) -> Any:
         from api.client import SinchVoiceClient
 
         return SinchVoiceClient
+    if name == "SyncSinchVoiceClient":  # the blocking facade for scripts and notebooks (api.sync)
+        from api.sync import SyncSinchVoiceClient
+
+        return SyncSinchVoiceClient
     raise AttributeError(f"module 'api' has no attribute {name!r}")

@@ -13,7 +13,7 @@ from api.models.callouts import (
 )
 from api.models.calls import CALL_REASONS, CALL_RESULTS, CALL_STATUSES, CallResult
 from api.models.common import Destination, Identity, Money, normalize_number
-from api.models.conferences import Conference, ConferenceCommand, Participant
+from api.models.conferences import Conference, ConferenceCommand, Participant, ParticipantList
 from api.models.events import (
     AceEvent,
     CallbackEvent,
@@ -24,9 +24,9 @@ from api.models.events import (
     PieEvent,
     parse_callback_event,
 )
-from api.models.numbers import AssignNumbersRequest, NumberItem, NumbersList, UnassignNumberRequest
+from api.models.numbers import AssignNumbersRequest, NumberItem, NumberList, NumbersList, UnassignNumberRequest
 from api.models.query import NumberInfo, QueryNumberResponse
-from api.models.recordings import Recording
+from api.models.recordings import Recording, RecordingList
 from api.models.svaml import (
     ACTION_NAMES,
     INSTRUCTION_NAMES,

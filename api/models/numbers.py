@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 
 from api.models.base import RequestModel, WireModel
 from api.models.common import e164_field_validator, normalize_number
+from api.models.display import Columns, Displayable, DisplayList
 
 Capability = Literal["voice", "sms"]
 
 
-class NumberItem(WireModel):
+class NumberItem(Displayable, WireModel):
     """A number the account owns; `application_key` is set when it is assigned to an app."""
+
+    display_columns: ClassVar[Columns] = (
+        ("number", "number"), ("application", "application_key"), ("capability", "capability"),
+    )
 
     number: str
     application_key: str | None = Field(
@@ -22,6 +27,13 @@ class NumberItem(WireModel):
         validation_alias=AliasChoices("applicationkey", "applicationKey", "application_key"),
     )
     capability: str | None = None
+
+
+class NumberList(DisplayList[NumberItem]):
+    """What `numbers.list()` returns: a list, shown as a table."""
+
+    item_type = NumberItem
+    noun = "number"
 
 
 class NumbersList(WireModel):

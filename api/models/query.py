@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import AliasChoices, Field
 
 from api.models.base import WireModel
 from api.models.common import Money
+from api.models.display import Columns, Displayable
 
 
-class NumberInfo(WireModel):
+class NumberInfo(Displayable, WireModel):
     """The `numberItem` of a query-number answer."""
+
+    display_columns: ClassVar[Columns] = (
+        ("number", "normalized_number"), ("country", "country_id"), ("type", "number_type"),
+        ("restricted", "restricted"), ("rate", "rate"),
+    )
 
     country_id: str = ""
     number_type: str = "Unknown"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from api.models import AssignNumbersRequest, NumberItem, NumbersList, UnassignNumberRequest
+from api.models import AssignNumbersRequest, NumberList, NumbersList, UnassignNumberRequest
 from api.resources._base import Resource, build
 
 NUMBERS_PATH = "/v1/configuration/numbers"
@@ -13,9 +13,10 @@ NUMBERS_PATH = "/v1/configuration/numbers"
 class Numbers(Resource):
     """Assigning and unassigning set state (doing it twice changes nothing), so they retry like reads."""
 
-    async def list(self) -> list[NumberItem]:
+    async def list(self) -> NumberList:
+        """The account's numbers: a plain list (of NumberItem) that renders as a table in a notebook."""
         response = await self._client._request("GET", NUMBERS_PATH, config=True)
-        return self._client._parse(response, NumbersList).numbers
+        return NumberList(self._client._parse(response, NumbersList).numbers)
 
     async def assign(
         self, numbers: str | Sequence[str], application_key: str | None = None, capability: str | None = None

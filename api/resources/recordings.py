@@ -10,7 +10,7 @@ from pydantic import Field, TypeAdapter
 
 from api.download import ProgressHook, resolve_target, stream_to_file
 from api.errors import DownloadExistsError, InvalidArgumentError
-from api.models import Recording, WireModel
+from api.models import Recording, RecordingList, WireModel
 from api.resources._base import Resource, as_utc, path_segment, utc_iso
 from api.retry import network_errors, transport_error
 
@@ -31,8 +31,9 @@ def _recording_path(key: str) -> str:
 
 
 class Recordings(Resource):
-    async def list(self, start: datetime, end: datetime, page: int = 1, page_size: int = 50) -> list[Recording]:
-        """Recordings created between `start` and `end` (naive datetimes are taken as UTC)."""
+    async def list(self, start: datetime, end: datetime, page: int = 1, page_size: int = 50) -> RecordingList:
+        """Recordings created between `start` and `end` (naive datetimes are taken as UTC): a plain list that
+        renders as a table in a notebook."""
         if not isinstance(page, int) or page < 1:
             raise InvalidArgumentError("page", "must be 1 or more")
         if not isinstance(page_size, int) or page_size < 1:
@@ -44,7 +45,7 @@ class Recordings(Resource):
         query = {"from": utc_iso(start), "to": utc_iso(end), "page": page, "pageSize": page_size}
         response = await self._client._request("GET", RECORDINGS_PATH, query=query)
         parsed = self._client._parse(response, _LIST_ADAPTER)
-        return parsed.recordings if isinstance(parsed, RecordingPage) else parsed
+        return RecordingList(parsed.recordings if isinstance(parsed, RecordingPage) else parsed)
 
     async def delete(self, key: str) -> None:
         await self._client._request("DELETE", _recording_path(key))

@@ -1,0 +1,147 @@
+"""How the models people look at render: compact HTML tables in a notebook (`_repr_html_`), aligned text elsewhere.
+
+One table helper serves every model. A model opts in by mixing in `Displayable` and naming its columns
+(`display_columns`: header, dotted attribute path, optional formatter); a list of such models is a
+`DisplayList` subclass naming its item type. A single model renders as a two-column field/value table, a list
+as one row per item. Every cell is escaped with `html.escape`: a cli or a custom field may hold anything.
+
+Only the standard library here: the model modules import this one, never the other way round.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+# (header, dotted attribute path) or (header, dotted attribute path, formatter name)
+Column = tuple[str, str] | tuple[str, str, str]
+Columns = tuple[Column, ...]
+
+T = TypeVar("T")
+
+
+def human_bytes(size: Any) -> str:
+    """1536 -> "1.5 KiB"; anything that is not a whole number is shown as it is."""
+    try:
+        amount = float(int(size))
+    except (TypeError, ValueError):
+        return "" if size is None else str(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if amount < 1024 or unit == "GiB":
+            return f"{int(amount)} B" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= 1024
+    return str(size)  # pragma: no cover - the loop always returns
+
+
+def clock(seconds: Any) -> str:
+    """172 -> "2:52", 3725 -> "1:02:05"."""
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+        return "" if seconds is None else str(seconds)
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+FORMATTERS: dict[str, Callable[[Any], str]] = {"bytes": human_bytes, "clock": clock}
+
+
+def cell_text(value: Any) -> str:
+    """The text of one cell: empty for None, yes/no for booleans, UTC times to the second."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds").replace("+00:00", "Z")
+    return str(value)
+
+
+def value_at(item: Any, path: str) -> Any:
+    """`item.a.b` for path "a.b"; None as soon as a step is missing."""
+    for part in path.split("."):
+        if item is None:
+            return None
+        item = getattr(item, part, None)
+    return item
+
+
+def column_cell(item: Any, column: Column) -> str:
+    value = value_at(item, column[1])
+    return FORMATTERS[column[2]](value) if len(column) == 3 else cell_text(value)  # type: ignore[misc]
+
+
+def html_table(headers: Sequence[str] | None, rows: Iterable[Sequence[str]], caption: str | None = None) -> str:
+    """A compact HTML table. With `headers` None the first cell of each row is a row header (field: value)."""
+    esc = html.escape
+    parts = ['<table class="sinch-table" style="border-collapse:collapse;font-size:90%">']
+    if caption:
+        parts.append(f'<caption style="text-align:left">{esc(caption)}</caption>')
+    if headers is not None:
+        parts.append("<thead><tr>" + "".join(f'<th style="text-align:left">{esc(h)}</th>' for h in headers)
+                     + "</tr></thead>")
+    parts.append("<tbody>")
+    for row in rows:
+        if headers is None:
+            head, *rest = row
+            cells = f'<th style="text-align:left">{esc(head)}</th>' + "".join(f"<td>{esc(c)}</td>" for c in rest)
+        else:
+            cells = "".join(f"<td>{esc(c)}</td>" for c in row)
+        parts.append(f"<tr>{cells}</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def text_table(headers: Sequence[str] | None, rows: Iterable[Sequence[str]], caption: str | None = None) -> str:
+    """The same table as aligned plain text (a title line, a header line, a rule, one line per row)."""
+    body = [list(row) for row in rows]
+    lines = [caption] if caption else []
+    if headers is None:
+        width = max((len(row[0]) for row in body), default=0)
+        lines += [f"{row[0] + ':':<{width + 1}} {' '.join(row[1:])}".rstrip() for row in body]
+        return "\n".join(lines)
+    widths = [max([len(h), *(len(row[i]) for row in body)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(f"{c:<{w}}" for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    lines += [line(headers), line(["-" * w for w in widths])]
+    lines += [line(row) for row in body] if body else ["(none)"]
+    return "\n".join(lines)
+
+
+class Displayable:
+    """Mixin for a model shown to people. Subclasses set `display_columns` (and may override `_display`)."""
+
+    display_columns: ClassVar[Columns] = ()
+
+    def _display(self) -> tuple[Sequence[str] | None, list[list[str]], str | None]:
+        """(headers, rows, caption); by default one field: value row per column."""
+        rows = [[column[0], column_cell(self, column)] for column in self.display_columns]
+        return None, rows, type(self).__name__
+
+    def _repr_html_(self) -> str:
+        return html_table(*self._display())
+
+    def __str__(self) -> str:
+        return text_table(*self._display())
+
+
+class DisplayList(list[T]):
+    """A plain list (equal to, and serialised like, any list) that renders its items as table rows."""
+
+    item_type: ClassVar[type[Displayable]] = Displayable
+    noun: ClassVar[str] = "item"
+
+    def _display(self) -> tuple[Sequence[str] | None, list[list[str]], str | None]:
+        columns = self.item_type.display_columns
+        rows = [[column_cell(item, column) for column in columns] for item in self]
+        caption = f"{len(self)} {self.noun}{'' if len(self) == 1 else 's'}"
+        return [column[0] for column in columns], rows, caption
+
+    def _repr_html_(self) -> str:
+        return html_table(*self._display())
+
+    def __str__(self) -> str:
+        return text_table(*self._display())

@@ -1,8 +1,9 @@
 """How the command line twin prints: aligned plain-text tables for people, JSON for scripts.
 
 JSON when stdout is not a terminal or `--json` was given; the shapes are the api models' wire form
-(`to_wire()`) or small documented dicts (see each command in console.cli.run). Plain text is a few aligned
-columns, no colours, no rich: it reads the same in a terminal, a log file and a CI transcript.
+(`to_wire()`) or small documented dicts (see the docstring of each area's handlers: console.cli.conference,
+.calls, .recordings, .configuration). Plain text is a few aligned columns, no colours, no rich: it reads the
+same in a terminal, a log file and a CI transcript.
 """
 
 from __future__ import annotations

@@ -1,0 +1,66 @@
+"""`sinch-console callout tts|conference` and `call show`: place a callout, look at a call.
+
+Callouts go through the console's own `callouts.check` and `CalloutSender` (same checks, words and audit
+lines as the TUI's callout screen); console.callouts loads only when a callout is asked for.
+
+JSON shapes (stable; keys in the api's camelCase):
+
+    callout tts|conf.    {"ok", "status", "callId", "kind", "destination", "room", "text"}
+    call show            CallResult.to_wire()
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api import errors
+from console.cli.context import NOT_FOUND, OK, OTHER, CliError, Context, finish
+from console.cli.output import pairs
+
+
+async def _callout(ctx: Context, form: Any) -> int:
+    from console.callouts import CalloutSender, check
+
+    checked = check(form)
+    if checked.plan is None:
+        raise CliError("not sent: " + "; ".join(checked.problems.values()), OTHER)
+    sender = CalloutSender(ctx.client, ctx.session.audit, read_only=ctx.session.read_only)
+    outcome = await sender.send(checked.plan)
+    plan = outcome.plan
+    data = {"ok": outcome.ok, "status": outcome.status, "callId": outcome.call_id, "kind": plan.kind,
+            "destination": plan.destination, "room": plan.conference_id, "text": outcome.text}
+    return finish(ctx, outcome.ok, data, outcome.text, refused=outcome.status == "refused",
+                  error_code=outcome.error_code)
+
+
+async def callout_tts(ctx: Context) -> int:
+    from console.callouts import TtsForm
+
+    args = ctx.args
+    return await _callout(ctx, TtsForm(destination=args.number, text=args.text, locale=args.locale, cli=args.cli))
+
+
+async def callout_conference(ctx: Context) -> int:
+    from console.callouts import ConferenceForm
+
+    args = ctx.args
+    return await _callout(ctx, ConferenceForm(destination=args.number, conference_id=args.room, cli=args.cli))
+
+
+async def call_show(ctx: Context) -> int:
+    call_id = ctx.args.call_id
+    try:
+        result = await ctx.client.calls.get(call_id)
+    except errors.NotFoundError as error:
+        raise CliError(f"call {call_id}: Not found ({error.error_code or 40400}): the platform does not know "
+                       "this call", NOT_FOUND) from None
+    data = result.to_wire()
+    rows = [(key, _flat(value)) for key, value in data.items()]
+    ctx.printer.result(data, pairs(rows))
+    return OK
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, dict):
+        return " ".join(str(v) for v in value.values())
+    return str(value)

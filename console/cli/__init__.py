@@ -16,6 +16,7 @@
     callbacks show                            this application's callback URLs
     callbacks set --primary URL [--fallback URL] --yes
     number query NUMBER                       country, type and rate of a number
+    serve [--host H] [--port P]               the full console in a browser (textual-serve; console.serve)
 
 Everything goes through `api/` and the console's own actions (console.rooms.Moderator,
 console.callouts.CalloutSender, console.recordings, console.numbers), so the words, the checks and the audit
@@ -40,34 +41,47 @@ the commands themselves load only when a subcommand is given.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-SUBCOMMANDS = ("conference", "callout", "call", "recordings", "numbers", "callbacks", "number")
+SUBCOMMANDS = ("conference", "callout", "call", "recordings", "numbers", "callbacks", "number", "serve")
 _VALUE_FLAGS = frozenset({"--profile", "--config", "--room", "--region", "--poll-interval", "--seed"})
+
+
+def _subcommand_index(argv: Sequence[str]) -> int | None:
+    """Where the first positional word (the subcommand) is in `argv`, skipping the global flags' values."""
+    skip = False
+    for index, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if arg == "--":
+            return None
+        if arg.startswith("-"):
+            skip = arg in _VALUE_FLAGS
+            continue
+        return index
+    return None
 
 
 def wants_cli(argv: Sequence[str]) -> bool:
     """True when `argv` names a subcommand (or any positional word: the TUI takes none, so argparse's usage
     error then comes from the CLI, which lists the subcommands)."""
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        if arg == "--":
-            return False
-        if arg.startswith("-"):
-            skip = arg in _VALUE_FLAGS
-            continue
-        return True
-    return False
+    return _subcommand_index(argv) is not None
 
 
 def main(argv: Sequence[str] | None = None, **options: Any) -> int:
-    """Run one subcommand; returns the exit code. `options` go to console.cli.run.main (tests inject a backend)."""
+    """Run one subcommand; returns the exit code. `options` go to console.cli.run.main (tests inject a backend).
+    `serve` is no headless command: it goes to console.serve with the global flags for the console it serves."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    index = _subcommand_index(args)
+    if index is not None and args[index] == "serve":
+        from console.serve import main as serve_main
+
+        return serve_main(args[:index] + args[index + 1:])
     from console.cli.run import main as run_main
 
     return run_main(argv, **options)

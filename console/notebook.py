@@ -1,0 +1,128 @@
+"""The full console inside a Jupyter notebook: `sinch-console serve` in a child process, shown in an IFrame.
+
+    from console import notebook
+    notebook.show()                      # the sandbox console, 600 px high
+    notebook.show(sandbox=False, profile="prod", read_only=True, room=["standup"])
+    notebook.stop()
+
+A child process, not a thread: textual-serve runs its own aiohttp event loop, which must not meet the
+kernel's. One server per kernel: `show()` again with the same settings shows the running one; other settings
+restart it. The child (and every browser session it spawned) stops with `stop()` or when the kernel exits.
+Credentials reach the sessions through the environment or the profile, never through a command line.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import IO, Any
+
+from console.serve import DEFAULT_HOST, free_port
+
+
+@dataclass
+class _Running:
+    process: subprocess.Popen[bytes]
+    url: str
+    argv: tuple[str, ...]
+    log: IO[bytes]
+
+
+_running: _Running | None = None
+
+
+def console_flags(*, sandbox: bool = True, **flags: Any) -> list[str]:
+    """Keyword arguments as the console's flags: `read_only=True` -> --read-only, `room=["a", "b"]` ->
+    --room a --room b, `profile="prod"` -> --profile prod; False and None leave a flag out."""
+    argv = ["--sandbox"] if sandbox else []
+    for name, value in flags.items():
+        flag = "--" + name.replace("_", "-")
+        if value is None or value is False:
+            continue
+        if value is True:
+            argv.append(flag)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                argv += [flag, str(item)]
+        else:
+            argv += [flag, str(value)]
+    return argv
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start(host: str = DEFAULT_HOST, port: int | None = None, *, sandbox: bool = True, timeout: float = 30.0,
+          **flags: Any) -> str:
+    """Start (or reuse) the server; returns its URL once it answers. RuntimeError with its output if it fails."""
+    global _running
+    argv = (*console_flags(sandbox=sandbox, **flags), "serve", "--host", host)
+    if _running is not None and _running.process.poll() is None and _running.argv == argv and (
+            port is None or _running.url.endswith(f":{port}")):
+        return _running.url
+    stop()
+    port = port or free_port(host)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the child
+    process = subprocess.Popen([sys.executable, "-m", "console", *argv, "--port", str(port)],
+                               stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)  # its own group: stop() ends the sessions too
+    url = f"http://{host}:{port}"
+    _running = _Running(process, url, argv, log)
+    deadline = time.monotonic() + timeout
+    while not _answers(url + "/"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            output = log.read().decode(errors="replace").strip()
+            stop()
+            raise RuntimeError(f"sinch-console serve did not answer on {url}: {output or 'no output'}")
+        time.sleep(0.2)
+    return url
+
+
+def show(host: str = DEFAULT_HOST, port: int | None = None, *, sandbox: bool = True, width: str | int = "100%",
+         height: int = 600, **flags: Any):  # -> IPython.display.IFrame
+    """Start the console server for this kernel (once) and display it: the cell's value is an IFrame."""
+    from IPython.display import IFrame  # Jupyter's own; not needed anywhere else
+
+    return IFrame(start(host, port, sandbox=sandbox, **flags), width=width, height=height)
+
+
+def url() -> str | None:
+    """The running server's URL, or None."""
+    return _running.url if _running is not None and _running.process.poll() is None else None
+
+
+def stop() -> None:
+    """Stop the server and every console session it runs (idempotent)."""
+    global _running
+    running, _running = _running, None
+    if running is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(running.process.pid, signal.SIGTERM)
+    try:
+        running.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(running.process.pid, signal.SIGKILL)
+        running.process.wait(timeout=10)
+    running.log.close()
+
+
+atexit.register(stop)
+
+__all__ = ["console_flags", "show", "start", "stop", "url"]

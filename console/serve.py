@@ -1,0 +1,108 @@
+"""`sinch-console serve`: the full console in a browser, through textual-serve.
+
+    sinch-console [--sandbox] [--profile NAME] [--config PATH] [--read-only] [--room ID] ... serve
+                  [--host 127.0.0.1] [--port 8000] [--title T] [--public-url URL]
+
+Every browser session runs its own `sinch-console` process with the same global flags (the console's flags,
+given before or after `serve`), so a session is exactly the terminal console. Credentials travel the way they
+do for the terminal console: from the profile or the SINCH_* environment, which the session processes inherit;
+they never appear on a command line, and nothing here prints them.
+
+`--port 0` picks a free port. The default host is 127.0.0.1: the console moderates live calls, so serving it
+beyond this machine (`--host 0.0.0.0`) is a deliberate choice, and textual-serve has no authentication.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import socket
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_TITLE = "sinch-console"
+READY_PREFIX = "sinch-console: serving on "
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A port nobody listens on right now (the OS's choice)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def console_command(flags: Sequence[str]) -> str:
+    """The shell command textual-serve runs per browser session: this environment's console with `flags`."""
+    script = Path(sys.executable).with_name("sinch-console")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "console"]
+    return shlex.join([*argv, *flags])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sinch-console serve",
+        allow_abbrev=False,  # the console's own flags (--profile, --poll-interval, ...) pass through untouched
+        description="Serve the full console in a browser (textual-serve). The console's flags (--sandbox, "
+        "--profile, --config, --read-only, --room, --region, --poll-interval, --seed) apply to every session.",
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)")
+    parser.add_argument("--title", default=DEFAULT_TITLE, help="the page's title")
+    parser.add_argument("--public-url", metavar="URL", help="the URL browsers use, behind a proxy (default: host:port)")
+    parser.add_argument("--debug", action="store_true", help="textual-serve's debug logging")
+    return parser
+
+
+def parse(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Serve's own options and the console flags to pass on; SystemExit(2) for a bad flag of either."""
+    args, console_flags = build_parser().parse_known_args(list(argv))
+    from console.__main__ import parse_args as parse_console_flags  # validates them: usage error, exit 2
+
+    console_args = parse_console_flags(console_flags)
+    from console.config import ConfigError, resolve_settings
+
+    try:  # a bad profile or config fails here, once, rather than in every browser session
+        resolve_settings(console_args.config, console_args.profile, sandbox=console_args.sandbox,
+                         read_only=console_args.read_only, rooms=console_args.room, region=console_args.region,
+                         poll_interval=console_args.poll_interval)
+    except ConfigError as error:
+        print(f"sinch-console: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    return args, console_flags
+
+
+def make_server(args: argparse.Namespace, console_flags: Sequence[str]):  # -> textual_serve.server.Server
+    from textual_serve.server import Server
+
+    class ConsoleServer(Server):
+        async def on_startup(self, app) -> None:  # type: ignore[no-untyped-def]
+            # Instead of textual-serve's banner, which prints the whole command: one line saying where to go.
+            print(f"{READY_PREFIX}{self.public_url}  (open it in a browser; Ctrl+C stops)", flush=True)
+
+    port = args.port or free_port(args.host)
+    return ConsoleServer(console_command(console_flags), host=args.host, port=port, title=args.title,
+                         public_url=args.public_url)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`argv`: everything after `sinch-console` but the word `serve`. Returns the exit code."""
+    try:
+        args, console_flags = parse(sys.argv[1:] if argv is None else argv)
+    except SystemExit as stop:  # argparse: --help (0) or a usage error (2), already printed
+        return stop.code if isinstance(stop.code, int) else 2
+    server = make_server(args, console_flags)
+    try:
+        server.serve(debug=args.debug)
+    except OSError as error:  # the port is taken, the host is not ours, ...
+        print(f"sinch-console: cannot serve on {args.host}:{server.port}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "READY_PREFIX", "console_command", "free_port", "main"]

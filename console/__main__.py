@@ -22,7 +22,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Watch and moderate Sinch voice conferences from the terminal. Without an application key "
         "and secret (profile or SINCH_APPLICATION_KEY / SINCH_APPLICATION_SECRET) it runs on a built-in sandbox.",
         epilog="Scripts: sinch-console SUBCOMMAND ... runs headless (conference, callout, call, recordings, numbers, "
-        "callbacks, number); see sinch-console conference --help.",
+        "callbacks, number); see sinch-console conference --help. In a browser: sinch-console serve "
+        "[--host 127.0.0.1] [--port 8000].",
     )
     parser.add_argument("--profile", help="profile from the config file (default: SINCH_PROFILE or the file's)")
     parser.add_argument("--config", type=Path, metavar="PATH", help="config file (default: the user config dir)")

@@ -58,10 +58,16 @@ def console_flags(*, sandbox: bool = True, **flags: Any) -> list[str]:
     return argv
 
 
+BIND_GRACE = 0.5
+"""Seconds our server must stay up after the page answers: aiohttp announces itself before it binds, so a
+child that lost the port to another server dies just after."""
+
+
 def _answers(url: str) -> bool:
+    """The console's page answers there (not just any web server)."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
-            return bool(response.status == 200)
+            return bool(response.status == 200) and b"sinch-console" in response.read(64 * 1024)
     except (urllib.error.URLError, OSError):
         return False
 
@@ -83,14 +89,17 @@ def start(host: str = DEFAULT_HOST, port: int | None = None, *, sandbox: bool = 
     url = f"http://{host}:{port}"
     _running = _Running(process, url, argv, log)
     deadline = time.monotonic() + timeout
-    while not _answers(url + "/"):
+    while True:
+        if _answers(url + "/"):
+            time.sleep(BIND_GRACE)
+            if process.poll() is None:  # still ours: another server answering on the port would have killed it
+                return url
         if process.poll() is not None or time.monotonic() > deadline:
             log.seek(0)
             output = log.read().decode(errors="replace").strip()
             stop()
             raise RuntimeError(f"sinch-console serve did not answer on {url}: {output or 'no output'}")
         time.sleep(0.2)
-    return url
 
 
 def show(host: str = DEFAULT_HOST, port: int | None = None, *, sandbox: bool = True, width: str | int = "100%",

@@ -28,8 +28,9 @@ Output: aligned plain-text tables on a terminal; JSON when stdout is not a termi
 Exit codes:
 
     0  ok
-    1  anything else: network, 5xx, validation, a failed action (the reason in words on stderr)
-    2  usage: bad arguments, a bad config or profile, a bad date or URL
+    1  anything else: network, 5xx, a value the checks refuse (a bad number, date or URL), a failed action
+       (the reason in words on stderr)
+    2  usage: bad arguments, a bad config or profile
     3  not found (40400): unknown room, call or recording
     4  authentication or permission refused (401 / 403)
     5  refused: a destructive command without --yes (kick, kick-all, recordings delete, callbacks set),

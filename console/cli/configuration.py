@@ -36,7 +36,11 @@ async def numbers_list(ctx: Context) -> int:
 
 
 def _urls(urls: Any) -> dict[str, str | None]:
-    return {"primary": urls.primary or None, "fallback": urls.fallback or None}
+    """The URLs as shown everywhere else: a password inside one is masked (JSON ends up in CI logs)."""
+    from console.numbers import shown_url
+
+    return {name: shown_url(value) if value else None
+            for name, value in (("primary", urls.primary), ("fallback", urls.fallback))}
 
 
 async def callbacks_show(ctx: Context) -> int:

@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     recordings = group("recordings", "list, download and delete recordings")
     sub = leaf(recordings, "list", "recordings created in a window (default: the recordings screen's)",
                recordings_list)
-    sub.add_argument("--from", dest="start", metavar="WHEN", help="2026-11-20, '2026-11-20 14:30', today, -7d, ...")
+    sub.add_argument("--from", dest="start", metavar="WHEN", help="2026-11-20, '2026-11-20 14:30', today, "
+                     "--from=-7d (with '=': a leading '-' reads as an option)")
     sub.add_argument("--to", dest="end", metavar="WHEN", help="same forms; a bare date means its end (default now)")
     sub.add_argument("--page", type=int, default=1)
     sub.add_argument("--page-size", type=int, default=50)

@@ -237,6 +237,10 @@ def test_cli_callbacks_show_and_set(run: Run) -> None:
     assert code == 5 and "Read-only" in err
     code, out, _ = run("callbacks", "show", tty=True)
     assert code == 0 and out.startswith("primary")
+    secret = run.json("callbacks", "set", "--primary", "https://bob:s3cret@a.example/cb", "--yes")
+    assert secret["ok"] and "s3cret" not in json.dumps(secret)  # JSON lands in CI logs: masked like the screen
+    assert secret["stored"]["primary"].startswith("https://bob:") and secret["stored"]["primary"].endswith(
+        "@a.example/cb")
 
 
 def test_cli_number_query(run: Run) -> None:

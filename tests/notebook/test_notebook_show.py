@@ -56,3 +56,19 @@ def test_notebook_start_reports_a_server_that_cannot_start(clean: None, tmp_path
     with pytest.raises(RuntimeError, match="did not answer"):
         notebook.start(sandbox=False, profile="missing", config=str(tmp_path / "none.toml"), timeout=20)
     assert notebook.url() is None
+
+
+def test_notebook_start_is_not_fooled_by_another_server_on_the_port(clean: None) -> None:
+    """A server left from a killed kernel answers on the port: ours cannot bind, and start() must say so."""
+    import http.server
+    import threading
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(RuntimeError, match="did not answer"):
+            notebook.start(port=other.server_address[1], timeout=20)
+        assert notebook.url() is None
+    finally:
+        other.shutdown()
+        other.server_close()

@@ -37,9 +37,10 @@ class Recording(Displayable, WireModel):
         for name, value in self.headers.items():
             if name.lower() == "content-length":
                 try:
-                    return int(value)
+                    size = int(str(value).strip())
                 except (TypeError, ValueError):
                     return None
+                return size if size >= 0 else None
         return None
 
 

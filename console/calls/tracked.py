@@ -9,6 +9,7 @@ from typing import Any
 
 from api.models import CallResult
 from api.models.common import format_number
+from api.models.display import clock
 
 ADDED = "added"
 """The kind of a call typed in by hand (placed elsewhere)."""
@@ -57,11 +58,7 @@ class TrackedCall:
         return self.result.debit.amount if self.result and self.result.debit else 0.0
 
     def duration_text(self) -> str:
-        if self.result is None:
-            return ""
-        minutes, seconds = divmod(self.result.duration, 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+        return clock(self.result.duration) if self.result is not None else ""
 
     def debit_text(self) -> str:
         """"0.0400 EUR": always with its currency (rates differ per account)."""

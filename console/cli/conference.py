@@ -13,6 +13,7 @@ JSON shapes (stable; keys in the api's camelCase):
 from __future__ import annotations
 
 from api import errors
+from api.models.display import clock
 from console.cli.context import NOT_FOUND, OK, CliError, Context, finish
 from console.cli.output import table
 from console.rooms.wording import ROOM, describe_error
@@ -35,9 +36,7 @@ async def conference_show(ctx: Context) -> int:
 
 
 def _duration(seconds: int) -> str:
-    minutes, second = divmod(max(0, int(seconds)), 60)
-    hours, minute = divmod(minutes, 60)
-    return f"{hours}:{minute:02d}:{second:02d}" if hours else f"{minute}:{second:02d}"
+    return clock(max(0, int(seconds)))
 
 
 async def conference_action(ctx: Context) -> int:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from api.auth import parse_timestamp
+from api.models.display import clock
 
 DROPPED = "dropped"
 LABELS = {"ice": "ICE", "ace": "ACE", "dice": "DiCE", "pie": "PIE", "notify": "Notify", DROPPED: "dropped"}
@@ -164,10 +165,8 @@ def summarise(item: RelayEvent) -> str:
 
 
 def clock_text(seconds: int) -> str:
-    """0:42, 12:05, 1:02:03."""
-    hours, rest = divmod(max(seconds, 0), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    """0:42, 12:05, 1:02:03 (a negative duration, clock skew, is 0:00)."""
+    return clock(max(seconds, 0))
 
 
 def _text(value: Any) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from api.models import Recording
+from api.models.display import human_bytes
 from console.recordings.range import DateRange
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -21,7 +22,6 @@ SORT_KEYS = ("created", "expiry")
 SOON = timedelta(hours=24)
 """Expiring within this is highlighted: the platform deletes the file by itself at expiresOn."""
 _CALL_ID_IN_KEY = re.compile(r"^([0-9a-fA-F]{32})-")
-_UNITS = ("B", "KiB", "MiB", "GiB", "TiB")
 
 
 def header(recording: Recording, name: str) -> Any:
@@ -35,12 +35,7 @@ def header(recording: Recording, name: str) -> Any:
 
 def size_of(recording: Recording) -> int | None:
     """Bytes, from the Content-Length header, when the platform said."""
-    raw = header(recording, "content-length")
-    try:
-        size = int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
-    return size if size >= 0 else None
+    return recording.size
 
 
 def content_type_of(recording: Recording) -> str | None:
@@ -50,14 +45,7 @@ def content_type_of(recording: Recording) -> str | None:
 
 def human_size(size: int | None) -> str:
     """512 B, 140.7 KiB, 1.5 GiB ("" when unknown)."""
-    if size is None:
-        return ""
-    value = float(size)
-    for unit in _UNITS:
-        if value < 1024 or unit == _UNITS[-1]:
-            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
+    return human_bytes(size)
 
 
 def call_id_of(recording: Recording) -> str | None:

@@ -85,10 +85,16 @@ def start_demo_relay(backend: Backend, token: str) -> RunningRelay:
     return relay
 
 
+START_DELAY = 1.0
+"""Seconds the console's own relay waits before starting (start-up shows the roster first)."""
+
+
 async def run_demo_events(backend: Backend, feed: EventFeed, token: str, *,
                           on_problem: Callable[[str], object] | None = None) -> None:
     """Start the relay, subscribe `feed` to it and give the sandbox its callback URL; runs until cancelled or the
     feed is stopped. Never raises: a failure is said through the feed's state and `on_problem`."""
+    # after the first roster: the relay's imports (uvicorn, starlette) would compete with it for the GIL
+    await asyncio.sleep(START_DELAY)
     try:
         relay = await asyncio.to_thread(start_demo_relay, backend, token)
     except Exception as error:

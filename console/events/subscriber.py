@@ -20,11 +20,11 @@ import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
 
 from console.events.model import RelayEvent, parse_message
 
@@ -133,6 +133,10 @@ class EventSubscriber:
                 self._set(STOPPED)
 
     async def _events(self) -> AsyncIterator[RelayEvent]:
+        # imported here, not with the module: the app builds its feed while it starts, before the first roster
+        from websockets.asyncio.client import connect
+        from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
+
         failures = 0
         loop = asyncio.get_running_loop()
         while not self.stopped:

@@ -1,12 +1,13 @@
 """Recordings: browse the Sinch Drive by time window and page, download with progress, delete with confirmation.
 
 The screen shows and schedules; `console.recordings` holds the logic (the window, the page, the downloader,
-the deletes), `console.screens.recording_downloads` the downloads panel and its keys, and
-`console.screens.recording_dialogs` the questions. Requests run in workers that catch everything: a failed
-page leaves the table as it was and says why in the status line (and in place of the table when nothing was
-listed yet). A timer moves the expiry countdowns along on the session's clock and reloads when one of the shown
-recordings has expired, never cancelling a load under way. Marks stay across pages, not across windows. One
-delete runs at a time; a read-only profile is not offered delete (the key still answers, in words, audited).
+the deletes), `console.screens.recording_downloads` the downloads panel and its keys,
+`console.screens.recording_deletes` the delete key, and `console.screens.recording_dialogs` the questions.
+Requests run in workers that catch everything: a failed page leaves the table as it was and says why in the
+status line (and in place of the table when nothing was listed yet). A timer moves the expiry countdowns along
+on the session's clock and reloads when one of the shown recordings has expired, never cancelling a load under
+way. Marks stay across pages, not across windows. One delete runs at a time; a read-only profile is not offered
+delete (the key still answers, in words, audited).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from api.models import Recording
-from console.recordings.deletes import READ_ONLY, delete_recordings, plural, summarize
+from console.recordings.deletes import plural
 from console.recordings.listing import (
     Listing,
     call_id_of,
@@ -39,7 +40,8 @@ from console.recordings.listing import (
 )
 from console.recordings.range import SHORT, DateRange, default_range, preset_range, shown
 from console.recordings.wording import describe_list_error
-from console.screens.recording_dialogs import DeleteRecordingsScreen, RangeScreen
+from console.screens.recording_deletes import DeleteActions
+from console.screens.recording_dialogs import RangeScreen
 from console.screens.recording_downloads import DownloadActions, DownloadsPanel
 from console.screens.topbar import topbar
 from console.session import Session
@@ -55,7 +57,7 @@ SOON_STYLE = "bold red"
 SORT_WORDS = {"created": "newest first", "expiry": "expiring first"}
 
 
-class RecordingsScreen(DownloadActions, Screen[None]):
+class RecordingsScreen(DeleteActions, DownloadActions, Screen[None]):
     """Recordings in a time window, a page at a time; mark, download, delete."""
 
     BINDINGS = [
@@ -354,49 +356,6 @@ class RecordingsScreen(DownloadActions, Screen[None]):
     def action_mark_page(self) -> None:
         self.listing.toggle_page_marks()
         self.refresh_rows()
-
-    # ---- keys: delete --------------------------------------------------------------------------------
-
-    def action_delete(self) -> None:
-        """One delete at a time: a second `x` while one is asked or sent says so, and cancels nothing (a DELETE
-        cut off mid-way has an unknown outcome)."""
-        if self.deleting:
-            self.status("A delete is already under way: wait for it to finish.", error=True)
-            return
-        targets = self.listing.targets(self.selected_key())
-        if not targets:
-            self.status("Nothing to delete: no recording selected.", error=True)
-            return
-        self.deleting = True
-        self._delete(targets)
-
-    @work(group="recordings-delete", exit_on_error=False)
-    async def _delete(self, recordings: list[Recording]) -> None:
-        try:
-            await self._delete_flow(recordings)
-        except Exception as error:  # delete_recordings words its own failures; this is a last guard
-            self.status(f"Unexpected error: {type(error).__name__}: {error}", error=True)
-        finally:
-            self.deleting = False
-
-    async def _delete_flow(self, recordings: list[Recording]) -> None:
-        read_only = self.session.read_only
-        if not read_only:
-            keys = [r.key for r in recordings]
-            if not await self.app.push_screen_wait(DeleteRecordingsScreen(keys, off_page=self.listing.off_page(keys))):
-                self.status("Nothing deleted.")
-                return
-            self.status(f"Deleting {plural(len(recordings))}…")
-        outcomes = await delete_recordings(self.session.backend.client, recordings, self.session.audit,
-                                           read_only=read_only)
-        gone = {o.key for o in outcomes if o.gone}
-        self.listing.remove(gone)
-        self.refresh_rows()
-        text, ok = (f"{READ_ONLY}; downloads are allowed", False) if read_only else summarize(outcomes)
-        self.status(text, error=not ok)
-        self.notify(text, severity="information" if ok else "error", timeout=4 if ok else 8, markup=False)
-        if gone:
-            self.load(quiet=True)  # the next page's first recordings move up into the gap
 
     # ---- the command palette -------------------------------------------------------------------------
 

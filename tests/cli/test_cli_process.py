@@ -3,6 +3,7 @@ Textual on its path, and a wrong secret (exit 4)."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -56,6 +57,9 @@ def test_cli_never_imports_textual() -> None:
     assert json.loads(done.stdout)["conferenceId"] == "standup"
 
 
+WRONG_SECRET = base64.b64encode(b"not-the-right-secret").decode()  # made up: the sandbox must refuse it
+
+
 def test_cli_wrong_secret_is_4() -> None:
     child = SandboxProcess(scenario="demo")
     url = child.wait_ready()
@@ -63,7 +67,7 @@ def test_cli_wrong_secret_is_4() -> None:
     def wrong(resolved: Resolved) -> Backend:
         http = httpx.AsyncClient(timeout=10.0)
         client = SinchVoiceClient(application_key=child.application_key,
-                                  application_secret="bm90LXRoZS1yaWdodC1zZWNyZXQ=", base_url=url, http_client=http)
+                                  application_secret=WRONG_SECRET, base_url=url, http_client=http)
         return Backend(client, "wrong", True, on_close=child.stop, after_close=http.aclose)
 
     out, err = io.StringIO(), io.StringIO()

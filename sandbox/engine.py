@@ -8,20 +8,20 @@ because a test or the console's thread may steer the sandbox while uvicorn serve
 
 Callbacks (sandbox.callbacks) are the one exception to "nothing in the background": with a callback URL
 configured, events are queued for a sender thread (never awaited here), its SVAML answers come back through
-`apply_callback_answer`, and with a real clock a ticker thread calls `tick()` every half second.
+`apply_callback_answer` (sandbox.answers), and with a real clock a ticker thread calls `tick()` every half second.
 """
 
 from __future__ import annotations
 
-import functools
 import heapq
 import itertools
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sandbox import audio
+from sandbox.answers import CallbackAnswers
 from sandbox.callbacks import (
     CallbackDispatcher,
     CallbackUrls,
@@ -29,34 +29,20 @@ from sandbox.callbacks import (
     dice_body,
     ice_body,
     notify_body,
-    pie_body,
 )
 from sandbox.clock import Clock, wire_time
-from sandbox.errors import SandboxError, invalid, not_found
+from sandbox.errors import invalid, not_found
 from sandbox.ids import Ids
-from sandbox.menus import start_menu
+from sandbox.locking import locked as _locked
 from sandbox.rates import destination_behaviour, rate_for
 from sandbox.state import DEMO_APPLICATION_KEY, DEMO_APPLICATION_SECRET, Call, Conference, Participant
 from sandbox.stores import NumberStore, RecordingStore
-from sandbox.svaml import parse_svaml
 
-F = TypeVar("F", bound=Callable[..., Any])
 NO_ANSWER_SECONDS = 30.0
 DEFAULT_STAY_SECONDS = 60.0  # a custom callout with nothing to do: the callee hangs up after a minute
 
 
-def _locked(method: F) -> F:
-    """Run the method under the sandbox's lock (re-entrant, so methods may call each other)."""
-
-    @functools.wraps(method)
-    def run(self: Sandbox, *args: Any, **kwargs: Any) -> Any:
-        with self.lock:
-            return method(self, *args, **kwargs)
-
-    return run  # type: ignore[return-value]
-
-
-class Sandbox:
+class Sandbox(CallbackAnswers):
     """State and engine of one simulated Sinch account. Routes call its methods under `lock` after `tick()`."""
 
     def __init__(
@@ -329,88 +315,12 @@ class Sandbox:
 
     # ---- callbacks -------------------------------------------------------------------------------------
 
-    def _emit(self, kind: str, call: Call, build: Callable[[], dict[str, Any]]) -> None:
-        """Queue a callback for the call's application (the body is built only when a URL is configured)."""
+    def _emit(self, kind: str, call: Call, build: Callable[[], dict[str, Any]]) -> bool:
+        """Queue a callback for the call's application (the body is built only when a URL is configured and the
+        callout did not turn that kind off). True when it was queued."""
         if not self.callbacks.items.get(call.application_key) or kind in self._quiet.get(call.call_id, ()):
-            return
-        self.dispatcher.emit(kind, call.call_id, call.application_key, build())
-
-    @_locked
-    def press_dtmf(self, call_id: str, digits: str) -> bool:
-        """Keys pressed on a call: in an IVR menu (runMenu) they are matched against its options (sandbox.menus),
-        in a room with DTMF detection they come back as they are. True when a PIE callback was queued (False:
-        no URL configured, a move to another menu, or a custom callout's inline `pie` SVAML applied)."""
-        call = self.call(call_id)
-        if call.is_final:
-            raise invalid("Invalid request: the call has already ended")
-        if call.menu is not None:
-            return self._press_in_menu(call, digits)
-        room = call.conference_id
-        if not room or room not in self.conferences or call_id not in self.conferences[room].participants:
-            raise invalid("Invalid request: the call is neither in a menu (runMenu) nor in a conference")
-        if self.dtmf_detect.get(call_id) != room:
-            raise invalid("Invalid request: DTMF detection is off for this participant (connect it with "
-                          "conferenceDtmfOptions mode 'detect')")
-        if not self.callbacks.items.get(call.application_key):
             return False
-        now = self.now()
-        self.dispatcher.emit("pie", call_id, call.application_key, pie_body(call, now, menu_id=room, value=digits))
-        return True
-
-    def _press_in_menu(self, call: Call, digits: str) -> bool:
-        if call.status != "ONGOING":
-            raise invalid("Invalid request: the call is not connected yet")
-        result = call.menu.press(digits)  # type: ignore[union-attr]
-        if result is None:
-            return False  # moved to another menu: Sinch reports on return
-        call.menu = None
-        if call.inline_pie is not None:  # a custom callout's inline `pie` SVAML: no callback, applied here
-            self.apply_callback_answer("pie", call.call_id, call.inline_pie)
-            return False
-        if not self.callbacks.items.get(call.application_key) or "pie" in self._quiet.get(call.call_id, ()):
-            return False
-        body = pie_body(call, self.now(), menu_id=result.menu_id, value=result.value, result_type=result.type)
-        return self.dispatcher.emit("pie", call.call_id, call.application_key, body)
-
-    @_locked
-    def apply_callback_answer(self, kind: str, call_id: str, answer: dict[str, Any]) -> None:
-        """Carry out the SVAML an ICE, ACE or PIE was answered with: hangup, connectConf, runMenu (the call is
-        then in that menu); continue is a no-op.
-
-        Other actions (connectPstn, park...) and instructions are not simulated and change nothing.
-        """
-        self.tick()
-        call = self.calls.get(call_id)
-        if call is None or call.is_final:
-            return
-        try:
-            doc = parse_svaml(answer, field=f"{kind} answer")
-        except SandboxError as exc:
-            self.dispatcher.stats.last_error = f"{kind} {call_id}: unreadable answer: {exc.message}"
-            return
-        action = doc.action
-        now = self.now()
-        if action is None or action.name == "continue":
-            return
-        if action.name == "hangup":
-            self.end_call(call, now, reason="MANAGERHANGUP")
-        elif action.name == "runMenu":
-            try:
-                call.menu = start_menu(action)  # type: ignore[arg-type]
-            except SandboxError as exc:
-                self.dispatcher.stats.last_error = f"{kind} {call_id}: unusable runMenu: {exc.message}"
-        elif action.name == "connectConf" and call.status == "ONGOING":
-            call.menu = None
-            room = action.conference_id  # type: ignore[union-attr]
-            options = action.conference_dtmf_options or {}  # type: ignore[union-attr]
-            old = self.conferences.get(call.conference_id or "")
-            was = old.participants.get(call_id) if old else None
-            if was is None or call.conference_id != room:
-                self.join(room, call, now, muted=was.muted if was else False)
-            if str(options.get("mode", "")).lower() == "detect":
-                self.dtmf_detect[call_id] = room
-            else:
-                self.dtmf_detect.pop(call_id, None)
+        return self.dispatcher.emit(kind, call.call_id, call.application_key, build())
 
     def _callbacks_changed(self) -> None:
         self.dispatcher.configuration_changed()

@@ -1,11 +1,12 @@
 """Stream a recording to disk without ever leaving a partial file under its final name.
 
-The body goes to a hidden temporary file in the target folder (same filesystem, so the final step is an
-atomic link or rename), is fsynced, and only then appears under its name. The kernel is asked to start writing
-it to disk every WRITEBACK_BYTES, so the final fsync (off the event loop) has little left to wait for. Any
-failure removes the temporary file. File names derived from recording keys are made safe: keys come from a
-server and must not choose where on our disk a file lands. Files are created owner-only (0600, as mkstemp
-makes them): a recording is somebody's voice.
+The body goes to a hidden part file in the target folder (same filesystem, so the final step is an atomic
+link or rename), is fsynced, and only then appears under its name. The kernel is asked to start writing it to
+disk every WRITEBACK_BYTES, so the final fsync (off the event loop) has little left to wait for. Any failure
+removes the part file; one left behind by a killed process is removed by the next download into its folder
+(api.part_files names them and decides what is stale). File names derived from recording keys are made safe:
+keys come from a server and must not choose where on our disk a file lands, nor its type. Files are created
+owner-only (0600, as mkstemp makes them): a recording is somebody's voice.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import mimetypes
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import BinaryIO
 import httpx
 
 from api.errors import DownloadExistsError
+from api.part_files import new_part_file, remove_stale_parts
 
 ProgressHook = Callable[[int, int | None], object]
 
@@ -35,19 +35,15 @@ _FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")
 }
-_EXTENSIONS = {
-    "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/wave": ".wav", "audio/vnd.wave": ".wav",
-    "audio/mpeg": ".mp3", "audio/mp3": ".mp3", "audio/mp4": ".m4a", "audio/ogg": ".ogg",
-    "audio/flac": ".flac", "audio/webm": ".webm",
-}
+ALLOWED_EXTENSIONS = (".wav", ".mp3")
+"""The only extensions a saved recording gets (Sinch records WAV or MP3); never one a server names."""
+_MP3_TYPES = {"audio/mpeg", "audio/mp3", "audio/mpeg3", "audio/x-mpeg-3"}
 
 
 def extension_for(content_type: str | None) -> str:
-    """A file extension for a Content-Type ("" when unknown or generic binary)."""
+    """".mp3" for an MP3 Content-Type, ".wav" for anything else (WAV is what Sinch records by default)."""
     mime = (content_type or "").split(";", 1)[0].strip().lower()
-    if not mime or mime == "application/octet-stream":
-        return ""
-    return _EXTENSIONS.get(mime) or mimetypes.guess_extension(mime) or ""
+    return ".mp3" if mime in _MP3_TYPES else ".wav"
 
 
 def _truncate_utf8(text: str, limit: int) -> str:
@@ -61,20 +57,23 @@ def safe_filename(key: str, content_type: str | None = None, default: str = "rec
     """A file name for `key` that stays inside its folder on any OS.
 
     NFC-normalised; control characters, path separators and Windows-forbidden characters replaced by `_`;
-    no leading dots (no hidden files, no `..`); Windows device names (`con`, `lpt1.wav`) prefixed with `_`;
-    at most MAX_NAME_BYTES of UTF-8; an extension from the Content-Type when the key has none.
+    no leading dots (no hidden files, no `..`); a leading `-` (read as an option by `rm -rf.wav`-style commands)
+    and Windows device names (`con`, `lpt1.wav`) prefixed with `_`; at most MAX_NAME_BYTES of UTF-8.
+    The extension is always one of ALLOWED_EXTENSIONS: the key's own when it ends in one ("a.mp3"), else .mp3
+    for an MP3 Content-Type and .wav otherwise; any other suffix stays part of the name ("x.exe" -> "x.exe.wav").
     """
     name = unicodedata.normalize("NFC", key or "")
     name = "".join("_" if unicodedata.category(ch).startswith("C") else ch for ch in name)
     name = _FORBIDDEN.sub("_", name).strip().lstrip(".").rstrip(". ")
     if not name.strip("_"):
         name = default
+    if name.startswith("-"):
+        name = "_" + name
     stem, dot, suffix = name.rpartition(".")
-    if not dot or not stem or len(suffix) > 10 or not suffix.isalnum():
-        stem, suffix = name, ""
-        ext = extension_for(content_type)
-    else:
+    if dot and stem and f".{suffix.lower()}" in ALLOWED_EXTENSIONS:
         ext = "." + suffix
+    else:
+        stem, ext = name, extension_for(content_type)
     if stem.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
         stem = "_" + stem
     stem = _truncate_utf8(stem, MAX_NAME_BYTES - len(ext.encode())).rstrip(". ") or default
@@ -190,7 +189,17 @@ async def stream_to_file(
         raise DownloadExistsError(final)
     length = response.headers.get("content-length")
     total = int(length) if length and length.isdigit() else None
-    fd, temp = tempfile.mkstemp(prefix=".", suffix=".part", dir=final.parent)
+    await asyncio.to_thread(remove_stale_parts, final.parent)  # left by a killed download; never fails ours
+    with new_part_file(final.parent) as (fd, temp):
+        await _write_and_publish(response, fd, temp, final, overwrite=overwrite, on_progress=on_progress,
+                                 total=total)
+    with contextlib.suppress(OSError):
+        await asyncio.to_thread(_fsync_folder, final.parent)
+    return final
+
+
+async def _write_and_publish(response: httpx.Response, fd: int, temp: str, final: Path, *, overwrite: bool,
+                             on_progress: ProgressHook | None, total: int | None) -> None:
     try:
         done = written_back = 0
         with os.fdopen(fd, "wb") as handle:
@@ -213,6 +222,3 @@ async def stream_to_file(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
-    with contextlib.suppress(OSError):
-        await asyncio.to_thread(_fsync_folder, final.parent)
-    return final

@@ -146,7 +146,7 @@ def test_long_and_unicode_keys():
     assert len(name.encode()) <= MAX_NAME_BYTES and name.endswith(".wav")
     decomposed = unicodedata.normalize("NFD", "Åsa-möte")
     assert safe_filename(decomposed, "audio/mpeg") == unicodedata.normalize("NFC", "Åsa-möte") + ".mp3"
-    assert safe_filename("k", "application/octet-stream") == "k"
+    assert safe_filename("k", "application/octet-stream") == "k.wav"  # never without an allowed extension
 
 
 @settings(max_examples=200)

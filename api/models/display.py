@@ -3,7 +3,11 @@
 One table helper serves every model. A model opts in by mixing in `Displayable` and naming its columns
 (`display_columns`: header, dotted attribute path, optional formatter); a list of such models is a
 `DisplayList` subclass naming its item type. A single model renders as a two-column field/value table, a list
-as one row per item. Every cell is escaped with `html.escape`: a cli or a custom field may hold anything.
+as one row per item. A cli or a custom field may hold anything: every cell goes through `printable` (no
+terminal escape or control character survives) and, in HTML, `html.escape`.
+
+`printable` is the one sanitiser for text that came from the platform or a callback, wherever it is printed or
+shown: CLI tables, notebook tables, the Textual screens (through widgets.printable_filter).
 
 Only the standard library here: the model modules import this one, never the other way round.
 """
@@ -11,6 +15,7 @@ Only the standard library here: the model modules import this one, never the oth
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
@@ -20,6 +25,44 @@ Column = tuple[str, str] | tuple[str, str, str]
 Columns = tuple[Column, ...]
 
 T = TypeVar("T")
+
+# Terminal escape sequences, removed whole so their payload (a window title, a hyperlink target) is not shown
+# either: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings ended by BEL or ST, and two-character ESC forms;
+# the same with 8-bit C1 introducers. An unterminated string loses only its introducer.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+)
+# What is left of them and every other character a terminal acts on instead of showing: C0 controls, DEL, C1
+# controls, the bidirectional overrides and isolates that make text read differently from what it is, and the
+# Unicode line separators (they break a table's rows as a newline would).
+UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_SPACING = frozenset("\t\n\r\x0b\x0c\x85\u2028\u2029")  # these become a space: they separated words
+
+
+def printable(text: Any, *, lines: bool = False) -> str:
+    """`text` safe to print or show: escape sequences and control characters (C0, DEL, C1, bidi overrides)
+    removed, tabs and line breaks turned into spaces; with `lines`, newlines are kept (for a whole multi-line
+    output such as a table). None is ""; anything else is str()-ed first."""
+    if text is None:
+        return ""
+    value = text if isinstance(text, str) else str(text)
+    if not UNSAFE_CHARACTERS.search(value):
+        return value  # the common case: nothing to do
+    value = _ESCAPE_SEQUENCE.sub("", value)
+    if lines:
+        value = value.replace("\r\n", "\n")
+
+    def replace(match: re.Match[str]) -> str:
+        found = match.group()
+        if lines and found == "\n":
+            return found
+        return " " if found in _SPACING else ""
+
+    return UNSAFE_CHARACTERS.sub(replace, value)
 
 
 def human_bytes(size: Any) -> str:
@@ -48,14 +91,15 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {"bytes": human_bytes, "clock": cl
 
 
 def cell_text(value: Any) -> str:
-    """The text of one cell: empty for None, yes/no for booleans, UTC times to the second."""
+    """The text of one cell: empty for None, yes/no for booleans, UTC times to the second, anything else
+    `printable`."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="seconds").replace("+00:00", "Z")
-    return str(value)
+    return printable(value)
 
 
 def value_at(item: Any, path: str) -> Any:
@@ -69,12 +113,15 @@ def value_at(item: Any, path: str) -> Any:
 
 def column_cell(item: Any, column: Column) -> str:
     value = value_at(item, column[1])
-    return FORMATTERS[column[2]](value) if len(column) == 3 else cell_text(value)  # type: ignore[misc]
+    return printable(FORMATTERS[column[2]](value)) if len(column) == 3 else cell_text(value)  # type: ignore[misc]
 
 
 def html_table(headers: Sequence[str] | None, rows: Iterable[Sequence[str]], caption: str | None = None) -> str:
     """A compact HTML table. With `headers` None the first cell of each row is a row header (field: value)."""
-    esc = html.escape
+
+    def esc(text: str) -> str:
+        return html.escape(printable(text))
+
     parts = ['<table class="sinch-table" style="border-collapse:collapse;font-size:90%">']
     if caption:
         parts.append(f'<caption style="text-align:left">{esc(caption)}</caption>')
@@ -95,8 +142,8 @@ def html_table(headers: Sequence[str] | None, rows: Iterable[Sequence[str]], cap
 
 def text_table(headers: Sequence[str] | None, rows: Iterable[Sequence[str]], caption: str | None = None) -> str:
     """The same table as aligned plain text (a title line, a header line, a rule, one line per row)."""
-    body = [list(row) for row in rows]
-    lines = [caption] if caption else []
+    body = [[printable(cell) for cell in row] for row in rows]
+    lines = [printable(caption)] if caption else []
     if headers is None:
         width = max((len(row[0]) for row in body), default=0)
         lines += [f"{row[0] + ':':<{width + 1}} {' '.join(row[1:])}".rstrip() for row in body]

@@ -36,7 +36,7 @@ lint: $(VENV)/.installed-dev
 test: lint
 	$(BIN)/pytest
 
-## bench: speed and memory ratios against references measured in the same run
+## bench: speed and memory ratios against references measured in the same run, then a 10-minute soak under faults
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/client_throughput.py
 	$(BIN)/python bench/startup.py
@@ -44,6 +44,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/mute_all.py
 	$(BIN)/python bench/download.py
 	$(BIN)/python bench/events.py
+	$(BIN)/python bench/soak.py --minutes 10
 
 ## screenshots: regenerate the SVGs shown in the README
 screenshots: $(VENV)/.installed-dev

@@ -9,6 +9,10 @@ A child process, not a thread: textual-serve runs its own aiohttp event loop, wh
 kernel's. One server per kernel: `show()` again with the same settings shows the running one; other settings
 restart it. The child (and every browser session it spawned) stops with `stop()` or when the kernel exits.
 Credentials reach the sessions through the environment or the profile, never through a command line.
+
+The server only answers holders of its token (console.serve_guard): `start()` makes one per server, hands it to
+the child in SINCH_CONSOLE_SERVE_TOKEN (a command line is visible in `ps`) and puts it in the URL it returns,
+which is the IFrame's address. Treat that URL as a password: whoever opens it can moderate your calls.
 """
 
 from __future__ import annotations
@@ -27,14 +31,21 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from console.serve import DEFAULT_HOST, free_port
+from console.serve_guard import TOKEN_ENV, new_token
 
 
 @dataclass
 class _Running:
     process: subprocess.Popen[bytes]
-    url: str
+    base_url: str
+    token: str
     argv: tuple[str, ...]
     log: IO[bytes]
+
+    @property
+    def url(self) -> str:
+        """The page with the token: what the IFrame (or a browser tab) opens."""
+        return f"{self.base_url}/?token={self.token}"
 
 
 _running: _Running | None = None
@@ -63,10 +74,14 @@ BIND_GRACE = 0.5
 child that lost the port to another server dies just after."""
 
 
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+"""No proxy from the environment: the URL holds the token, and the server is on this machine anyway."""
+
+
 def _answers(url: str) -> bool:
     """The console's page answers there (not just any web server)."""
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with _DIRECT.open(url, timeout=2) as response:
             return bool(response.status == 200) and b"sinch-console" in response.read(64 * 1024)
     except (urllib.error.URLError, OSError):
         return False
@@ -74,31 +89,35 @@ def _answers(url: str) -> bool:
 
 def start(host: str = DEFAULT_HOST, port: int | None = None, *, sandbox: bool = True, timeout: float = 30.0,
           **flags: Any) -> str:
-    """Start (or reuse) the server; returns its URL once it answers. RuntimeError with its output if it fails."""
+    """Start (or reuse) the server; returns its URL with the token once it answers. RuntimeError with its output
+    (the token blanked) if it fails."""
     global _running
     argv = (*console_flags(sandbox=sandbox, **flags), "serve", "--host", host)
     if _running is not None and _running.process.poll() is None and _running.argv == argv and (
-            port is None or _running.url.endswith(f":{port}")):
+            port is None or _running.base_url.endswith(f":{port}")):
         return _running.url
     stop()
     port = port or free_port(host)
+    token = new_token()
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the child
     process = subprocess.Popen([sys.executable, "-m", "console", *argv, "--port", str(port)],
                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, TOKEN_ENV: token},  # not argv: anyone may read that in ps
                                start_new_session=True)  # its own group: stop() ends the sessions too
-    url = f"http://{host}:{port}"
-    _running = _Running(process, url, argv, log)
+    _running = _Running(process, f"http://{host}:{port}", token, argv, log)
+    url = _running.url
     deadline = time.monotonic() + timeout
     while True:
-        if _answers(url + "/"):
+        if _answers(url):
             time.sleep(BIND_GRACE)
             if process.poll() is None:  # still ours: another server answering on the port would have killed it
                 return url
         if process.poll() is not None or time.monotonic() > deadline:
             log.seek(0)
-            output = log.read().decode(errors="replace").strip()
+            output = log.read().decode(errors="replace").strip().replace(token, "[token]")
+            base_url = _running.base_url
             stop()
-            raise RuntimeError(f"sinch-console serve did not answer on {url}: {output or 'no output'}")
+            raise RuntimeError(f"sinch-console serve did not answer on {base_url}: {output or 'no output'}")
         time.sleep(0.2)
 
 
@@ -111,7 +130,7 @@ def show(host: str = DEFAULT_HOST, port: int | None = None, *, sandbox: bool = T
 
 
 def url() -> str | None:
-    """The running server's URL, or None."""
+    """The running server's URL with its token, or None."""
     return _running.url if _running is not None and _running.process.poll() is None else None
 
 

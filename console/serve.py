@@ -1,28 +1,44 @@
 """`sinch-console serve`: the full console in a browser, through textual-serve.
 
     sinch-console [--sandbox] [--profile NAME] [--config PATH] [--read-only] [--room ID] ... serve
-                  [--host 127.0.0.1] [--port 8000] [--title T] [--public-url URL]
+                  [--host 127.0.0.1] [--port 8000] [--title T] [--public-url URL] [--allow-origin ORIGIN] ...
+                  [--allow-remote] [--token TOKEN]
 
 Every browser session runs its own `sinch-console` process with the same global flags (the console's flags,
 given before or after `serve`), so a session is exactly the terminal console. Credentials travel the way they
 do for the terminal console: from the profile or the SINCH_* environment, which the session processes inherit;
 they never appear on a command line, and nothing here prints them.
 
-`--port 0` picks a free port. The default host is 127.0.0.1: the console moderates live calls, so serving it
-beyond this machine (`--host 0.0.0.0`) is a deliberate choice, and textual-serve has no authentication.
+`--port 0` picks a free port. Whoever drives a session can mute and kick on live calls, so (console.serve_guard)
+every request needs this launch's token (printed once, in the URL to open; or fixed with SINCH_CONSOLE_SERVE_TOKEN
+or --token, 32 characters at least), websockets must come from an allowed origin, and the server listens on
+loopback only unless --allow-remote says otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.serve_guard import (
+    TOKEN_ENV,
+    GuardConfigError,
+    ServeGuard,
+    allowed_origins,
+    check_token,
+    is_loopback,
+    new_token,
+)
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from console.serve_server import ConsoleServer
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -55,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)")
     parser.add_argument("--title", default=DEFAULT_TITLE, help="the page's title")
     parser.add_argument("--public-url", metavar="URL", help="the URL browsers use, behind a proxy (default: host:port)")
+    parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                        help="also accept websockets from this origin, scheme://host[:port] (repeat); the served "
+                        "origin and the --public-url's are always accepted")
+    parser.add_argument("--allow-remote", action="store_true",
+                        help="allow a --host other than loopback (the console becomes reachable from other machines)")
+    parser.add_argument("--token", help=f"the token browsers must present (at least 32 characters; default: "
+                        f"{TOKEN_ENV} or a random one per launch). Prefer the variable: a flag shows in ps")
     parser.add_argument("--debug", action="store_true", help="textual-serve's debug logging")
     return parser
 
@@ -77,16 +100,33 @@ def parse(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     return args, console_flags
 
 
-def make_server(args: argparse.Namespace, console_flags: Sequence[str]):  # -> textual_serve.server.Server
-    from textual_serve.server import Server
+def check_host(host: str, allow_remote: bool) -> None:
+    """GuardConfigError for a host beyond loopback without --allow-remote."""
+    if not allow_remote and not is_loopback(host):
+        raise GuardConfigError(f"--host {host} would serve the console to other machines, where anyone holding "
+                               "the URL could moderate your calls. Keep the default (127.0.0.1), or add "
+                               "--allow-remote to do this on purpose")
 
-    class ConsoleServer(Server):
-        async def on_startup(self, app) -> None:  # type: ignore[no-untyped-def]
-            # Instead of textual-serve's banner, which prints the whole command: one line saying where to go.
-            print(f"{READY_PREFIX}{self.public_url}  (open it in a browser; Ctrl+C stops)", flush=True)
 
+def take_token(flag: str | None) -> str:
+    """--token, else SINCH_CONSOLE_SERVE_TOKEN, else a new random token; checked. The variable is removed from
+    this process's environment, so the console sessions (which inherit it) never hold the token."""
+    from_env = os.environ.pop(TOKEN_ENV, None)
+    given = flag if flag is not None else from_env
+    return new_token() if given is None else check_token(given)
+
+
+def make_server(args: argparse.Namespace, console_flags: Sequence[str]) -> ConsoleServer:
+    """The guarded server; GuardConfigError for a host, token or origin it must not start with."""
+    check_host(args.host, args.allow_remote)
+    token = take_token(args.token)
     port = args.port or free_port(args.host)
-    return ConsoleServer(console_command(console_flags), host=args.host, port=port, title=args.title,
+    origins = allowed_origins(args.host, port, args.public_url, args.allow_origin)
+    guard = ServeGuard(token=token, origins=origins, cookie_name=f"sinch-console-token-{port}",
+                       secure_cookie=(args.public_url or "").lower().startswith("https:"))
+    from console.serve_server import ConsoleServer  # aiohttp and textual-serve load only to serve
+
+    return ConsoleServer(console_command(console_flags), guard=guard, host=args.host, port=port, title=args.title,
                          public_url=args.public_url)
 
 
@@ -96,7 +136,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args, console_flags = parse(sys.argv[1:] if argv is None else argv)
     except SystemExit as stop:  # argparse: --help (0) or a usage error (2), already printed
         return stop.code if isinstance(stop.code, int) else 2
-    server = make_server(args, console_flags)
+    try:
+        server = make_server(args, console_flags)
+    except GuardConfigError as error:
+        print(f"sinch-console serve: {error}", file=sys.stderr)
+        return 2
+    if not is_loopback(args.host):
+        print(f"sinch-console serve: listening on {args.host}: other machines can reach it. Only holders of the "
+              "token get in, but over plain http the token travels in clear: put a TLS proxy in front and pass "
+              "its https address as --public-url.", file=sys.stderr)
     try:
         server.serve(debug=args.debug)
     except OSError as error:  # the port is taken, the host is not ours, ...
@@ -105,4 +153,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "READY_PREFIX", "console_command", "free_port", "main"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "READY_PREFIX", "check_host", "console_command", "free_port", "main",
+           "make_server", "take_token"]

@@ -35,10 +35,11 @@ def test_notebook_show_starts_once_and_stop_ends_it(clean: None) -> None:
     url = frame.src
     assert url.startswith("http://127.0.0.1:") and frame.height == 480 and frame.width == "100%"
     assert f'src="{url}"' in frame._repr_html_()
-    page = httpx.get(url + "/", timeout=10)
+    page = httpx.get(url, timeout=10)
     assert page.status_code == 200 and "sinch-console" in page.text
     assert notebook.url() == url
     process = notebook._running.process  # type: ignore[union-attr]
+    base = url.split("/?", 1)[0]
 
     assert notebook.show().src == url  # same settings: the running server
     assert notebook._running.process is process  # type: ignore[union-attr]
@@ -48,8 +49,20 @@ def test_notebook_show_starts_once_and_stop_ends_it(clean: None) -> None:
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)  # the whole group is gone
     with pytest.raises(httpx.TransportError):
-        httpx.get(url + "/", timeout=2)
+        httpx.get(base + "/", timeout=2)
     notebook.stop()  # idempotent
+
+
+def test_notebook_server_needs_the_token_it_passed_through_the_environment(clean: None) -> None:
+    url = notebook.start()
+    base, token = url.split("/?token=", 1)
+    assert len(token) >= 43
+    assert httpx.get(base + "/", timeout=10).status_code == 403  # the IFrame's URL carries what it takes
+    assert httpx.get(url, timeout=10).status_code == 200
+    process = notebook._running.process  # type: ignore[union-attr]
+    with open(f"/proc/{process.pid}/cmdline", "rb") as cmdline:
+        assert token.encode() not in cmdline.read()  # a command line is visible to everyone in ps
+    assert "--token" not in process.args
 
 
 def test_notebook_start_reports_a_server_that_cannot_start(clean: None, tmp_path) -> None:

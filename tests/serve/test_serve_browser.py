@@ -9,90 +9,26 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import selectors
-import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
-import pytest
-import websockets
+from serve_helpers import ENTRY, Served, clean_env, first_screen
 
-from console.serve import READY_PREFIX, console_command, free_port
-
-ENTRY = Path(sys.executable).with_name("sinch-console")
+from console.serve import console_command
 
 
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("SINCH_")}
-
-
-def wait_for_line(process: subprocess.Popen[str], prefix: str, timeout: float) -> str:
-    assert process.stdout is not None
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while time.monotonic() < deadline:
-            if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
-                break
-            line = process.stdout.readline()
-            if not line:
-                break
-            if line.startswith(prefix):
-                return line
-    raise AssertionError(f"no {prefix!r} within {timeout}s (exit code {process.poll()})")
-
-
-@pytest.fixture
-def served() -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(ENTRY), "--sandbox", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=clean_env(), start_new_session=True,
-    )
-    try:
-        line = wait_for_line(process, READY_PREFIX, timeout=30)
-        url = line[len(READY_PREFIX):].split()[0]
-        assert url == f"http://127.0.0.1:{port}"
-        yield url
-    finally:  # the server and every session it spawned (sessions and their sandboxes share its group)
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
-
-
-async def first_screen(ws_url: str, needle: bytes, timeout: float) -> bytes:
-    received = b""
-    async with websockets.connect(f"{ws_url}?width=120&height=36") as websocket:
-        deadline = time.monotonic() + timeout
-        while needle not in received:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            message = await asyncio.wait_for(websocket.recv(), timeout=left)
-            received += message if isinstance(message, bytes) else message.encode()
-    return received
-
-
-def test_serve_page_and_websocket_show_the_console(served: str) -> None:
-    page = httpx.get(f"{served}/", timeout=10)
+def test_serve_page_and_websocket_show_the_console(served: Served) -> None:
+    assert served.printed_url == f"{served.base}/?token={served.token}"
+    page = httpx.get(served.printed_url, timeout=10)
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert "<div>sinch-console</div>" in page.text  # the app's title on the start dialog
     match = re.search(r'data-session-websocket-url="([^"]+)"', page.text)
-    assert match and match.group(1) == served.replace("http://", "ws://") + "/ws"
-    assert httpx.get(f"{served}/static/js/textual.js", timeout=10).status_code == 200
+    # The page's JavaScript appends ?width=&height= to this URL, so the token rides in its path.
+    assert match and match.group(1) == f"{served.ws}/{served.token}"
+    assert httpx.get(f"{served.base}/static/js/textual.js", timeout=10).status_code == 200
 
-    screen = asyncio.run(first_screen(match.group(1), b"standup", timeout=30))
+    screen = asyncio.run(first_screen(match.group(1), b"standup", timeout=30, origin=served.base))
     assert screen.startswith(b"\x1b[?1049h")  # the console took the (browser's) terminal: alternate screen
     assert b"standup" in screen  # and drew the sandbox's demo rooms
 

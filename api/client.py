@@ -3,11 +3,14 @@
 It owns what every request shares: the two origins (regional traffic host, global configuration host),
 signing each attempt afresh, retries by idempotency (api.retry), mapping every failure to api.errors and a
 trace record per attempt (api.trace). The resource classes in api.resources only build paths and bodies.
+
+Two limits hold whatever the server does (api.limits): a body is read up to `max_response_bytes` (10 MiB) and
+an attempt must be answered, body included, within `deadline` seconds (30 s), however slowly the bytes drip.
+A streamed download's body is exempt from both: it goes to disk piece by piece and may take long.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 from collections.abc import Mapping
@@ -20,11 +23,20 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from api import auth
 from api.auth import basic_authorization as auth_basic
-from api.errors import ResponseValidationError, error_from_response
+from api.errors import APIError, ResponseTooLargeError, ResponseValidationError, error_from_response
+from api.limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DeadlineExceeded, answer_within
 from api.models import NumberInfo, QueryNumberResponse
 from api.resources import Callbacks, Callouts, Calls, Conferences, Numbers, Recordings
 from api.resources._base import e164, path_segment
-from api.retry import Idempotency, RetryPolicy, leaked_errors, transport_error
+from api.retry import (
+    GATEWAY_STATUSES,
+    Idempotency,
+    RetryPolicy,
+    deadline_error,
+    leaked_errors,
+    outcome_unknown,
+    transport_error,
+)
 from api.trace import TraceHook, Tracer, TraceRecord, body_text
 
 # Everything a send can raise without an answer: httpx's errors and what its transports let through.
@@ -66,6 +78,11 @@ class SinchVoiceClient:
     one in `retry_policy` (whose sleep and jitter tests replace). `on_trace` receives one TraceRecord per
     attempt; the last `trace_limit` records are kept in `trace`. `http_client` is used as given and left
     open on close; by default the client creates (and closes) httpx on the aiohttp transport.
+
+    `max_response_bytes` caps the body read of any answer (ResponseTooLargeError beyond it; an error answer
+    beyond it is mapped from its status alone); `deadline` is the most seconds one attempt may take from
+    sending to the last byte of its body (APITimeoutError, or OutcomeUnknownError for a callout or manage call),
+    unlike `timeout`, which httpx applies to each connect, write and read separately. None turns either off.
     """
 
     def __init__(
@@ -83,6 +100,8 @@ class SinchVoiceClient:
         retry_policy: RetryPolicy | None = None,
         on_trace: TraceHook | None = None,
         trace_limit: int = 200,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         if not application_key:
             raise ValueError("application_key is required")
@@ -92,6 +111,12 @@ class SinchVoiceClient:
             raise ValueError("auth must be 'signed' or 'basic'")
         if auth == "signed":
             _check_secret(application_secret)
+        if max_response_bytes is not None and max_response_bytes < 1:
+            raise ValueError("max_response_bytes must be a positive number of bytes (or None for no limit)")
+        if deadline is not None and not deadline > 0:
+            raise ValueError("deadline must be a positive number of seconds (or None for none)")
+        self.max_response_bytes = max_response_bytes
+        self.deadline = deadline
         self.application_key = application_key
         self._secret = _Secret(application_secret)
         self.region = region
@@ -161,22 +186,32 @@ class SinchVoiceClient:
             attempt += 1
             request = self._http.build_request(method, url, content=content, timeout=self.timeout)
             self._authorize(request, content)
+            request.headers["Accept-Encoding"] = "identity"  # a compressed body could expand past the size cap
             started = perf_counter()
             try:
-                response = await self._http.send(request, stream=stream)
+                response = await answer_within(self._http, request, stream=stream, deadline=self.deadline,
+                                               max_bytes=self.max_response_bytes)
+            except ResponseTooLargeError as exc:
+                self._trace(request, exc.status, None, started, attempt, False, error="ResponseTooLargeError")
+                raise
+            except DeadlineExceeded:
+                self._trace(request, None, None, started, attempt, False, error="DeadlineExceeded")
+                raise deadline_error(method, request.url.path, self.deadline, idempotency) from None
             except leaked_errors() as exc:
                 retry = attempt <= policy.max_retries and policy.retry_error(idempotency, exc)
                 self._trace(request, None, None, started, attempt, retry, error=type(exc).__name__)
                 if not retry:
-                    raise transport_error(exc, method, request.url.path) from None
+                    raise transport_error(exc, method, request.url.path, idempotency) from None
                 await policy.sleep(policy.delay(attempt))
                 continue
             if 200 <= response.status_code < 300:
                 self._trace(request, response.status_code, None, started, attempt, False)
                 return response
-            if stream:
-                response = await _read_error_body(response, request)
             error = error_from_response(response)
+            if idempotency is Idempotency.UNSAFE and response.status_code in GATEWAY_STATUSES:
+                self._trace(request, response.status_code, error.error_code, started, attempt, False)
+                raise outcome_unknown(method, request.url.path, f"the answer was {_status_words(error)}",
+                                      status=response.status_code) from None
             wait = policy.retry_response(idempotency, response, attempt)
             self._trace(request, response.status_code, error.error_code, started, attempt, wait is not None)
             if wait is None:
@@ -235,15 +270,9 @@ class SinchVoiceClient:
             raise _validation_error(exc, model, response) from None
 
 
-async def _read_error_body(response: httpx.Response, request: httpx.Request) -> httpx.Response:
-    """Read a streamed error answer; if even that fails, the status alone decides."""
-    try:
-        await response.aread()
-        return response
-    except leaked_errors():
-        with contextlib.suppress(*leaked_errors()):
-            await response.aclose()
-        return httpx.Response(response.status_code, headers=response.headers, request=request)
+def _status_words(error: APIError) -> str:
+    """"HTTP 503" or "HTTP 503: Service unavailable (50000)"."""
+    return f"HTTP {error.status}" + ("" if error.message == f"HTTP {error.status}" else f": {error}")
 
 
 def _origin(url: str, what: str) -> str:

@@ -9,8 +9,11 @@
     │   ├── RateLimitError          429 (retry_after seconds when the server said)
     │   └── ServerError             5xx, 50000
     ├── APIConnectionError          no answer: refused, reset, DNS       (alias: ConnectionError)
-    │   └── APITimeoutError         no answer in time                    (alias: TimeoutError)
+    │   ├── APITimeoutError         no answer in time, or none within the client's deadline (alias: TimeoutError)
+    │   └── OutcomeUnknownError     a callout or manage call was sent but no usable answer came: the
+    │                               platform may have acted on it (never retried; check before resending)
     ├── ResponseValidationError     a 2xx body that does not match the model (names the field)
+    ├── ResponseTooLargeError       an answer bigger than the client's max_response_bytes (not read further)
     ├── InvalidArgumentError        an argument refused before sending (names the field; also a ValueError)
     └── DownloadExistsError         the download target exists and overwrite was not asked (also a FileExistsError)
 """
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 import errno
 import json
+import math
+import re
 from typing import Any
 
 import httpx
@@ -93,6 +98,22 @@ class APITimeoutError(APIConnectionError):
     """No answer within the timeout."""
 
 
+class OutcomeUnknownError(APIConnectionError):
+    """A request that is not safe to repeat (a callout, a manage call) was written, but no usable answer came:
+    a read timeout, a connection reset or protocol error after sending, the client's deadline, a gateway's
+    502/503/504, or a 2xx whose callId could not be read. The platform may have acted on it: a callout may be
+    ringing a phone now. It is never retried; check the calls (a callout's `custom` tag finds it) before sending
+    again. `status` is the gateway's HTTP status when one answered, else None."""
+
+    def __init__(self, message: str, *, method: str, path: str, status: int | None = None,
+                 timed_out: bool = False) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.timed_out = timed_out
+        super().__init__(message)
+
+
 ConnectionError = APIConnectionError
 TimeoutError = APITimeoutError
 
@@ -104,6 +125,21 @@ class ResponseValidationError(SinchError):
         self.body = body[:500]
         self.field = field
         super().__init__(message)
+
+
+class ResponseTooLargeError(SinchError):
+    """The answer's body is bigger than `limit` bytes (the client's max_response_bytes): reading stopped there,
+    so a huge or endless body cannot exhaust memory. `status` is the HTTP status of the answer."""
+
+    def __init__(self, *, limit: int, status: int, method: str, path: str, declared: int | None = None) -> None:
+        self.limit = limit
+        self.status = status
+        self.method = method
+        self.path = path
+        self.declared = declared
+        size = f"{declared:,} bytes" if declared is not None else f"more than {limit:,} bytes"
+        super().__init__(f"the answer to {method} {path} is {size}; the client reads at most {limit:,} "
+                         "(raise max_response_bytes if this is expected)")
 
 
 class InvalidArgumentError(SinchError, ValueError):
@@ -148,43 +184,73 @@ _DEFAULT_MESSAGES = {
 }
 
 
+MAX_MESSAGE_CHARACTERS = 500
+"""An error's message is cut here: a body of any size must not become a huge exception text."""
+_ERROR_CODE = re.compile(r"[0-9]{1,9}", re.ASCII)
+
+
 def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta seconds or an HTTP date)."""
+    """Seconds from a Retry-After header (delta seconds or an HTTP date); None when it is neither."""
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return None if math.isnan(seconds) else max(0.0, seconds)
     from datetime import UTC, datetime
     from email.utils import parsedate_to_datetime
 
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    if when.tzinfo is None:  # "-0000" in the date means UTC with no zone said
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def error_from_response(response: httpx.Response) -> APIError:
-    """Map a non-2xx response to the typed error it stands for. Never raises while mapping."""
-    status = response.status_code
-    body: dict[str, Any] = {}
+def _error_code(value: object) -> int | None:
+    """Sinch's errorCode as an int: an int, or a string of ASCII digits, of at most 9 digits. Anything else
+    ("²", a 5,000-digit string, true, 4.5e300) is no code at all rather than a ValueError."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < 10**9 else None
+    if isinstance(value, str) and _ERROR_CODE.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _error_body(content: bytes) -> dict[str, Any]:
+    """The JSON object of an error answer, or {} when it is not one (HTML, nesting too deep, huge numbers)."""
     try:
-        parsed = json.loads(response.content or b"{}")
-        if isinstance(parsed, dict):
-            body = parsed
-    except (ValueError, UnicodeDecodeError):
-        pass
-    code = body.get("errorCode", body.get("error_code"))
-    error_code = code if isinstance(code, int) else (int(code) if isinstance(code, str) and code.isdigit() else None)
-    message = str(body.get("message") or _DEFAULT_MESSAGES.get(status) or f"HTTP {status}")
+        parsed = json.loads(content or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _short(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= MAX_MESSAGE_CHARACTERS else text[:MAX_MESSAGE_CHARACTERS] + "…"
+
+
+def error_from_response(response: httpx.Response) -> APIError:
+    """Map a non-2xx response to the typed error it stands for. Never raises while mapping, whatever the body."""
+    status = response.status_code
+    body = _error_body(response.content)
+    error_code = _error_code(body.get("errorCode", body.get("error_code")))
+    raw_message = body.get("message")
+    message = _short(raw_message) if raw_message not in (None, "", [], {}) else (
+        _DEFAULT_MESSAGES.get(status) or f"HTTP {status}")
     reference = body.get("reference")
     request = response.request if response._request is not None else None
     kwargs: dict[str, Any] = {
         "status": status,
         "error_code": error_code,
-        "reference": str(reference) if reference is not None else None,
+        "reference": _short(reference) if reference is not None else None,
         "method": request.method if request else None,
         "path": request.url.path if request else None,
     }

@@ -3,8 +3,13 @@
 Two kinds of request exist. Idempotent ones (GET, DELETE, mute/unmute, setting callback URLs or number
 assignments) may be repeated freely, so transport failures, 429 and 5xx are retried. Unsafe ones (a callout
 POST, a manage-call PATCH) are repeated only when Sinch certainly did not act on the first attempt: the
-connection was never made, or Sinch said "429/503, come back after Retry-After". A duplicate callout rings a
-real phone twice and costs money; a duplicate SVAML can hang up a second leg.
+connection was never made, or the answer was 429 (with a Retry-After within the cap). Not 503, even with a
+Retry-After: a proxy in front of the platform may send that after the platform acted. A duplicate callout
+rings a real phone twice and costs money; a duplicate SVAML can hang up a second leg.
+
+When an unsafe request may have been acted on and no usable answer says so (it was written and then the read
+timed out, the connection was reset, or a gateway answered 502/503/504), the failure is
+`OutcomeUnknownError`, so the caller says "may have been placed" instead of "failed".
 
 The sleep function and the random source are injectable so tests run without waiting.
 """
@@ -21,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from api.errors import APIConnectionError, APITimeoutError, parse_retry_after
+from api.errors import APIConnectionError, APITimeoutError, OutcomeUnknownError, parse_retry_after
 
 
 def _aiohttp() -> Any:
@@ -53,7 +58,10 @@ class Idempotency(Enum):
 
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-UNSAFE_RETRYABLE_STATUSES = frozenset({429, 503})
+UNSAFE_RETRYABLE_STATUSES = frozenset({429})
+GATEWAY_STATUSES = frozenset({502, 503, 504})
+"""Answers a proxy or load balancer may give after forwarding the request: for an unsafe request they leave
+its outcome unknown."""
 
 
 @dataclass(frozen=True)
@@ -125,9 +133,33 @@ def is_timeout(exc: BaseException) -> bool:
     return isinstance(exc, httpx.TimeoutException | TimeoutError)
 
 
-def transport_error(exc: BaseException, method: str, path: str) -> APIConnectionError:
-    """The typed error for a request that got no answer. Mentions no header, so no credential."""
+def transport_error(exc: BaseException, method: str, path: str,
+                    idempotency: Idempotency = Idempotency.SAFE) -> APIConnectionError:
+    """The typed error for a request that got no answer. Mentions no header, so no credential.
+
+    An unsafe request that may have reached the server becomes OutcomeUnknownError."""
     detail = str(exc) or type(exc).__name__
+    if idempotency is Idempotency.UNSAFE and not certainly_not_sent(exc):
+        timed_out = is_timeout(exc)
+        why = "no answer in time" if timed_out else "the connection failed"
+        return outcome_unknown(method, path, f"{why} after it was sent ({detail})", timed_out=timed_out)
     if is_timeout(exc):
         return APITimeoutError(f"no answer in time for {method} {path}: {detail}")
     return APIConnectionError(f"could not reach Sinch for {method} {path}: {detail}")
+
+
+def outcome_unknown(method: str, path: str, why: str, *, status: int | None = None,
+                    timed_out: bool = False) -> OutcomeUnknownError:
+    """The error for an unsafe request the platform may have acted on."""
+    return OutcomeUnknownError(f"{method} {path}: {why}; the platform may have acted on it",
+                               method=method, path=path, status=status, timed_out=timed_out)
+
+
+def deadline_error(method: str, path: str, deadline: float | None,
+                   idempotency: Idempotency = Idempotency.SAFE) -> APIConnectionError:
+    """The error for an attempt not fully answered within the client's deadline (never retried: a server that
+    drips a body slowly would drip it again)."""
+    why = f"no complete answer within the {deadline:g} s deadline"
+    if idempotency is Idempotency.UNSAFE:
+        return outcome_unknown(method, path, why, timed_out=True)
+    return APITimeoutError(f"{why} for {method} {path}")

@@ -4,7 +4,9 @@ A fault applies to the next `count` requests whose path starts with `path` (admi
 affected). "drop" starts a response that promises more bytes (Content-Length) than it sends and then
 aborts: over a real socket uvicorn closes the connection and httpx raises `RemoteProtocolError`; under
 `httpx.ASGITransport` the app raises `DroppedConnection`, itself an `httpx.RemoteProtocolError`, so the
-client sees the same transport error either way.
+client sees the same transport error either way. "drop" drops before the platform acts; "drop_after" lets
+the request be carried out (a callout is placed) and drops its answer: the case of an outcome the client
+cannot know. "drip" sends the real answer one byte every `seconds` (a body that never quite times out).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from sandbox.errors import error_body, illegal
 
-KINDS = ("latency", "status", "rate_limit", "drop")
+KINDS = ("latency", "status", "rate_limit", "drop", "drop_after", "drip")
 
 
 class DroppedConnection(Exception):
@@ -125,12 +127,45 @@ class FaultMiddleware:
             await asyncio.sleep(fault.seconds)
             await self.app(scope, receive, send)
         elif fault.kind == "drop":
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
-            await send({"type": "http.response.body", "body": b'{"callId": "', "more_body": True})
-            raise _transport_dropped()()
+            await _drop(send)
+        elif fault.kind == "drop_after":
+            await self.app(scope, receive, _discard)  # the platform acts; its answer never leaves
+            await _drop(send)
+        elif fault.kind == "drip":
+            await self.app(scope, receive, functools.partial(_drip, send, receive, fault.seconds))
         else:
             await _send_error(send, fault, self.reference())
+
+
+async def _drop(send) -> None:  # type: ignore[no-untyped-def]
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
+    await send({"type": "http.response.body", "body": b'{"callId": "', "more_body": True})
+    raise _transport_dropped()()
+
+
+async def _discard(message) -> None:  # type: ignore[no-untyped-def]
+    return None
+
+
+async def _drip(send, receive, seconds: float, message) -> None:  # type: ignore[no-untyped-def]
+    """Pass the response start on; send each body byte on its own, `seconds` apart, until the client leaves."""
+    if message["type"] != "http.response.body":
+        await send(message)
+        return
+    body, more = message.get("body", b""), message.get("more_body", False)
+    for index in range(len(body)):
+        last = index == len(body) - 1 and not more
+        await send({"type": "http.response.body", "body": body[index:index + 1], "more_body": not last})
+        if last:
+            return
+        try:  # the request was read already: the next message can only be the client going away
+            if (await asyncio.wait_for(receive(), seconds)).get("type") == "http.disconnect":
+                return
+        except TimeoutError:
+            pass
+    if not body:
+        await send(message)
 
 
 async def _send_error(send, fault: Fault, reference: str) -> None:  # type: ignore[no-untyped-def]

@@ -1,9 +1,14 @@
-"""Callouts: make the platform dial someone. Never retried blindly (see api.retry): a duplicate rings twice."""
+"""Callouts: make the platform dial someone. Never retried blindly (see api.retry): a duplicate rings twice.
+
+A callout that was sent but got no usable answer raises api.errors.OutcomeUnknownError: the call may be ringing.
+That includes a 2xx whose callId cannot be read (too big, or not the documented body): the platform took it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from api.errors import ResponseTooLargeError, ResponseValidationError
 from api.models import (
     CalloutRequest,
     CalloutResponse,
@@ -14,7 +19,7 @@ from api.models import (
     TtsCalloutRequest,
 )
 from api.resources._base import Resource, build
-from api.retry import Idempotency
+from api.retry import Idempotency, outcome_unknown
 
 CALLOUTS_PATH = "/calling/v1/callouts"
 
@@ -27,10 +32,14 @@ class Callouts(Resource):
     """Each method validates its arguments into the request model (raising before anything is sent)."""
 
     async def _place(self, request: CalloutRequest) -> str:
-        response = await self._client._request(
-            "POST", CALLOUTS_PATH, body=request.to_wire(), idempotency=Idempotency.UNSAFE
-        )
-        return self._client._parse(response, CalloutResponse).call_id
+        try:
+            response = await self._client._request(
+                "POST", CALLOUTS_PATH, body=request.to_wire(), idempotency=Idempotency.UNSAFE
+            )
+            return self._client._parse(response, CalloutResponse).call_id
+        except (ResponseTooLargeError, ResponseValidationError) as exc:  # only a 2xx gets this far
+            raise outcome_unknown("POST", CALLOUTS_PATH, f"it was accepted but the callId could not be read "
+                                  f"({exc})", status=getattr(exc, "status", None)) from None
 
     async def tts(
         self,

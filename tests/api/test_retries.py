@@ -74,18 +74,21 @@ async def test_callout_500_is_not_retried(make_client, sleeps):
 
 
 async def test_callout_503_without_retry_after_is_not_retried(make_client):
+    """A gateway's 503 may come after the platform acted: the outcome is unknown, not a failure."""
     client, rec = make_client(reply(503), reply(200, {"callId": "x"}))
-    with pytest.raises(errors.ServerError):
+    with pytest.raises(errors.OutcomeUnknownError) as caught:
         await client.callouts.conference("+46708168731", conference_id="room")
     assert len(rec.sent) == 1
+    assert caught.value.status == 503 and caught.value.method == "POST"
 
 
 async def test_callout_read_timeout_is_not_retried(make_client):
     """The request may have reached Sinch: retrying could ring the phone twice."""
     client, rec = make_client(httpx.ReadTimeout("slow"), reply(200, {"callId": "x"}))
-    with pytest.raises(errors.APITimeoutError):
+    with pytest.raises(errors.OutcomeUnknownError) as caught:
         await client.callouts.tts("+46708168731", text="hello")
     assert len(rec.sent) == 1
+    assert caught.value.timed_out and "may have acted" in str(caught.value)
 
 
 async def test_callout_connect_error_is_retried(make_client):
@@ -101,9 +104,36 @@ async def test_callout_429_with_retry_after_is_retried(make_client, sleeps):
     assert len(rec.sent) == 2 and sleeps.calls == [2.0]
 
 
-async def test_callout_503_with_retry_after_is_retried(make_client):
-    client, _rec = make_client(reply(503, headers={"Retry-After": "1"}), reply(200, {"callId": "call-3"}))
-    assert await client.callouts.tts("+46708168731", text="x") == "call-3"
+async def test_callout_503_with_retry_after_is_not_retried(make_client, sleeps):
+    """A proxy may answer 503 + Retry-After after the platform placed the call: a retry would ring twice."""
+    client, rec = make_client(reply(503, headers={"Retry-After": "1"}), reply(200, {"callId": "call-3"}))
+    with pytest.raises(errors.OutcomeUnknownError):
+        await client.callouts.tts("+46708168731", text="x")
+    assert len(rec.sent) == 1 and sleeps.calls == []
+
+
+@pytest.mark.parametrize("failure", [httpx.ReadError("reset after sending"), httpx.RemoteProtocolError("closed"),
+                                     httpx.WriteError("broken pipe"), httpx.ReadTimeout("slow")])
+async def test_callout_sent_without_an_answer_is_outcome_unknown(make_client, failure):
+    client, rec = make_client(failure, reply(200, {"callId": "x"}))
+    with pytest.raises(errors.OutcomeUnknownError) as caught:
+        await client.callouts.tts("+46708168731", text="hello")
+    assert isinstance(caught.value, errors.APIConnectionError)
+    assert len(rec.sent) == 1
+
+
+async def test_get_without_an_answer_is_still_a_plain_connection_error(make_client):
+    client, _ = make_client(httpx.ReadError("reset"), max_retries=0)
+    with pytest.raises(errors.APIConnectionError) as caught:
+        await client.calls.get("c1")
+    assert not isinstance(caught.value, errors.OutcomeUnknownError)
+
+
+async def test_manage_call_reset_after_sending_is_outcome_unknown(make_client):
+    client, rec = make_client(httpx.ReadError("reset"), reply(204))
+    with pytest.raises(errors.OutcomeUnknownError):
+        await client.calls.manage("c1", action={"name": "hangup"})
+    assert len(rec.sent) == 1
 
 
 async def test_callout_429_without_retry_after_is_not_retried(make_client):
@@ -130,10 +160,10 @@ async def test_aiohttp_disconnect_disguised_as_connect_timeout_is_not_retried_fo
     disguised = httpx.ConnectTimeout("Server disconnected")
     disguised.__cause__ = aiohttp.ServerDisconnectedError()
     client, rec = make_client(disguised, reply(200, {"callId": "x"}))
-    with pytest.raises(errors.APIConnectionError) as caught:
+    with pytest.raises(errors.OutcomeUnknownError) as caught:
         await client.callouts.tts("+46708168731", text="hello")
     assert len(rec.sent) == 1
-    assert not isinstance(caught.value, errors.APITimeoutError)
+    assert not caught.value.timed_out
 
 
 def test_backoff_is_capped_and_jittered():

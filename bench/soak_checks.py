@@ -159,8 +159,9 @@ def secret_needles(application_key: str, application_secret: str, relay_token: s
     not match: a credential here is at least 16 characters of base64."""
     raw = base64.b64decode(application_secret)
     basic = base64.b64encode(f"{application_key}:{application_secret}".encode())
+    url_safe = application_secret.translate(str.maketrans("+/", "-_"))
     literal = [("application secret", application_secret.encode()),
-               ("application secret (url-safe)", application_secret.translate(str.maketrans("+/", "-_")).encode()),
+               *([("application secret (url-safe)", url_safe.encode())] if url_safe != application_secret else []),
                ("application secret (decoded bytes)", raw), ("relay token", relay_token.encode()),
                ("Basic credentials", basic)]
     needles = [Needle(label, re.compile(re.escape(value))) for label, value in literal]
@@ -168,8 +169,8 @@ def secret_needles(application_key: str, application_secret: str, relay_token: s
                           re.compile(rb"Application\s+" + re.escape(application_key.encode()) +
                                      rb":[A-Za-z0-9+/]{16,}={0,2}")))
     needles.append(Needle("Authorization header value",
-                          re.compile(rb"(?i)authorization[\"']?\s*[:=]\s*[\"']?(?:Application|Basic|Bearer)\s+"
-                                     rb"[A-Za-z0-9+/_.:=-]{16,}")))
+                          re.compile(rb"(?i)authorization[\"']?\s*[:=]\s*[\"']?(?:Application\s+[^\s:\"']+:"
+                                     rb"[A-Za-z0-9+/]{16,}|(?:Basic|Bearer)\s+[A-Za-z0-9+/_.~=-]{16,})")))
     needles.append(Needle("Bearer token", re.compile(rb"(?i)Bearer\s+[A-Za-z0-9_.~+/=-]{16,}")))
     return needles
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from rich.markup import escape
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -31,6 +32,7 @@ from console.screens.dialogs import ConfirmScreen
 from console.screens.help import HelpScreen, describe_bindings
 from console.screens.log import LogScreen
 from console.session import Clock, Session, open_session, utc_now
+from widgets.printable_filter import PRINTABLE_FILTER
 
 if TYPE_CHECKING:
     from console.events import EventFeed
@@ -86,6 +88,10 @@ class SinchConsole(App[None]):
         self.theme = resolved.config.theme if resolved.config.theme in self.available_themes else "textual-dark"
         if resolved.profile.keymap:
             self.set_keymap(dict(resolved.profile.keymap))
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's own filters plus the one that keeps escape sequences off the screen (platform text)."""
+        return [*super().get_line_filters(), PRINTABLE_FILTER]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from rich.text import Text
 
 from api.models import Participant
+from api.models.display import printable
 from widgets.people import Contact, clock_time, digits, format_duration, format_number, number_digits, short_call_id
 
 __all__ = ["COLUMNS", "Entry", "RosterRow", "filter_digits", "row_cells", "styled_cell", "styled_row"]
@@ -103,10 +104,10 @@ def row_cells(call_id: str, entry: Entry, hand_raised: bool) -> list[str]:
     """The text of every cell, in `COLUMNS` order."""
     participant = entry.participant
     contact = entry.contact
-    return [
-        contact.name if contact else format_number(participant.cli),
+    return [  # the cli and call id come from the platform: printable (see api.models.display)
+        printable(contact.name if contact else format_number(participant.cli)),
         "★" if contact and contact.moderator else "",
-        short_call_id(call_id),
+        printable(short_call_id(call_id)),
         "left" if entry.left_at is not None else format_duration(entry.seconds),
         "muted" if participant.muted else "",
         "on hold" if participant.on_hold else "",

@@ -16,6 +16,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import RichLog
 
+from api.models.display import printable
 from widgets.people import clock_time
 
 KIND_STYLES = {
@@ -52,7 +53,7 @@ class TimelineEntry:
 
 def describe(entry: TimelineEntry) -> Text:
     """`09:14:03  muted     Ada (CFO)              by console   auto-mute on join`."""
-    who = entry.who or entry.call_id or "room"
+    who = printable(entry.who or entry.call_id or "room")  # a cli or call id from the platform
     if len(who) > WHO_WIDTH:
         who = who[: WHO_WIDTH - 1] + "…"
     line = Text(no_wrap=True, overflow="ellipsis")
@@ -61,7 +62,7 @@ def describe(entry: TimelineEntry) -> Text:
     line.append(f"{who:<{WHO_WIDTH}} ")
     line.append(f"by {entry.by:<9}", style="bold" if entry.by == "console" else "dim")
     if entry.detail:
-        line.append(f" {entry.detail}")
+        line.append(f" {printable(entry.detail)}")
     return line
 
 

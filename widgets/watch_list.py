@@ -17,6 +17,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from api.models.display import printable
+
 EMPTY_ID = "watch-list-empty"
 EMPTY_MESSAGE = (
     "No rooms watched.\n\n"
@@ -44,7 +46,7 @@ class RoomSummary:
 
 def describe(summary: RoomSummary) -> Text:
     """The two-line card for one room."""
-    card = Text(summary.room, style="bold", no_wrap=True, overflow="ellipsis")
+    card = Text(printable(summary.room), style="bold", no_wrap=True, overflow="ellipsis")  # may come from events
     if summary.auto_mute:
         card.append(" auto-mute", style="bold dark_orange")
     if summary.locked:

@@ -22,6 +22,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from api.models.display import printable
 from console.events.feed import EventFeed
 from console.events.log import EventQuery
 from console.events.model import RelayEvent
@@ -170,9 +171,10 @@ class EventsScreen(Screen[None]):
         self.catch_up()
 
     def _cells(self, item: RelayEvent) -> tuple[Text, ...]:
-        return (Text(item.time_text()), Text(item.label, style=TYPE_STYLE.get(item.type, "bold")),
-                Text(item.call_id, overflow="ellipsis", no_wrap=True), Text(item.room_shown),
-                Text(item.cli), Text(item.summary(), overflow="ellipsis", no_wrap=True))
+        # every field comes from a callback: printable, as plain Text (never markup)
+        return (Text(item.time_text()), Text(printable(item.label), style=TYPE_STYLE.get(item.type, "bold")),
+                Text(printable(item.call_id), overflow="ellipsis", no_wrap=True), Text(printable(item.room_shown)),
+                Text(printable(item.cli)), Text(printable(item.summary()), overflow="ellipsis", no_wrap=True))
 
     def selected(self) -> RelayEvent | None:
         table = self.query_one("#events", DataTable)
@@ -268,15 +270,16 @@ class EventsScreen(Screen[None]):
 
 def detail(item: RelayEvent) -> Group:
     """The event as the relay sent it and the SVAML answered, as highlighted JSON (never markup)."""
-    head = Text.assemble((item.label, TYPE_STYLE.get(item.type, "bold")), f" · {item.time_text()}")
+    head = Text.assemble((printable(item.label), TYPE_STYLE.get(item.type, "bold")), f" · {item.time_text()}")
     if item.seq is not None:
         head.append(f" · seq {item.seq}")
     if item.rule:
         head.append(" · rule: ")
         head.append(item.rule, style="italic")
     if item.type == "dropped":
-        return Group(head, Text(item.summary()))
+        return Group(head, Text(printable(item.summary())))
     answer: JSON | Text = (JSON.from_data(item.answer, indent=2) if item.answer is not None
                            else Text("nothing answered (no SVAML for this event)", style="dim"))
+    # JSON escapes C0 controls; C1 and bidi controls inside strings are left to the app's printable filter
     return Group(head, Text("Event", style="bold underline"), JSON.from_data(item.event, indent=2),
                  Text("Answered (SVAML)", style="bold underline"), answer)

@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from api.models import CallbackUrls, NumberItem
+from api.models.display import printable
 from console.numbers import ChangeOutcome, Lookup, NumberRow, describe_numbers_error, number_rows, shown_url, summary
 from console.numbers.listing import short_key
 from console.screens.number_changes import CHANGE_ACTIONS, NumberChanges
@@ -200,12 +201,12 @@ class NumbersScreen(NumberChanges, Screen[None]):
             table.move_cursor(row=wanted.index(keep), animate=False)
 
     def _cells(self, row: NumberRow) -> list[Text]:
-        return [
-            Text(row.formatted, style="bold"),
-            Text(row.number),
-            Text(row.country_text),
-            Text(row.capability or "?"),
-            Text((row.application_key or "") if row.assignment == "other" else row.application,
+        return [  # all of it as the platform lists it: printable
+            Text(printable(row.formatted), style="bold"),
+            Text(printable(row.number)),
+            Text(printable(row.country_text)),
+            Text(printable(row.capability) or "?"),
+            Text(printable((row.application_key or "") if row.assignment == "other" else row.application),
                  style=APPLICATION_STYLE[row.assignment]),
         ]
 
@@ -219,7 +220,7 @@ class NumbersScreen(NumberChanges, Screen[None]):
         else:
             for label, value in (("Primary ", urls.primary), ("Fallback", urls.fallback)):
                 text.append(f"{label}  ", style="bold")
-                text.append(shown_url(value), style="" if value else "dim")
+                text.append(printable(shown_url(value)), style="" if value else "dim")
                 text.append("\n")
             if self.callbacks_error:
                 text.append(f"Not refreshed: {self.callbacks_error}\n", style="red")

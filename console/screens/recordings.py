@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from api.models import Recording
+from api.models.display import printable
 from console.recordings.deletes import plural
 from console.recordings.listing import (
     Listing,
@@ -174,11 +175,11 @@ class RecordingsScreen(DeleteActions, DownloadActions, Screen[None]):
         created = shown(recording.created_on, SHORT) if recording.created_on else ""
         return [
             MARK if recording.key in self.listing.marked else Text(" "),
-            Text(recording.key, overflow="ellipsis", no_wrap=True),
+            Text(printable(recording.key), overflow="ellipsis", no_wrap=True),
             Text(created),
             Text(countdown(recording.expires_on, now), style=SOON_STYLE if soon else ""),
             Text(human_size(size_of(recording)), justify="right"),
-            Text(call_id_of(recording) or "", overflow="ellipsis", no_wrap=True),
+            Text(printable(call_id_of(recording)), overflow="ellipsis", no_wrap=True),
         ]
 
     def _show_empty(self, empty: bool) -> None:
@@ -216,7 +217,8 @@ class RecordingsScreen(DeleteActions, DownloadActions, Screen[None]):
             return
         now = self.session.clock()
         size = size_of(recording)
-        text = Text.assemble((recording.key, "bold"), f" · call {call_id_of(recording) or 'unknown'}")
+        text = Text.assemble((printable(recording.key), "bold"),
+                             f" · call {printable(call_id_of(recording)) or 'unknown'}")
         if size is not None:
             text.append(f" · {human_size(size)} ({size} bytes)")
         if recording.created_on:
@@ -225,8 +227,8 @@ class RecordingsScreen(DeleteActions, DownloadActions, Screen[None]):
             text.append(f" · expires {shown(recording.expires_on)} ")
             text.append(f"({countdown(recording.expires_on, now)})",
                         style=SOON_STYLE if expiring_soon(recording, now) else "")
-        text.append(f"\nurl {recording.url or 'none given'}")
-        text.append(f"\nheaders {json.dumps(recording.headers, ensure_ascii=False)}")
+        text.append(f"\nurl {printable(recording.url) or 'none given'}")
+        text.append(f"\nheaders {printable(json.dumps(recording.headers, ensure_ascii=False))}")
         pane.update(text)
 
     @on(DataTable.RowHighlighted, "#recordings")

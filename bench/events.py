@@ -49,7 +49,7 @@ from api.auth import application_authorization, sign_request, utc_timestamp
 
 KEY = "bench-events-app"
 SECRET = base64.b64encode(b"bench-events-secret").decode()
-TOKEN = "bench-events-token"
+TOKEN = "bench-events-token-at-least-32-characters"
 CONTENT_TYPE = "application/json; charset=utf-8"
 GOAL_P95_MS = 100.0
 GOAL_GROWTH_MB = 64.0

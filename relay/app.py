@@ -4,6 +4,9 @@
     WS   /events                   live events for consoles (token)                      relay.subscribers
     GET  /health                   {"status", "subscribers", "relayed", "dropped", ...}  here
 
+`clock` (epoch seconds) is what timestamps are checked against and replays expire by; `replays` is the replay
+guard (one in memory, holding at most `settings.replay_capacity` callbacks, unless given). Tests pass both.
+
 `/health` needs no token: it holds counts only, for a load balancer or a console's status line. `/events` and
 `/health` also answer under the prefix, so one proxy location can carry all three. Unknown paths
 and methods answer in the Sinch error shape, and slashes are never redirected (a redirect would lose a signed
@@ -11,6 +14,8 @@ POST).
 """
 
 from __future__ import annotations
+
+import time
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -21,20 +26,26 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from relay.callback import CallbackStats, callback_endpoint
 from relay.errors import error_response
 from relay.hub import Hub
+from relay.limits import ConnectionStats
+from relay.replay import Clock, MemoryReplayGuard, ReplayGuard
 from relay.settings import RelaySettings
 from relay.subscribers import events_endpoint
 
 
-def create_app(settings: RelaySettings) -> Starlette:
+def create_app(settings: RelaySettings, *, clock: Clock = time.time, replays: ReplayGuard | None = None) -> Starlette:
     hub = Hub(settings.queue_size)
     stats = CallbackStats()
-    callback = callback_endpoint(settings, settings.rules, hub, stats)
-    events = events_endpoint(hub, settings.token)
+    connections = ConnectionStats()
+    callback = callback_endpoint(settings, settings.rules, hub, stats, clock=clock,
+                                 replays=replays or MemoryReplayGuard(settings.replay_capacity, clock))
+    events = events_endpoint(hub, settings.token, settings.max_subscribers)
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "subscribers": hub.subscribers, "relayed": hub.relayed,
                              "dropped": hub.dropped, "queued": hub.queued, "queue_size": hub.queue_size,
-                             "refused": stats.refused, "unparsed": stats.unparsed})
+                             "refused": stats.refused, "unparsed": stats.unparsed, "replayed": stats.replayed,
+                             "previous_secret": stats.previous_secret,
+                             "connections_refused": connections.refused, "connections_cut": connections.cut})
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)
@@ -55,4 +66,5 @@ def create_app(settings: RelaySettings) -> Starlette:
     app.state.settings = settings
     app.state.hub = hub
     app.state.stats = stats
+    app.state.connections = connections  # counted by the server's protocol (relay.limits), when there is one
     return app

@@ -1,9 +1,12 @@
-"""`POST {prefix}/callback`: verify, parse, answer from the rules, publish; nothing in it waits on subscribers.
+"""`POST {prefix}/callback`: verify, refuse replays, parse, answer from the rules, publish; nothing in it waits
+on subscribers.
 
-Order matters: the body is read (bounded) and verified before it is parsed, so an unsigned request costs a
-hash and nothing else. A verified body that is valid JSON is always answered 200: an event type we do not
-know (Sinch adds them) or a known one our models cannot read is logged, relayed as it came and given the safe
-default, because a 4xx would make Sinch play an error and drop a real caller's call.
+Order matters: the body is read (bounded in size and in time) and verified before it is parsed, so an
+unsigned request costs a hash and nothing else, and only verified callbacks enter the replay memory (a forger
+cannot fill it). A verified body must be one strict JSON object (relay.strict_json: no NaN, no 100,000 levels
+of nesting); such a body is always answered 200: an event type we do not know (Sinch adds them) or a known
+one our models cannot read is logged, relayed as it came and given the safe default, because a 4xx would make
+Sinch play an error and drop a real caller's call.
 
 `{prefix}/callback/<anything>` is the same endpoint: custom callouts may name one URL per event (`.../ace`), and
 the path is covered by the signature either way.
@@ -11,21 +14,24 @@ the path is covered by the signature either way.
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from api.models.events import parse_callback_event
-from relay.errors import error_response, new_reference
+from relay.errors import CLOSE, error_response, new_reference
 from relay.hub import Hub
 from relay.messages import event_message
+from relay.replay import Clock, ReplayGuard, ReplayMemoryFull, replay_key
 from relay.rules import CallbackEvent, Rules
 from relay.settings import RelaySettings
+from relay.strict_json import NotStrictJson, load_object
 from relay.verify import verify_callback
 
 log = logging.getLogger("relay.callback")
@@ -35,32 +41,57 @@ MAX_TYPE_LENGTH = 32
 
 @dataclass
 class CallbackStats:
-    """Counters for `/health`: callbacks refused, and accepted ones whose type or shape we did not know."""
+    """Counters for `/health`: callbacks refused (replays included), accepted ones whose type or shape we did
+    not know, replays, and callbacks that verified only with the previous secret (0 for a while: rotation done)."""
 
     refused: int = 0
     unparsed: int = 0
+    replayed: int = 0
+    previous_secret: int = 0
 
 
-def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub,
-                      stats: CallbackStats) -> Callable[[Request], Awaitable[Response]]:
+class BodyTooLarge(Exception):
+    pass
+
+
+def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub, stats: CallbackStats, *,
+                      replays: ReplayGuard, clock: Clock) -> Callable[[Request], Awaitable[Response]]:
     async def callback(request: Request) -> Response:
-        body = await _read_body(request, settings.max_body)
-        if body is None:
-            return error_response(40001, "Invalid request: the body is too large", status=413)
+        try:
+            async with asyncio.timeout(settings.read_timeout):
+                body = await _read_body(request, settings.max_body)
+        except BodyTooLarge:
+            return error_response(40001, "Invalid request: the body is too large", status=413, headers=CLOSE)
+        except TimeoutError:
+            log.info("cut off a callback whose body did not arrive within %ss", settings.read_timeout)
+            return error_response(40001, "Invalid request: the body did not arrive in time", status=408,
+                                  headers=CLOSE)
+        path = _raw_path(request)
         headers = {name.decode("latin-1").lower(): value.decode("latin-1")
                    for name, value in request.scope.get("headers", [])}
-        verdict = verify_callback(settings, headers=headers, path=_raw_path(request), body=body)
+        now = datetime.fromtimestamp(clock(), UTC)
+        verdict = verify_callback(settings, headers=headers, path=path, body=body, now=now)
         if not verdict.ok:
-            stats.refused += 1
-            reference = new_reference()
-            # the reason stays here, for the operator: the caller only learns that it was refused
-            log.warning("refused a callback to %s: %s (reference %s)", _raw_path(request), verdict.reason, reference)
-            return error_response(40108, "Invalid credentials", reference=reference)
+            return _refuse(stats, path, verdict.reason)
+        key, expires_at = replay_key(headers=headers, path=path, body=body, scheme=verdict.scheme,
+                                     max_age=settings.max_age, now=now)
         try:
-            document = json.loads(body)
-        except ValueError:  # includes UnicodeDecodeError
-            document = None
-        if not isinstance(document, dict):
+            first = await replays.seen_first(key, expires_at)
+        except ReplayMemoryFull as exc:
+            reference = new_reference()
+            log.error("refused a callback to %s: %s; raise it or lower --max-age (reference %s)", path, exc,
+                      reference)
+            return error_response(50300, "Service unavailable: try again later", reference=reference)
+        if not first:
+            stats.replayed += 1
+            return _refuse(stats, path, "a replay: this signed callback was already accepted")
+        if verdict.previous:
+            stats.previous_secret += 1
+            log.info("accepted a callback signed with the previous application secret")
+        try:
+            document = load_object(body)
+        except NotStrictJson as exc:
+            log.warning("answered 400 to a verified callback to %s: its body is %s", path, exc)
             return error_response(40001, "Invalid request: a callback body is one JSON object")
         kind, event = classify(document, body, stats)
         answer = rules.answer(kind, event)
@@ -71,6 +102,14 @@ def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub,
         return Response(answer.body, media_type="application/json")
 
     return callback
+
+
+def _refuse(stats: CallbackStats, path: str, reason: str) -> Response:
+    stats.refused += 1
+    reference = new_reference()
+    # the reason stays here, for the operator: the caller only learns that it was refused
+    log.warning("refused a callback to %s: %s (reference %s)", path, reason, reference)
+    return error_response(40108, "Invalid credentials", reference=reference)
 
 
 def classify(document: dict[str, object], body: bytes, stats: CallbackStats) -> tuple[str, CallbackEvent | None]:
@@ -90,17 +129,17 @@ def classify(document: dict[str, object], body: bytes, stats: CallbackStats) -> 
         return kind, None
 
 
-async def _read_body(request: Request, limit: int) -> bytes | None:
-    """The raw body, or None once it is larger than `limit` (checked before reading all of it)."""
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The raw body; BodyTooLarge once it is larger than `limit` (checked before reading all of it)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        return None
+        raise BodyTooLarge
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            return None
+            raise BodyTooLarge
         chunks.append(chunk)
     return b"".join(chunks)
 

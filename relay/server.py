@@ -7,16 +7,17 @@
 
 uvicorn settings chosen for this job: no per-message deflate (each of N subscribers would compress the same
 small message again, costing more than the bytes saved on loopback or a LAN), a small inbound websocket
-limit (subscribers have nothing to say), keep-alive pings so a vanished subscriber is noticed, and a short
-graceful shutdown (open websockets would otherwise hold it up).
+limit (subscribers have nothing to say), keep-alive pings so a vanished subscriber is noticed, a short
+graceful shutdown (open websockets would otherwise hold it up), and the HTTP protocol of relay.limits
+(connection limits, a deadline on headers), idle kept-alive connections closed after the read timeout.
 
-uvicorn logs a websocket's path with its query string, which may hold `?token=`: a filter redacts it.
+uvicorn logs a websocket's path with its query string, which may hold `?token=`, and at debug level every
+handshake header: relay.redact's filter hides the token and Authorization values.
 """
 
 from __future__ import annotations
 
-import logging
-import re
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,30 +27,27 @@ from starlette.applications import Starlette
 
 from relay.app import create_app
 from relay.hub import Hub
+from relay.limits import ConnectionLimits, fit_open_file_limit, guarded_protocol
+from relay.redact import RedactTokens, install
 from relay.settings import RelaySettings
 
 START_TIMEOUT = 10.0
-_TOKEN_IN_QUERY = re.compile(r"(?i)(token=)[^&\s\"']*")
+install()
 
-
-class RedactTokens(logging.Filter):
-    """Replace `token=VALUE` in uvicorn's log lines (it logs websocket paths with their query)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = _TOKEN_IN_QUERY.sub(r"\1[redacted]", record.msg)
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(_TOKEN_IN_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in args)
-        return True
-
-
-for _name in ("uvicorn.error", "uvicorn.access"):
-    logging.getLogger(_name).addFilter(RedactTokens())
+__all__ = ["RedactTokens", "RunningRelay", "start_relay_thread", "uvicorn_config"]
 
 
 def uvicorn_config(app: Starlette, *, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
+    settings: RelaySettings = app.state.settings
+    max_connections = fit_open_file_limit(settings.max_connections)
+    limits = ConnectionLimits(max_connections=max_connections, max_per_client=settings.max_connections_per_client,
+                              header_timeout=settings.read_timeout)
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False,
+                          http=guarded_protocol(limits, app.state.connections),
+                          # the protocol refuses beyond max_connections at connect time; uvicorn's own check
+                          # (which counts the connection asking) stays as the backstop on running tasks
+                          limit_concurrency=max_connections + 1,
+                          timeout_keep_alive=max(1, math.ceil(settings.read_timeout)),
                           ws_per_message_deflate=False, ws_max_size=64 * 1024, ws_ping_interval=20.0,
                           ws_ping_timeout=20.0, timeout_graceful_shutdown=2)
 

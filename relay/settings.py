@@ -1,7 +1,8 @@
-"""What one relay needs to run: the application it accepts callbacks for, the subscribers' token, the rules.
+"""What one relay needs to run: the application it accepts callbacks for, the subscribers' token, the rules,
+and the limits that keep a stranger who can reach the callback URL from starving or flooding it.
 
 A frozen dataclass, checked once at start-up so a typo fails with a sentence before Sinch sends anything.
-The secret and the token are left out of `repr()`: settings end up in tracebacks and debug logs.
+The secrets and the token are left out of `repr()`: settings end up in tracebacks and debug logs.
 """
 
 from __future__ import annotations
@@ -16,10 +17,18 @@ from relay.rules import Rules
 AuthMode = Literal["signed", "basic", "either"]
 AUTH_MODES: tuple[AuthMode, ...] = ("signed", "basic", "either")
 DEFAULT_QUEUE_SIZE = 1000
-DEFAULT_MAX_AGE = 600.0
+# Stripe's tolerance: long enough for clock skew and Sinch's own delays, short enough to bound the replay memory.
+DEFAULT_MAX_AGE = 300.0
 # Sinch callbacks are a few hundred bytes (an ICE with SIP headers a few KB). The body is read before the
 # signature can be checked, so anyone who can reach the URL could otherwise make us buffer any amount.
-DEFAULT_MAX_BODY = 1024 * 1024
+DEFAULT_MAX_BODY = 64 * 1024
+DEFAULT_READ_TIMEOUT = 5.0
+DEFAULT_MAX_CONNECTIONS = 2048
+DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64
+DEFAULT_MAX_SUBSCRIBERS = 100
+DEFAULT_REPLAY_CAPACITY = 100_000
+MIN_TOKEN_LENGTH = 32
+TOKEN_HINT = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,9 @@ class RelaySettings:
     token: str = field(repr=False)
     rules: Rules = field(default_factory=Rules.empty)
     max_age: float = DEFAULT_MAX_AGE
-    """Seconds an x-timestamp may be off from our clock; 0 disables the check (only for recorded callbacks)."""
+    """Seconds an x-timestamp may be off from our clock, and so how long a seen callback is remembered to refuse
+    its replay; 0 disables the time check (only for recorded callbacks; replays are then remembered for
+    DEFAULT_MAX_AGE after they arrive)."""
     path_prefix: str = ""
     """Where a reverse proxy forwards the callback, e.g. `/sinch` -> `POST /sinch/callback` (path unchanged)."""
     auth: AuthMode = "signed"
@@ -39,29 +50,70 @@ class RelaySettings:
     queue_size: int = DEFAULT_QUEUE_SIZE
     """Events kept for one subscriber that reads slower than they arrive; beyond it the oldest are dropped."""
     max_body: int = DEFAULT_MAX_BODY
+    """Bytes a callback body may have; a larger one is refused with 413 before it is read."""
+    previous_application_secret: str = field(default="", repr=False)
+    """During a secret rotation: callbacks signed with this one verify too (empty: only the current one)."""
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    """Seconds a client has to send a request's headers, and then again its body; slower ones are cut off."""
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    """Open connections in all (websocket subscribers included); more are closed at once with a 503."""
+    max_connections_per_client: int = DEFAULT_MAX_CONNECTIONS_PER_CLIENT
+    """Open HTTP connections from one IP address; 0 = no limit (behind a proxy every client is the proxy)."""
+    max_subscribers: int = DEFAULT_MAX_SUBSCRIBERS
+    """Websocket subscribers at once; one more is closed with 1013 (try again later)."""
+    replay_capacity: int = DEFAULT_REPLAY_CAPACITY
+    """Callbacks remembered at once to refuse replays; when full, new callbacks get 503 until entries expire."""
 
     def __post_init__(self) -> None:
         if not self.application_key.strip():
             raise ValueError("an application key is required (--application-key)")
         if not self.application_secret:
-            raise ValueError("an application secret is required (--application-secret or $SINCH_APPLICATION_SECRET)")
-        try:
-            base64.b64decode(self.application_secret, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError("the application secret is not valid base64 (copy it again from the dashboard)") from None
+            raise ValueError("an application secret is required ($SINCH_APPLICATION_SECRET, "
+                             "--application-secret-file or --application-secret)")
+        _check_base64(self.application_secret, "the application secret")
+        if self.previous_application_secret:
+            _check_base64(self.previous_application_secret, "the previous application secret")
         if not self.token:
-            raise ValueError("a subscriber token is required (--token or $SINCH_RELAY_TOKEN)")
+            raise ValueError("a subscriber token is required ($SINCH_RELAY_TOKEN or --token)")
+        if len(self.token) < MIN_TOKEN_LENGTH:
+            raise ValueError(f"the subscriber token is {len(self.token)} characters: use at least "
+                             f"{MIN_TOKEN_LENGTH}, e.g. from {TOKEN_HINT}")
         if self.auth not in AUTH_MODES:
             raise ValueError(f"auth must be one of {', '.join(AUTH_MODES)}, not {self.auth!r}")
         if self.max_age < 0:
             raise ValueError("max-age must be 0 (no check) or a number of seconds")
         if self.queue_size < 1:
             raise ValueError("queue-size must be at least 1")
+        _check_at_least(1, max_body=self.max_body, max_connections=self.max_connections,
+                        max_subscribers=self.max_subscribers, replay_capacity=self.replay_capacity)
+        _check_at_least(0, max_connections_per_client=self.max_connections_per_client)
+        if not self.read_timeout > 0:
+            raise ValueError("read-timeout must be a number of seconds above 0")
         object.__setattr__(self, "path_prefix", normalise_prefix(self.path_prefix))
 
     @property
     def callback_path(self) -> str:
         return f"{self.path_prefix}/callback"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The secrets a signature may be made with: the current one first."""
+        previous = self.previous_application_secret
+        return (self.application_secret, previous) if previous and previous != self.application_secret \
+            else (self.application_secret,)
+
+
+def _check_base64(secret: str, what: str) -> None:
+    try:
+        base64.b64decode(secret, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"{what} is not valid base64 (copy it again from the dashboard)") from None
+
+
+def _check_at_least(minimum: int, **values: int) -> None:
+    for name, value in values.items():
+        if value < minimum:
+            raise ValueError(f"{name.replace('_', '-')} must be at least {minimum}, not {value}")
 
 
 def normalise_prefix(prefix: str) -> str:

@@ -3,8 +3,9 @@
 The token comes as `Authorization: Bearer TOKEN` or, for clients that cannot set headers (browsers),
 `?token=TOKEN`; it is compared in constant time. A missing or wrong token is accepted and at once closed with
 1008 (policy violation), so clients see a close code rather than a bare HTTP 403 they may report as a network
-error. The subscription is registered before the handshake completes: once a client's connect returns, no
-event published after it is missed.
+error. A valid token beyond `max_subscribers` is closed with 1013 (try again later): each subscriber holds a
+queue of up to queue-size events, so their number bounds the relay's memory. The subscription is registered
+before the handshake completes: once a client's connect returns, no event published after it is missed.
 
 Each subscriber has its own writer task, so a socket that stops reading blocks only itself; its queue in the
 hub then drops its oldest events. Client messages are read (to notice a disconnect) and ignored.
@@ -24,6 +25,7 @@ from relay.hub import Hub, Subscriber
 
 log = logging.getLogger("relay.subscribers")
 POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
 
 
 def token_from(websocket: WebSocket) -> str | None:
@@ -37,13 +39,19 @@ def token_ok(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def events_endpoint(hub: Hub, token: str) -> Callable[[WebSocket], Awaitable[None]]:
+def events_endpoint(hub: Hub, token: str, max_subscribers: int) -> Callable[[WebSocket], Awaitable[None]]:
     async def events(websocket: WebSocket) -> None:
+        client = websocket.client.host if websocket.client else "?"
         if not token_ok(token_from(websocket), token):
-            client = websocket.client.host if websocket.client else "?"
             log.warning("refused an events subscriber from %s: missing or wrong token", client)
             await websocket.accept()
             await websocket.close(code=POLICY_VIOLATION, reason="a valid token is required")
+            return
+        if hub.subscribers >= max_subscribers:
+            log.warning("refused an events subscriber from %s: %d are connected (--max-subscribers)", client,
+                        hub.subscribers)
+            await websocket.accept()
+            await websocket.close(code=TRY_AGAIN_LATER, reason="too many subscribers: try again later")
             return
         subscriber = hub.subscribe()
         try:

@@ -24,7 +24,7 @@ from sandbox import DEMO_APPLICATION_KEY, DEMO_APPLICATION_SECRET, DEMO_ROOMS, C
 from widgets.timeline import Timeline
 
 ROOM = "standup"
-TOKEN = "hands-token-5d21"
+TOKEN = "hands-token-5d21-at-least-32-characters"
 CLI = "+46701234567"
 WAIT = 5.0  # seconds: the bound on "at once" (a relay round trip on loopback takes milliseconds)
 RULES = f"""

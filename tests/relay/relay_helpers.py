@@ -20,7 +20,7 @@ from relay import RelaySettings, Rules
 
 KEY = "5b8e4c1d-relay-test-app"
 SECRET = base64.b64encode(b"relay-test-secret-16b").decode()
-TOKEN = "subscriber-token-5f0c2a"
+TOKEN = "subscriber-token-5f0c2a-at-least-32-characters"
 CONTENT_TYPE = "application/json; charset=utf-8"
 
 # developers.sinch.com, "Callback request signing": the documented ACE callback and its signature.

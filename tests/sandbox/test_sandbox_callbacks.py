@@ -297,7 +297,7 @@ greeting = "Welcome"
 detect_dtmf = true
 """)
     settings = RelaySettings(application_key=DEMO_APPLICATION_KEY, application_secret=DEMO_APPLICATION_SECRET,
-                             token="test-token", rules=rules)
+                             token="test-token-at-least-32-characters-long", rules=rules)
     relay = start_relay_thread(settings)
     try:
         await configure(api, relay.callback_url)

@@ -24,7 +24,7 @@ from relay import RelaySettings, Rules
 
 KEY = "7c1d3e5f-events-test-app"
 SECRET = base64.b64encode(b"events-test-secret-16").decode()
-TOKEN = "events-token-0b9e"
+TOKEN = "events-token-0b9e-at-least-32-characters"
 CONTENT_TYPE = "application/json; charset=utf-8"
 WAIT = 5.0
 RULES = """

@@ -1,0 +1,201 @@
+"""Connection limits uvicorn leaves out, so strangers who can reach the callback URL cannot starve it.
+
+uvicorn with httptools puts no deadline on a request's headers and no bound on their size, and its
+`limit_concurrency` answers 503 only once a request's headers are complete: a client that sends its headers a
+byte at a time holds a connection, and a file descriptor, for as long as it likes. When the descriptors run
+out, the server stops accepting, and Sinch's genuine callbacks time out. `guarded_protocol()` makes the HTTP
+protocol class uvicorn runs, with:
+
+- at most `max_connections` open connections (websocket subscribers included); one more is answered 503 and
+  closed at once, so its descriptor comes back now rather than when it gives up;
+- at most `max_per_client` open HTTP connections per IP address (0: no limit; behind a reverse proxy every
+  client is the proxy);
+- a deadline on the headers: complete within `header_timeout` of the connection opening (or, on a kept-alive
+  connection, of the next request's first byte), and within `max_header_bytes`; else 408 / 431 and closed.
+
+The body's deadline and size limit are the callback endpoint's (relay.callback). `fit_open_file_limit()`
+raises the process's soft limit on open files so `max_connections` can really be open at once.
+
+All of it runs on the server's event loop thread; the per-client counts need no lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from relay.errors import new_reference
+
+try:
+    import resource
+except ImportError:  # Windows: no rlimits to raise
+    resource = None  # type: ignore[assignment]
+
+log = logging.getLogger("relay.limits")
+MAX_HEADER_BYTES = 32 * 1024
+"""Bytes of request line and headers; Sinch's are well under 2 KiB (uvicorn's h11 default is 16 KiB)."""
+RESERVED_FILES = 64
+"""Descriptors kept for what is not a connection: the listening socket, logs, the console running us."""
+NOTICE_EVERY = 10.0
+"""Seconds between two log lines about the same kind of refusal (an attack must not flood the log)."""
+
+
+@dataclass
+class ConnectionStats:
+    """Counters for `/health`: connections refused over a limit, and cut off for slow or oversized headers."""
+
+    refused: int = 0
+    cut: int = 0
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    max_connections: int
+    max_per_client: int
+    header_timeout: float
+    max_header_bytes: int = MAX_HEADER_BYTES
+
+
+@dataclass
+class Notices:
+    """One warning per kind of refusal every NOTICE_EVERY seconds, saying how many happened since the last."""
+
+    clock: Callable[[], float] = time.monotonic
+    _last: dict[str, float] = field(default_factory=dict)
+    _counts: Counter[str] = field(default_factory=Counter)
+
+    def warn(self, kind: str, message: str) -> None:
+        self._counts[kind] += 1
+        now = self.clock()
+        if now - self._last.get(kind, -math.inf) >= NOTICE_EVERY:
+            log.warning("%s (%d since the last such notice)", message, self._counts.pop(kind))
+            self._last[kind] = now
+
+
+def guarded_protocol(limits: ConnectionLimits, stats: ConnectionStats) -> type[HttpToolsProtocol]:
+    """An HttpToolsProtocol subclass enforcing `limits` (pass it to uvicorn.Config(http=...)), counting in `stats`."""
+    per_client: Counter[str] = Counter()
+    notices = Notices()
+
+    class GuardedHttpToolsProtocol(HttpToolsProtocol):
+        _client_host: str | None = None
+        _header_deadline: asyncio.TimerHandle | None = None
+        _header_bytes = 0
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            host = self.client[0] if self.client else "?"
+            if len(self.connections) > limits.max_connections:
+                self._answer_and_close(503, "refused", f"refused connections: {limits.max_connections} "
+                                       "are open (--max-connections)")
+            elif limits.max_per_client and per_client[host] >= limits.max_per_client:
+                self._answer_and_close(503, "refused", f"refused connections from {host}: it has "
+                                       f"{limits.max_per_client} open (--max-connections-per-client)")
+            else:
+                per_client[host] += 1
+                self._client_host = host
+                self._arm_header_deadline()
+
+        def data_received(self, data: bytes) -> None:
+            if self.transport.is_closing():
+                return
+            super().data_received(data)
+            if self._header_deadline is not None and not self.transport.is_closing():
+                # still in the headers after this chunk: all of it was headers (or a pipelined request's body)
+                self._header_bytes += len(data)
+                if self._header_bytes > limits.max_header_bytes:
+                    self._answer_and_close(431, "cut", f"cut off connections whose headers passed "
+                                           f"{limits.max_header_bytes} bytes")
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            if self._header_deadline is None:
+                self._arm_header_deadline()
+
+        def on_headers_complete(self) -> None:
+            self._disarm_header_deadline()
+            super().on_headers_complete()
+
+        def handle_websocket_upgrade(self) -> None:
+            self._release()  # a subscriber now: --max-subscribers counts it, not the per-client limit
+            super().handle_websocket_upgrade()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm_header_deadline()
+            self._release()
+            super().connection_lost(exc)
+
+        def _arm_header_deadline(self) -> None:
+            self._header_bytes = 0
+            self._header_deadline = self.loop.call_later(limits.header_timeout, self._headers_too_slow)
+
+        def _disarm_header_deadline(self) -> None:
+            if self._header_deadline is not None:
+                self._header_deadline.cancel()
+                self._header_deadline = None
+
+        def _headers_too_slow(self) -> None:
+            self._header_deadline = None
+            if not self.transport.is_closing():
+                self._answer_and_close(408, "cut", f"cut off connections that sent no complete headers "
+                                       f"within {limits.header_timeout:g}s (--read-timeout)")
+
+        def _release(self) -> None:
+            if self._client_host is not None:
+                per_client[self._client_host] -= 1
+                if per_client[self._client_host] <= 0:
+                    del per_client[self._client_host]
+                self._client_host = None
+
+        def _answer_and_close(self, status: int, counter: str, notice: str) -> None:
+            setattr(stats, counter, getattr(stats, counter) + 1)
+            notices.warn(counter + str(status), notice)
+            self._disarm_header_deadline()
+            self.transport.write(raw_error(status))
+            self.transport.close()
+
+    return GuardedHttpToolsProtocol
+
+
+_REASONS = {408: ("Request Timeout", 40001, "Invalid request: the headers did not arrive in time"),
+            431: ("Request Header Fields Too Large", 40001, "Invalid request: the headers are too large"),
+            503: ("Service Unavailable", 50300, "Service unavailable: too many connections, try again later")}
+
+
+def raw_error(status: int) -> bytes:
+    """A whole HTTP/1.1 answer in the Sinch error shape, written before (or instead of) reading a request."""
+    phrase, code, message = _REASONS[status]
+    body = json.dumps({"errorCode": code, "message": message, "reference": new_reference()}).encode()
+    retry = b"retry-after: 5\r\n" if status == 503 else b""
+    return (f"HTTP/1.1 {status} {phrase}\r\ncontent-type: application/json\r\n".encode() + retry
+            + f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode() + body)
+
+
+def fit_open_file_limit(max_connections: int) -> int:
+    """Raise the soft limit on open files so `max_connections` fit; return how many really do (worded warning)."""
+    if resource is None:
+        return max_connections
+    wanted = max_connections + RESERVED_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return max_connections
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    except (ValueError, OSError):
+        pass
+    if soft >= wanted:
+        return max_connections
+    fitted = max(1, soft - RESERVED_FILES)
+    log.warning("the open-file limit (%d, hard %d) leaves room for %d connections, not %d: raise `ulimit -n` "
+                "or lower --max-connections", soft, hard, fitted, max_connections)
+    return fitted

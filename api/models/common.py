@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from typing import Literal
 
@@ -31,6 +32,11 @@ class Identity(WireModel):
     endpoint: str = ""
 
 
+def _number_character(ch: str) -> bool:
+    """ASCII digits, "+", white space and the separators people type or paste between digits."""
+    return "0" <= ch <= "9" or ch in "+-./()" or ch.isspace() or unicodedata.category(ch) == "Pd"
+
+
 def normalize_number(value: str, default_region: str | None = None) -> str:
     """Return `value` in E.164, accepting the spec's plus-less form ("46000000001") and "+46(0)73-017 01 01".
 
@@ -38,10 +44,19 @@ def normalize_number(value: str, default_region: str | None = None) -> str:
     a wrongly typed trunk zero); a number that is merely possible keeps exactly the digits typed, so a
     test or unusual number is never rewritten into another one. Raises ValueError with a sentence a person
     can act on.
+
+    Only the ASCII digits 0-9 are digits here: phonenumbers (like str.isdigit and a regex digit class) also
+    reads Arabic-Indic, full-width and mathematical digits, and letters as a keypad's ("1-800-FLOWERS"), so a
+    number that looks like one thing could dial another. Those are refused, as are letters (an "ext." would
+    be dropped silently).
     """
     raw = value.strip().replace("(0)", "")
     if not raw:
         raise ValueError("a phone number is required")
+    strange = next((ch for ch in raw if not _number_character(ch)), None)
+    if strange is not None:
+        raise ValueError(f"{value!r} is not a phone number: {strange!r} is not allowed; use the digits 0-9, "
+                         "with + and spaces, dashes, dots or brackets between them")
     if raw.startswith("00"):
         raw = "+" + raw[2:]
     international = raw.startswith("+") or default_region is None
@@ -54,12 +69,12 @@ def normalize_number(value: str, default_region: str | None = None) -> str:
         raise ValueError(f"{value!r} is not a possible phone number (wrong length for its country)")
     if phonenumbers.is_valid_number(parsed) or not international:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return "+" + "".join(ch for ch in candidate if ch.isdigit())
+    return "+" + digits(candidate)
 
 
 def digits(text: str) -> str:
-    """Only the digits: `+46 70-816` -> `4670816`."""
-    return "".join(ch for ch in text if ch.isdigit())
+    """Only the ASCII digits: `+46 70-816` -> `4670816`."""
+    return "".join(ch for ch in text if "0" <= ch <= "9")
 
 
 def number_key(number: str) -> str:

@@ -44,6 +44,7 @@ from client_throughput import read_ready_line
 from soak_checks import (
     CalloutLedger,
     ExceptionCounter,
+    Sightings,
     WorkerWatch,
     describe,
     duplicate_callouts,
@@ -220,7 +221,8 @@ async def soak(args: argparse.Namespace, folders: Folders) -> dict[str, Any]:
         await asyncio.to_thread(relay.stop)
     report["config"] = config
     files = written_files([folders.root], skip={config.resolve()})
-    report["secrets"] = secrets_in_files(files, secret_needles(key, secret, token))
+    others = {"S3 recording credentials": report["s3_secret"]}
+    report["secrets"] = secrets_in_files(files, secret_needles(key, secret, token, others))
     return report
 
 
@@ -238,7 +240,8 @@ async def drive(args: argparse.Namespace, config: Path, secret: str, sandbox_url
     counter = ExceptionCounter()
     ledger = CalloutLedger()
     chaos = Chaos(sandbox_url, relay, seed=args.seed, minutes=args.minutes, restarts=args.relay_restarts)
-    report: dict[str, Any] = {"counter": counter, "ledger": ledger, "relay": relay, "chaos": chaos}
+    report: dict[str, Any] = {"counter": counter, "ledger": ledger, "relay": relay, "chaos": chaos,
+                              "s3_secret": secrets.token_urlsafe(24)}
     resolved = resolve_settings(config, env={"SINCH_APPLICATION_SECRET": secret})
     app = SinchConsole(partial(connect, resolved), resolved)
     counter.install(asyncio.get_running_loop())
@@ -246,10 +249,12 @@ async def drive(args: argparse.Namespace, config: Path, secret: str, sandbox_url
     try:
         async with app.run_test(headless=True, size=SIZE) as pilot:
             report["watch"] = watch = WorkerWatch(app)
-            report["operator"] = operator = Operator(app, pilot, seed=args.seed,
-                                                     deadline=started + args.minutes * 60, ledger=ledger)
+            report["sightings"] = sightings = Sightings(app, lambda: relay.starts)
+            report["operator"] = operator = Operator(app, pilot, seed=args.seed, ledger=ledger,
+                                                     deadline=started + args.minutes * 60,
+                                                     s3_secret=report["s3_secret"])
             chaos_task = asyncio.create_task(chaos.run(started))
-            scan_task = asyncio.create_task(_scan_workers(watch))
+            scan_task = asyncio.create_task(_keep_watching(watch, sightings))
             try:
                 try:
                     await operator.run()
@@ -269,9 +274,10 @@ async def drive(args: argparse.Namespace, config: Path, secret: str, sandbox_url
     return report
 
 
-async def _scan_workers(watch: WorkerWatch) -> None:
+async def _keep_watching(watch: WorkerWatch, sightings: Sightings) -> None:
     while True:
         watch.scan()
+        sightings.listen_to_events()
         await asyncio.sleep(1.0)
 
 
@@ -310,11 +316,22 @@ def summary(report: dict[str, Any]) -> tuple[dict[str, int], list[str]]:
         ("429 bursts", f"{chaos.bursts} ({chaos.burst_requests} requests)" if chaos else "0"),
         ("relay kills / starts", f"{chaos.kills if chaos else 0} / {report['relay'].starts}"),
         ("workers finished", str(watch.finished) if watch is not None else "?"),
+        *sighting_rows(report.get("sightings"), report["relay"].starts),
         ("files searched", f"{searched} (config.toml left out: written by the bench, mode {mode})"),
         *((name, str(value)) for name, value in counts.items()),
     ]
     width = max(len(name) for name, _ in rows)
     return counts, [f"  {name:<{width}}  {value}" for name, value in rows]
+
+
+def sighting_rows(sightings: Sightings | None, relay_starts: int) -> list[tuple[str, str]]:
+    if sightings is None:
+        return []
+    per_life = " / ".join(str(sightings.events_per_relay[life]) for life in range(1, relay_starts + 1))
+    shown = ", ".join(f"{severity} {n}" for severity, n in sorted(sightings.severities.items())) or "none"
+    rows = [("events received per relay run", per_life), ("notifications", shown)]
+    rows += [("  error wording", f"{n} x {words}") for words, n in sightings.error_words.most_common(6)]
+    return rows
 
 
 def evidence(report: dict[str, Any]) -> list[str]:

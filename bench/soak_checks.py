@@ -14,7 +14,7 @@ import sys
 import threading
 import traceback
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,38 @@ class WorkerWatch:
         return len(self.failed)
 
 
+class Sightings:
+    """What the operator would have seen: notifications by severity (the error wordings kept, to read them)
+    and live events the console received, per life of the relay (0 after a restart = no resubscription)."""
+
+    def __init__(self, app: App[Any], relay_lives: Callable[[], int]) -> None:
+        self.severities: Counter[str] = Counter()
+        self.error_words: Counter[str] = Counter()
+        self.events_per_relay: Counter[int] = Counter()
+        self._relay_lives = relay_lives
+        self._listening = False
+        notify = app.notify
+
+        def spied(message: str, *args: Any, **kwargs: Any) -> Any:
+            severity = str(kwargs.get("severity", "information"))
+            self.severities[severity] += 1
+            if severity == "error":
+                self.error_words[re.sub(r"[0-9a-f]{16,}|\+?\d{6,}", "…", str(message))[:160]] += 1
+            return notify(message, *args, **kwargs)
+
+        app.notify = spied  # type: ignore[method-assign]
+        self.app = app
+
+    def listen_to_events(self) -> bool:
+        """Once the session's feed exists: count each event it hands to the app."""
+        feed = getattr(self.app, "events_feed", None)
+        if feed is None or self._listening:
+            return self._listening
+        feed.listen(on_event=lambda event: self.events_per_relay.update([self._relay_lives()]))
+        self._listening = True
+        return True
+
+
 @dataclass
 class CalloutLedger:
     """What the operator sent, per form (one unique destination per form), and what the console answered."""
@@ -153,10 +185,11 @@ class Needle:
     pattern: re.Pattern[bytes]
 
 
-def secret_needles(application_key: str, application_secret: str, relay_token: str) -> list[Needle]:
+def secret_needles(application_key: str, application_secret: str, relay_token: str,
+                   others: dict[str, str] | None = None) -> list[Needle]:
     """What must never be written: the secret (as given, URL-safe, and its decoded bytes), the relay token,
-    a signature or Basic credential in an Authorization value, a Bearer token. Redacted forms ("***") do
-    not match: a credential here is at least 16 characters of base64."""
+    a signature or Basic credential in an Authorization value, a Bearer token, and `others` (label -> value).
+    Redacted forms ("***") do not match: a credential here is at least 16 characters of base64."""
     raw = base64.b64decode(application_secret)
     basic = base64.b64encode(f"{application_key}:{application_secret}".encode())
     url_safe = application_secret.translate(str.maketrans("+/", "-_"))
@@ -164,6 +197,7 @@ def secret_needles(application_key: str, application_secret: str, relay_token: s
                *([("application secret (url-safe)", url_safe.encode())] if url_safe != application_secret else []),
                ("application secret (decoded bytes)", raw), ("relay token", relay_token.encode()),
                ("Basic credentials", basic)]
+    literal += [(label, value.encode()) for label, value in (others or {}).items()]
     needles = [Needle(label, re.compile(re.escape(value))) for label, value in literal]
     needles.append(Needle("signed Authorization value",
                           re.compile(rb"Application\s+" + re.escape(application_key.encode()) +

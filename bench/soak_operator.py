@@ -1,9 +1,10 @@
 """The soak's operator: drives the console by keys through every mode, as a busy person would, until a deadline.
 
-One round: Conferences (move, mute, unmute, sometimes kick with confirmation, next room, refresh), a callout
-(text-to-speech and conference in turn, each form to a destination of its own, so the sandbox can tell a
-duplicate from a second form), Calls, Recordings (download the row under the cursor), Numbers, Events (open
-an event's detail) and Log. A form the console says *failed* is sent again, as an operator would; one whose
+One round: Conferences (move, mute, unmute, sometimes kick with confirmation, mute all and unmute all, next
+room, refresh), a callout (text-to-speech and conference in turn, each form to a destination of its own, so
+the sandbox can tell a duplicate from a second form), Calls (sometimes say, start a recording to S3 with
+credentials, or hang up), Recordings (download the row under the cursor), Numbers, Events (open an event's
+detail) and Log. A form the console says *failed* is sent again, as an operator would; one whose
 outcome is *unknown* ("may have been placed") is not. Everything waits on conditions with a bounded wait in
 real time (the sandbox and the relay run in real time), never on a fixed sleep alone.
 """
@@ -27,8 +28,10 @@ SOAK_ROOM = "soak-room"
 
 
 class Operator:
-    def __init__(self, app: Any, pilot: Pilot[None], *, seed: int, deadline: float, ledger: CalloutLedger) -> None:
+    def __init__(self, app: Any, pilot: Pilot[None], *, seed: int, deadline: float, ledger: CalloutLedger,
+                 s3_secret: str) -> None:
         self.app, self.pilot, self.deadline, self.ledger = app, pilot, deadline, ledger
+        self.s3_secret = s3_secret
         self.rng = random.Random(seed)
         self.callouts = 0
         self.rounds = 0
@@ -110,6 +113,10 @@ class Operator:
             await self.press("k")
             if await self.wait_for(lambda: isinstance(self.app.screen, ModalScreen), 3):
                 await self.press("y")
+        if self.rng.random() < 0.2:  # the whole room at once: concurrent requests into the faults
+            await self.press("M")
+            await self.pilot.pause(1.0)
+            await self.press("U")
 
     async def callout(self) -> None:
         if not await self.mode("2", "CalloutsScreen"):
@@ -168,8 +175,37 @@ class Operator:
         return str(self._outcomes[-1].status)
 
     async def calls(self) -> None:
-        if await self.mode("3", "CallsScreen"):
-            await self.press("r", *["j"] * self.rng.randint(0, 2))
+        """Refresh, then now and then manage the call under the cursor: say, start recording, hang up."""
+        if not await self.mode("3", "CallsScreen"):
+            return
+        await self.press("r")
+        table = self.app.screen.query(DataTable).first() if self.app.screen.query(DataTable) else None
+        if table is None or not await self.wait_for(lambda: table.row_count > 0, 3):
+            return
+        table.focus()
+        await self.press(*["j"] * self.rng.randint(0, 2))
+        roll = self.rng.random()
+        if roll < 0.3:
+            await self._manage("s", {"text": f"Soak says hello in round {self.rounds}"})
+        elif roll < 0.45:  # recording credentials are a secret too: searched for in every written file
+            await self._manage("R", {"url": "s3://soak-bucket/recordings",
+                                     "credentials": f"AKIASOAKBENCH:{self.s3_secret}:eu-west-1"})
+        elif roll < 0.55:
+            await self.press("h")
+            if await self.wait_for(lambda: self.screen_name() == "ConfirmScreen", 3):
+                await self.press("y")
+
+    async def _manage(self, key: str, values: dict[str, str]) -> None:
+        await self.press(key)
+        if not await self.wait_for(lambda: self.screen_name() == "ManageCallDialog", 3):
+            return
+        dialog = self.app.screen
+        for name, value in values.items():
+            for field in dialog.query(f"#field-{name}").results(Input):
+                field.value = value
+        await self.pilot.pause(0.2)
+        await self.press("enter")  # the first field has the focus: enter sends what the preview shows
+        await self.close_modals()
 
     async def recordings(self) -> None:
         if not await self.mode("4", "RecordingsScreen"):

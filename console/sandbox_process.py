@@ -4,20 +4,36 @@ A process rather than a thread: its imports and start-up run on the other core w
 Textual (start-up is the product's first impression), and its request handling never competes with the UI
 for the GIL. It gets a throwaway application key and secret through its environment (not argv, which `ps`
 shows) and exits when our end of its stdin closes, so it cannot outlive a crashed console.
+
+It does not inherit our secrets: the real SINCH_* variables (SINCH_APPLICATION_SECRET above all) and any
+variable whose name says it holds a secret, token, password or credential are left out of its environment;
+it needs none of them, and a child's environment is readable by more tools than ours (/proc, crash reports).
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import re
 import selectors
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Mapping
 
 READY_PREFIX = "Sinch sandbox listening on "
+SANDBOX_PREFIX = "SINCH_SANDBOX_"
+_SECRET_NAME = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|API_?KEY", re.IGNORECASE)
+
+
+def child_environment(parent: Mapping[str, str], own: Mapping[str, str]) -> dict[str, str]:
+    """`parent` without SINCH_* variables (except the sandbox's own) and secret-looking names, plus `own`."""
+    kept = {name: value for name, value in parent.items()
+            if not (name.upper().startswith("SINCH_") and not name.upper().startswith(SANDBOX_PREFIX))
+            and not _SECRET_NAME.search(name)}
+    return kept | dict(own)
 
 
 class SandboxProcess:
@@ -32,10 +48,10 @@ class SandboxProcess:
                    "--scenario", scenario, "--exit-on-stdin-close"]
         if seed is not None:
             command += ["--seed", str(seed)]
-        env = os.environ | {
+        env = child_environment(os.environ, {
             "SINCH_SANDBOX_APPLICATION_KEY": self.application_key,
             "SINCH_SANDBOX_APPLICATION_SECRET": self.application_secret,
-        }
+        })
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=env
         )

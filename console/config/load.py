@@ -5,10 +5,16 @@ text nor the raw table, yet a good error needs the text (to find the line of a b
 raw table (to keep keys this version does not know), and the environment overrides the *active* profile,
 a table whose name is only known once the file is read, which a fixed settings field path cannot express.
 So the file goes through tomllib (stdlib, fast) and the environment through console.config.env.
+
+A file holding a secret (application_secret, relay_token) that group or others may read is reported the way
+ssh reports a private key left open: which file, its mode, and the `chmod 600` that fixes it.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,7 +51,26 @@ def read_config_file(path: Path) -> LoadedFile:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError(path, f"cannot be read: {reason}",
                           advice="Check the file's permissions and that it is UTF-8 text") from None
-    return parse_config_text(path, text)
+    loaded = parse_config_text(path, text)
+    too_open = open_secret_warning(path, loaded.config)
+    if too_open:
+        return LoadedFile(loaded.config, loaded.text, loaded.raw, loaded.exists, (too_open, *loaded.warnings))
+    return loaded
+
+
+def open_secret_warning(path: Path, config: ConsoleConfig) -> str | None:
+    """The warning for a config file that holds a secret and is open to group or others (POSIX), else None."""
+    if os.name != "posix" or not any(profile.secret_in_file for profile in config.profiles.values()):
+        return None
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    can = "read" if mode & 0o044 else "change"
+    return (f"{path} holds a secret (application_secret or relay_token) but its permissions {mode:04o} are too "
+            f"open: other users of this machine can {can} it. Run: chmod 600 {shlex.quote(str(path))}")
 
 
 def parse_config_text(path: Path, text: str) -> LoadedFile:

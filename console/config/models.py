@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
@@ -61,6 +63,20 @@ def _url(value: str | None, schemes: tuple[str, ...]) -> str | None:
     if not value.startswith(tuple(f"{scheme}://" for scheme in schemes)) or value.endswith("://"):
         raise ValueError(f"{value!r} is not a URL: it must start with {' or '.join(s + '://' for s in schemes)}")
     return value.rstrip("/")
+
+
+def _loopback(url: str) -> bool:
+    """Whether the URL's host is this machine: localhost or a loopback address (127.0.0.0/8, ::1)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 E164 = Annotated[str, AfterValidator(_e164)]
@@ -141,7 +157,11 @@ class Profile(BaseModel):
     @field_validator("relay_url")
     @classmethod
     def _relay_url(cls, value: str | None) -> str | None:
-        return _url(value, ("wss", "ws", "https", "http"))
+        url = _url(value, ("wss", "ws", "https", "http"))
+        if url is not None and url.startswith(("ws://", "http://")) and not _loopback(url):
+            raise ValueError(f"{url!r} is not encrypted: the relay token would travel in clear to another machine. "
+                             "Use wss:// (or ws:// only to this machine: 127.0.0.1, localhost, [::1])")
+        return url
 
     @field_validator("rooms")
     @classmethod

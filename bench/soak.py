@@ -57,6 +57,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 READY_WAIT = 30.0
 SIZE = (120, 40)
+HANG_MARGIN = 180.0
+"""Seconds past the deadline the operator may still be waiting on a step (each wait is bounded by ~60 s)."""
 
 
 class Folders:
@@ -210,9 +212,13 @@ async def soak(args: argparse.Namespace, folders: Folders) -> dict[str, Any]:
             rooms = list((await admin.get("/_sandbox/state")).json()["rooms"])
         config = write_config(folders, key, sandbox_url, relay.port, token, rooms)
         report = await drive(args, config, secret, sandbox_url, relay)
-        async with httpx.AsyncClient(base_url=sandbox_url, timeout=30) as admin:
-            await admin.post("/_sandbox/callbacks/flush", json={"timeout": 5})
-            state = (await admin.get("/_sandbox/state")).json()
+        try:
+            async with httpx.AsyncClient(base_url=sandbox_url, timeout=30) as admin:
+                await admin.post("/_sandbox/callbacks/flush", json={"timeout": 5})
+                state = (await admin.get("/_sandbox/state")).json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise RuntimeError(f"the sandbox did not give its calls at the end ({error}): see logs/sandbox.log, "
+                               "run again with --keep") from None
         report["duplicates"] = duplicate_callouts(state["calls"], report["ledger"])
         report["calls_in_sandbox"] = len(state["calls"])
     finally:
@@ -257,7 +263,10 @@ async def drive(args: argparse.Namespace, config: Path, secret: str, sandbox_url
             scan_task = asyncio.create_task(_keep_watching(watch, sightings))
             try:
                 try:
-                    await operator.run()
+                    await asyncio.wait_for(operator.run(), args.minutes * 60 + HANG_MARGIN)
+                except TimeoutError:
+                    counter.add("hang", f"the console still had not taken the operator's last keys "
+                                        f"{HANG_MARGIN:g} s after the deadline (screen {operator.screen_name()})")
                 except Exception as error:  # the bench's own script broke: reported apart, not as the console's
                     report["bench_error"] = describe(error)
                 await chaos_task

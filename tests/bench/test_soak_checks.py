@@ -13,6 +13,7 @@ import pytest
 from soak_checks import (
     CalloutLedger,
     ExceptionCounter,
+    Sightings,
     WorkerWatch,
     duplicate_callouts,
     secret_needles,
@@ -149,3 +150,15 @@ async def test_exceptions_reach_the_counter_from_the_loop_and_the_log_and_the_ho
     assert len(counter) == 2
     assert "ZeroDivisionError" in counter.found[0] and "KeyError" in counter.found[1]
     assert sys.excepthook is before
+
+
+async def test_error_notifications_are_counted_with_their_wording_and_ids_masked() -> None:
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        sightings = Sightings(app, lambda: 1)
+        app.notify("Could not mute +46707000004: Not found (40400)", severity="error")
+        app.notify("Could not mute +46707000005: Not found (40400)", severity="error")
+        app.notify("Muted", severity="information")
+        await pilot.pause()
+    assert sightings.severities == {"error": 2, "information": 1}
+    assert sightings.error_words == {"Could not mute …: Not found (40400)": 2}

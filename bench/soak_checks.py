@@ -220,7 +220,8 @@ def written_files(roots: Iterable[Path], skip: set[Path]) -> list[Path]:
 
 
 def secrets_in_files(files: Iterable[Path], needles: list[Needle]) -> tuple[int, list[str], int]:
-    """(findings, evidence, files searched). One finding per file and kind of secret."""
+    """(findings, evidence, files searched). A finding is a place (file and line) where the first match of at
+    least one kind of secret is: one leaked header line is one finding, however many needles it matches."""
     evidence: list[str] = []
     findings = searched = 0
     for path in files:
@@ -230,10 +231,11 @@ def secrets_in_files(files: Iterable[Path], needles: list[Needle]) -> tuple[int,
             evidence.append(f"{path}: could not be read ({error})")
             continue
         searched += 1
+        places: dict[int, list[str]] = {}
         for needle in needles:
             match = needle.pattern.search(data)
             if match:
-                findings += 1
-                line = data.count(b"\n", 0, match.start()) + 1
-                evidence.append(f"{path}: line {line}: {needle.label}")
+                places.setdefault(data.count(b"\n", 0, match.start()) + 1, []).append(needle.label)
+        findings += len(places)
+        evidence += [f"{path}: line {line}: {', '.join(labels)}" for line, labels in sorted(places.items())]
     return findings, evidence, searched

@@ -85,8 +85,9 @@ class Operator:
         await self.wait_for(lambda: self.screen_name() == "ConferencesScreen", 60)
         while self.left() > 0:
             self.rounds += 1
-            for step in (self.conferences, self.callout, self.calls, self.recordings, self.numbers,
-                         self.events, self.log):
+            # A callout every few seconds: three a round, between the other modes.
+            for step in (self.conferences, self.callout, self.calls, self.recordings, self.callout, self.numbers,
+                         self.events, self.log, self.callout):
                 if self.left() <= 0:
                     break
                 await step()

@@ -45,7 +45,8 @@ def create_app(settings: RelaySettings, *, clock: Clock = time.time, replays: Re
                              "dropped": hub.dropped, "queued": hub.queued, "queue_size": hub.queue_size,
                              "refused": stats.refused, "unparsed": stats.unparsed, "replayed": stats.replayed,
                              "previous_secret": stats.previous_secret,
-                             "connections_refused": connections.refused, "connections_cut": connections.cut})
+                             "connections_open": connections.open, "connections_refused": connections.refused,
+                             "connections_cut": connections.cut})
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)

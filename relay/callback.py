@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from api.models.events import parse_callback_event
@@ -66,6 +66,9 @@ def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub, stats: Ca
             log.info("cut off a callback whose body did not arrive within %ss", settings.read_timeout)
             return error_response(40001, "Invalid request: the body did not arrive in time", status=408,
                                   headers=CLOSE)
+        except ClientDisconnect:  # gone before its body was whole: nobody to answer, nothing to log loudly
+            log.debug("a client left before sending its whole callback body")
+            return error_response(40001, "Invalid request: the body was not sent", headers=CLOSE)
         path = _raw_path(request)
         headers = {name.decode("latin-1").lower(): value.decode("latin-1")
                    for name, value in request.scope.get("headers", [])}

@@ -50,8 +50,10 @@ NOTICE_EVERY = 10.0
 
 @dataclass
 class ConnectionStats:
-    """Counters for `/health`: connections refused over a limit, and cut off for slow or oversized headers."""
+    """For `/health`: HTTP connections open now (websockets not included), connections refused over a limit, and
+    cut off for slow or oversized headers."""
 
+    open: int = 0
     refused: int = 0
     cut: int = 0
 
@@ -101,6 +103,7 @@ def guarded_protocol(limits: ConnectionLimits, stats: ConnectionStats) -> type[H
                                        f"{limits.max_per_client} open (--max-connections-per-client)")
             else:
                 per_client[host] += 1
+                stats.open += 1
                 self._client_host = host
                 self._arm_header_deadline()
 
@@ -151,6 +154,7 @@ def guarded_protocol(limits: ConnectionLimits, stats: ConnectionStats) -> type[H
         def _release(self) -> None:
             if self._client_host is not None:
                 per_client[self._client_host] -= 1
+                stats.open -= 1
                 if per_client[self._client_host] <= 0:
                     del per_client[self._client_host]
                 self._client_host = None

@@ -296,7 +296,8 @@ class SinchConsole(App[None]):
             return
         self.session.calls.track(message.call_id, kind=message.kind, destination=message.destination,
                                  placed_at=message.placed_at, cli=message.cli,
-                                 conference_id=message.conference_id, detail=message.detail)
+                                 conference_id=message.conference_id, detail=message.detail,
+                                 correlation_id=message.correlation_id, outcome_unknown=message.outcome_unknown)
         if message.conference_id:
             for screen in self._screen_stacks.get("conferences", []):
                 if isinstance(screen, ConferencesScreen):

@@ -4,7 +4,9 @@
      "outcome": null, "room": "standup", "call_id": "c-1", "cli": "+46708168731", "error_code": null,
      "message": null}
 
-The pair shares an `id`, so concurrent bulk actions can be told apart. Lines are appended by group commit:
+The pair shares an `id`, so concurrent bulk actions can be told apart. `outcome` is "ok", "failed", "refused"
+or "unknown": the request was sent but no answer came, so it may have been carried out (a callout may be
+ringing; see api.errors.OutcomeUnknownError). Lines are appended by group commit:
 callers queue their line and await it, one task writes whatever has queued in a single write() on a worker
 thread (asyncio.to_thread). So the UI loop never touches the disk (a home folder on NFS can stall for
 seconds), a bulk action's 200 lines cost a few writes rather than 200, lines keep the order they were
@@ -26,11 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from api.errors import APIError
+from api.errors import APIError, OutcomeUnknownError
 
 T = TypeVar("T")
 Phase = Literal["attempt", "outcome"]
-Outcome = Literal["ok", "failed", "refused"]
+Outcome = Literal["ok", "failed", "refused", "unknown"]
 Clock = Callable[[], datetime]
 ACTIONS = ("mute", "unmute", "kick", "kick_all", "mute_all", "unmute_all", "mute_all_except_moderators",
            "auto_mute", "soft_lock_kick", "policy", "callout", "manage_call", "hangup", "download_recording",
@@ -112,6 +114,10 @@ class ActionRecord:
         """Record a failure without raising (a bulk action that partly failed, say)."""
         self.outcome, self.message, self.error_code = "failed", message, error_code
 
+    def unknown(self, message: str) -> None:
+        """Record that the request went out but no answer said what became of it."""
+        self.outcome, self.message, self.error_code = "unknown", message, None
+
 
 class AuditWriteError(OSError):
     """The attempt line could not be written (raised on entering AuditLog.action, before the body runs)."""
@@ -189,8 +195,11 @@ class AuditLog:
         except APIError as exc:
             await self.outcome(record.attempt, "failed", error_code=exc.error_code, message=str(exc))
             raise
-        except asyncio.CancelledError:
-            await asyncio.shield(self.outcome(record.attempt, "failed", message="cancelled before an answer came"))
+        except OutcomeUnknownError as exc:  # sent, unanswered: it may have happened, so never "failed"
+            await self.outcome(record.attempt, "unknown", message=str(exc))
+            raise
+        except asyncio.CancelledError:  # the request may be out already: what became of it is unknown
+            await asyncio.shield(self.outcome(record.attempt, "unknown", message="cancelled before an answer came"))
             raise
         except Exception as exc:  # SinchError without a code (connection, timeout, bad body) and anything else
             await self.outcome(record.attempt, "failed", message=str(exc) or type(exc).__name__)

@@ -10,7 +10,8 @@ from textual.message import Message
 
 @dataclass
 class CallPlaced(Message):
-    """The console placed a callout: the Calls mode tracks `call_id`; a conference callout's room is watched."""
+    """The console placed a callout (or sent one whose outcome is unknown): the Calls mode tracks it; a conference
+    callout's room is watched."""
 
     call_id: str
     kind: str
@@ -22,3 +23,7 @@ class CallPlaced(Message):
     conference_id: str | None = None
     detail: str = ""
     """A short description for the Calls list, e.g. the first words of the TTS text."""
+    correlation_id: str | None = None
+    """The tag sent in the callout's `custom` ("sc-0123456789ab")."""
+    outcome_unknown: bool = False
+    """Sent but unanswered: it may have been placed. `call_id` is then the correlation tag (no callId came)."""

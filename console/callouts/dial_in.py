@@ -19,7 +19,8 @@ from console.callouts.forms import CalloutPlan
 from console.callouts.sender import CalloutSender, SendOutcome
 from console.rooms.wording import ROOM, describe_error
 
-LegStatus = Literal["waiting", "placing", "placed", "ringing", "joined", "failed"]
+LegStatus = Literal["waiting", "placing", "placed", "ringing", "joined", "failed", "unknown"]
+""""unknown": sent without an answer, so it may be ringing: never retried (the Calls mode follows its tag)."""
 MAX_LEGS = 200
 CONCURRENCY = 4
 _SEPARATORS = re.compile(r"[,;\n\r\t]+")
@@ -91,10 +92,11 @@ class DialIn:
         return replace(self.base, arguments=arguments, destination=number)
 
     async def place_all(self) -> list[SendOutcome]:
-        """Place every waiting leg, a few at a time. Returns the successful outcomes."""
+        """Place every waiting leg, a few at a time. Returns the outcomes to track: the placed legs and those
+        whose outcome is unknown."""
         waiting = [leg.number for leg in self.legs.values() if leg.status == "waiting"]
         outcomes = await asyncio.gather(*(self._place(number) for number in waiting))
-        return [o for o in outcomes if o is not None and o.ok]
+        return [o for o in outcomes if o is not None and (o.ok or o.unknown)]
 
     async def retry(self, number: str) -> SendOutcome | None:
         """Place a failed leg again (by hand only). Does nothing for a leg that is not failed."""
@@ -108,11 +110,13 @@ class DialIn:
             self._set(Leg(number, "placing"))
             # Each leg its own sender state: legs run side by side, but one leg never sends twice.
             sender = CalloutSender(self.sender.client, self.sender.audit, read_only=self.sender.read_only,
-                                   clock=self.sender.clock)
+                                   clock=self.sender.clock, tags=self.sender.tags)
             outcome = await sender.send(self.plan_for(number))
         if outcome.ok:
             self._set(Leg(number, "placed", outcome.call_id))
             self.placed.append(outcome)
+        elif outcome.unknown:
+            self._set(Leg(number, "unknown", None, outcome.text))
         else:
             self._set(Leg(number, "failed", None, outcome.text))
         return outcome
@@ -144,7 +148,7 @@ class DialIn:
     @property
     def settled(self) -> bool:
         """No leg is waiting, being placed or ringing."""
-        return all(leg.status in ("joined", "failed") for leg in self.legs.values())
+        return all(leg.status in ("joined", "failed", "unknown") for leg in self.legs.values())
 
     def summary(self, now: datetime | None = None) -> str:
         counts: dict[str, int] = {}

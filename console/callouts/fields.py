@@ -16,9 +16,10 @@ import phonenumbers
 
 from api.models.callouts import LOCALES, MAX_DURATION_SECONDS, MAX_TTS_CHARACTERS
 from api.models.common import normalize_number
+from api.models.correlation import MAX_TAGGED_TEXT
 
-MAX_CUSTOM_CHARACTERS = 1024
-"""Sinch's documented limit for the `custom` field."""
+MAX_CUSTOM_CHARACTERS = MAX_TAGGED_TEXT
+"""Sinch allows 1,024 characters in `custom`; the console's correlation tag takes 16 (api.models.correlation)."""
 MAX_CONFERENCE_ID = 64
 MOH_CLASSES = ("ring", "music1", "music2", "music3")
 DOMAINS = ("pstn", "mxp")
@@ -66,6 +67,9 @@ def check_number(text: str, field: str = "Destination") -> Endpoint:
         raise FieldProblem(field, "a phone number is required")
     if any(ch.isalpha() for ch in raw):
         raise FieldProblem(field, f"not a phone number ({_short(raw)} has letters)")
+    foreign = next((ch for ch in raw if (ch.isdigit() or ch.isnumeric()) and not "0" <= ch <= "9"), None)
+    if foreign is not None:  # Arabic-Indic, full-width, math digits: digits, not E.164's
+        raise FieldProblem(field, f"not a phone number ({foreign!r} is not one of the digits 0-9)")
     try:
         e164 = normalize_number(raw)
         parsed = phonenumbers.parse(e164, None)
@@ -200,7 +204,8 @@ def check_moh_class(text: str) -> str | None:
 
 
 def check_custom(text: str) -> str | None:
-    """Free data echoed back in callbacks (optional), at most 1024 characters."""
+    """Free data echoed back in callbacks (optional), at most 1,008 characters: the console puts its correlation
+    tag in front ("sc-0123456789ab|" + the text), within the field's 1,024."""
     if not text:
         return None
     if len(text) > MAX_CUSTOM_CHARACTERS:

@@ -3,23 +3,32 @@
 A callout rings a real phone and costs money, so this never sends twice: a second `send` while one is in
 flight returns an "ignored" outcome at once, and nothing here retries (the client retries only a request that
 certainly was not sent, DESIGN.md section 3).
+
+Every callout is tagged: its `custom` field starts with a fresh correlation tag (`sc-` + 12 hex digits, see
+api.models.correlation). When the request went out and no answer came (api.errors.OutcomeUnknownError), the
+outcome is "unknown", never "failed": the phone may be ringing, and sending again could ring it twice. The Calls
+mode then keeps the callout under its tag until an ACE/DiCE event or a call result carrying the tag names its
+callId.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 
 from api import SinchVoiceClient
+from api.errors import OutcomeUnknownError
+from api.models.correlation import new_tag, tag_custom
 from console.audit import AuditLog, AuditWriteError
 from console.callouts.forms import CalloutPlan
 from console.callouts.preview import NumberPreview
 from console.rooms.wording import ROOM, describe_error, error_code
 
-Status = Literal["placed", "failed", "refused", "ignored"]
+Status = Literal["placed", "failed", "refused", "ignored", "unknown"]
+MAY_HAVE_BEEN_PLACED = "may have been placed: check Calls before sending again"
 
 
 @dataclass(frozen=True)
@@ -31,10 +40,17 @@ class SendOutcome:
     call_id: str | None = None
     placed_at: datetime | None = None
     error_code: int | None = None
+    correlation_id: str | None = None
+    """The tag sent in `custom` ("sc-0123456789ab"): it finds the call when its callId is not known."""
 
     @property
     def ok(self) -> bool:
         return self.status == "placed"
+
+    @property
+    def unknown(self) -> bool:
+        """Sent, but no answer said whether the call was placed."""
+        return self.status == "unknown"
 
 
 def _utc_now() -> datetime:
@@ -45,11 +61,13 @@ class CalloutSender:
     """Places callouts for one session. `in_flight` is true from the first await of `send` until it returns."""
 
     def __init__(self, client: SinchVoiceClient, audit: AuditLog | None, *, read_only: bool = False,
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Callable[[], datetime] = _utc_now, tags: Callable[[], str] = new_tag) -> None:
         self.client = client
         self.audit = audit
         self.read_only = read_only
         self.clock = clock
+        self.tags = tags
+        """Makes each callout's correlation tag (tests pass a predictable one)."""
         self.in_flight = False
 
     def refusal(self, plan: CalloutPlan, preview: NumberPreview | None = None) -> str | None:
@@ -78,20 +96,47 @@ class CalloutSender:
                 with contextlib.suppress(OSError):
                     await self.audit.refused("callout", refused, room=plan.conference_id, cli=who)
             return SendOutcome("refused", refused, plan)
+        tag = self.tags()
+        try:
+            tagged = replace(plan, arguments={**plan.arguments,
+                                              "custom": tag_custom(tag, plan.arguments.get("custom"))})
+        except ValueError as error:
+            return SendOutcome("refused", f"Not sent: custom: {error}", plan)
+        sent_at = self.clock()
         try:
             if self.audit is None:
-                call_id = await plan.send(self.client)
+                call_id, unanswered = await self._attempt(tagged)
             else:
                 async with self.audit.action("callout", room=plan.conference_id, cli=who,
-                                             message=plan.kind_name) as record:
-                    call_id = await plan.send(self.client)
-                    record.message = f"{plan.kind_name}, callId {call_id}"
+                                             message=f"{plan.kind_name}, custom {tag}") as record:
+                    call_id, unanswered = await self._attempt(tagged)
+                    if unanswered is not None:
+                        record.unknown(f"{plan.kind_name}, custom {tag}: {MAY_HAVE_BEEN_PLACED} ({unanswered})")
+                    else:
+                        record.message = f"{plan.kind_name}, callId {call_id}, custom {tag}"
         except AuditWriteError as error:
             return SendOutcome("failed", f"Not sent: {error}", plan)
         except Exception as error:
             words = describe_error(error, subject=ROOM)
             if not words.startswith("Not sent"):
                 words = f"{plan.kind_name.capitalize()} to {who} failed: {words}"
-            return SendOutcome("failed", words, plan, error_code=error_code(error))
+            return SendOutcome("failed", words, plan, error_code=error_code(error), correlation_id=tag)
+        if unanswered is not None:
+            text = (f"{plan.kind_name.capitalize()} to {who}: no answer came, so it {MAY_HAVE_BEEN_PLACED} "
+                    f"(tagged {tag}; {_reason(unanswered)})")
+            return SendOutcome("unknown", text, plan, placed_at=sent_at, correlation_id=tag)
         return SendOutcome("placed", f"Placed {plan.kind_name} to {who}: callId {call_id}", plan, call_id,
-                           self.clock())
+                           self.clock(), correlation_id=tag)
+
+    async def _attempt(self, tagged: CalloutPlan) -> tuple[str, OutcomeUnknownError | None]:
+        """The callId, or the unanswered request's error (an outcome, not a failure: it is never raised on)."""
+        try:
+            return await tagged.send(self.client), None
+        except OutcomeUnknownError as error:
+            return "", error
+
+
+def _reason(error: OutcomeUnknownError) -> str:
+    if error.status is not None:
+        return f"the answer was HTTP {error.status}"
+    return "no answer in time" if error.timed_out else "the connection broke after sending"

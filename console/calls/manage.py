@@ -155,6 +155,8 @@ class ManageOutcome:
     call_id: str
     action: str
     error_code: int | None = None
+    unknown: bool = False
+    """Sent, but no answer came: it may have been carried out (audited as "unknown")."""
 
 
 def _done(svaml: Svaml, who: str) -> str:
@@ -177,6 +179,9 @@ def describe_manage_error(error: BaseException) -> str:
         return "Call is not ongoing (40003)" + (f": {why}" if why else "")
     if isinstance(error, errors.NotFoundError):
         return f"Call not found ({error.error_code or 40400}): it ended long ago or belongs to another application"
+    if isinstance(error, errors.OutcomeUnknownError):
+        return ("No answer came, so it may have been carried out: check the call (r refreshes it) before sending "
+                "again")
     return describe_error(error, subject="call")
 
 
@@ -200,7 +205,8 @@ async def manage(client: Any, call_id: str, svaml: Svaml, audit: AuditLog | None
         _, note = await send_audited(audit, action, lambda: _send(client, call_id, svaml), call_id=call_id, cli=who,
                                      message=json.dumps(masked_wire(svaml)))
     except (errors.SinchError, ValidationError) as error:
-        return ManageOutcome(False, describe_manage_error(error) + note, call_id, action, error_code(error))
+        return ManageOutcome(False, describe_manage_error(error) + note, call_id, action, error_code(error),
+                             unknown=isinstance(error, errors.OutcomeUnknownError))
     except Exception as error:  # a worker must never take the app down
         return ManageOutcome(False, f"Unexpected error: {type(error).__name__}: {error}{note}", call_id, action)
     return ManageOutcome(True, _done(svaml, who) + note, call_id, action)

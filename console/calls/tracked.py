@@ -1,4 +1,9 @@
-"""One tracked call as the Calls list shows it and `calls.json` keeps it, and what a poll changed about it."""
+"""One tracked call as the Calls list shows it and `calls.json` keeps it, and what a poll changed about it.
+
+A callout whose request went out without an answer (api.errors.OutcomeUnknownError) is tracked too, under its
+correlation tag (`sc-…`, sent in `custom`) instead of a callId it never got: `outcome_unknown` is set and it
+is not polled until an event or a call result carrying the tag names its callId (CallTracker.resolve).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 
 from api.models import CallResult
 from api.models.common import format_number
+from api.models.correlation import is_tag
 from api.models.display import clock
 
 ADDED = "added"
@@ -32,6 +38,10 @@ class TrackedCall:
     polled_at: datetime | None = None
     unknown: bool = False
     """The platform says there is no such call: no longer polled (until woken)."""
+    correlation_id: str | None = None
+    """The tag the console put in the callout's `custom` ("sc-0123456789ab"), when it placed the call."""
+    outcome_unknown: bool = False
+    """Sent, but no answer came: it may have been placed. `call_id` holds the correlation tag until resolved."""
 
     @property
     def is_final(self) -> bool:
@@ -41,7 +51,7 @@ class TrackedCall:
     def status(self) -> str:
         if self.result is not None:
             return self.result.status
-        return "UNKNOWN" if self.unknown else "…"
+        return "UNKNOWN" if self.unknown or self.outcome_unknown else "…"
 
     @property
     def number(self) -> str:
@@ -68,7 +78,7 @@ class TrackedCall:
     def search_text(self) -> str:
         result = self.result
         parts = [self.call_id, self.kind, self.destination, self.number, self.cli, self.conference_id, self.detail,
-                 self.status, self.error]
+                 self.status, self.error, self.correlation_id]
         if result is not None:
             parts += [result.result, result.reason, result.to.endpoint if result.to else None,
                       result.from_.endpoint if result.from_ else None,
@@ -79,7 +89,7 @@ class TrackedCall:
         """What the list shows: a poll that leaves it equal changed nothing worth redrawing or saving."""
         r = self.result
         shown = (r.status, r.result, r.reason, r.duration, self.debit, str(r.custom)) if r is not None else None
-        return shown, self.error, self.unknown
+        return shown, self.error, self.unknown, self.outcome_unknown, self.correlation_id
 
     # ---- file form ------------------------------------------------------------------------------------
 
@@ -88,6 +98,7 @@ class TrackedCall:
             "callId": self.call_id, "kind": self.kind, "destination": self.destination,
             "placedAt": self.placed_at.isoformat(), "cli": self.cli, "conferenceId": self.conference_id,
             "detail": self.detail, "error": self.error, "unknown": self.unknown,
+            "correlationId": self.correlation_id, "outcomeUnknown": self.outcome_unknown,
             "polledAt": self.polled_at.isoformat() if self.polled_at else None,
             "result": self.result.model_dump(mode="json", by_alias=True) if self.result else None,
         }
@@ -101,6 +112,8 @@ class TrackedCall:
             destination=str(data.get("destination") or ""), placed_at=_aware(data["placedAt"]),
             cli=data.get("cli"), conference_id=data.get("conferenceId"), detail=str(data.get("detail") or ""),
             error=data.get("error"), unknown=bool(data.get("unknown", False)),
+            correlation_id=data.get("correlationId") if is_tag(data.get("correlationId")) else None,
+            outcome_unknown=bool(data.get("outcomeUnknown", False)),
             polled_at=_aware(data["polledAt"]) if data.get("polledAt") else None,
             result=CallResult.model_validate(result) if result else None,
         )

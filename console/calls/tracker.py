@@ -7,6 +7,11 @@ list in `folder/calls.json`. It never raises out of a poll: a failure becomes th
 A 40400 for a call placed moments ago means the platform has not caught up yet; the same answer later, or for a
 callId typed in by hand, means there is no such call (this application's calls only: ids of another application
 or region are unknown too). Such a call is no longer polled until `wake()` asks again.
+
+A callout whose outcome is unknown (sent, unanswered) is kept under its correlation tag and never polled (there
+is no callId to ask about). `resolve(tag, call_id)` turns it into the call: the app calls `match_custom` for
+every relayed ACE/DiCE (their `custom` echoes the tag), and a poll whose call result carries the tag of such an
+entry (a callId typed in by hand) resolves it too.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from api import errors
+from api.models.correlation import tag_of
 from console.calls.listing import SORT_KEYS, STATUS_ORDER, filter_calls, next_sort_key, sort_calls
 from console.calls.tracked import ADDED, CallChange, TrackedCall
 from console.calls.tracker_file import FILE_VERSION, CallsFile
@@ -87,15 +93,49 @@ class CallTracker(CallsFile):
         return call_id in self._calls
 
     def track(self, call_id: str, *, kind: str, destination: str, placed_at: datetime, cli: str | None = None,
-              conference_id: str | None = None, detail: str = "") -> TrackedCall:
+              conference_id: str | None = None, detail: str = "", correlation_id: str | None = None,
+              outcome_unknown: bool = False) -> TrackedCall:
         """Follow a call the console placed (from `console.messages.CallPlaced`). Tracking it again keeps what
-        was already learnt about it."""
+        was already learnt about it.
+
+        With `outcome_unknown` the callout was sent but never answered: `call_id` is its correlation tag, and the
+        entry waits (unpolled) for `resolve` to learn its callId."""
+        if outcome_unknown:
+            correlation_id = correlation_id or call_id
+            waiting = (f"May have been placed: no answer came. Check before sending again; an event or call "
+                       f"result tagged {correlation_id} will show the call here.")
+            return self._put(TrackedCall(correlation_id, kind, destination, placed_at, cli, conference_id, detail,
+                                         error=waiting, correlation_id=correlation_id, outcome_unknown=True))
         known = self._calls.get(call_id)
-        call = TrackedCall(call_id, kind, destination, placed_at, cli, conference_id, detail)
+        call = TrackedCall(call_id, kind, destination, placed_at, cli, conference_id, detail,
+                           correlation_id=correlation_id)
         if known is not None:
             call = replace(known, kind=kind, destination=destination, placed_at=placed_at, cli=cli,
-                           conference_id=conference_id, detail=detail)
+                           conference_id=conference_id, detail=detail,
+                           correlation_id=correlation_id or known.correlation_id)
         return self._put(call)
+
+    def resolve(self, correlation_id: str, call_id: str) -> TrackedCall | None:
+        """The callout tagged `correlation_id`, whose outcome was unknown, is call `call_id`: track it as that
+        call from now on (merged with an entry already tracked under the callId). None when no such entry waits."""
+        pending = self._calls.get(correlation_id)
+        if pending is None or not pending.outcome_unknown or not call_id or call_id == correlation_id:
+            return None
+        del self._calls[correlation_id]
+        call = replace(pending, call_id=call_id, outcome_unknown=False, error=None)
+        known = self._calls.get(call_id)
+        if known is not None:  # typed in by hand, or an earlier event: keep what was learnt, add what was placed
+            call = replace(known, kind=pending.kind if known.kind == ADDED else known.kind,
+                           destination=known.destination or pending.destination, placed_at=pending.placed_at,
+                           cli=known.cli or pending.cli, conference_id=known.conference_id or pending.conference_id,
+                           detail=known.detail or pending.detail, correlation_id=correlation_id)
+        self._failures.pop(call_id, None)
+        return self._put(call)
+
+    def match_custom(self, custom: object, call_id: str) -> TrackedCall | None:
+        """A callback (ACE, DiCE...) of call `call_id` carried `custom`: resolve the unknown callout it tags."""
+        tag = tag_of(custom)
+        return self.resolve(tag, call_id) if tag is not None and call_id else None
 
     def add(self, call_id: str) -> TrackedCall:
         """Follow a callId typed in by hand; an id already tracked is woken (polled again) instead."""
@@ -138,7 +178,8 @@ class CallTracker(CallsFile):
 
     def due(self) -> list[TrackedCall]:
         """Calls the next poll asks about (without counting down any backoff)."""
-        return [c for c in self._calls.values() if not c.is_final and not c.unknown and not self._skip.get(c.call_id)]
+        return [c for c in self._calls.values()
+                if not c.is_final and not c.unknown and not c.outcome_unknown and not self._skip.get(c.call_id)]
 
     async def poll_due(self, now: datetime | None = None) -> list[CallChange]:
         """Ask about every call that is not FINAL (bounded concurrency); return what changed. Never raises.
@@ -152,7 +193,7 @@ class CallTracker(CallsFile):
             now = now or self.clock()
             due: list[TrackedCall] = []
             for call in list(self._calls.values()):
-                if call.is_final or call.unknown:
+                if call.is_final or call.unknown or call.outcome_unknown:
                     continue
                 if self._skip.get(call.call_id):
                     self._skip[call.call_id] -= 1
@@ -192,8 +233,13 @@ class CallTracker(CallsFile):
             if call.call_id not in self._calls:
                 return None  # forgotten while the request was in flight
             call.result, call.error, call.unknown = result, None, False
+            call.correlation_id = call.correlation_id or tag_of(result.custom)
             self._failures.pop(call.call_id, None)
         call.polled_at = now
+        if call.result is not None and call.correlation_id is not None:
+            merged = self.resolve(call.correlation_id, call.call_id)  # a callId typed in was an unknown callout
+            if merged is not None:
+                return CallChange(merged, previous_status, became_final=merged.is_final)
         if call.signature() == before:
             return None
         self._changed()

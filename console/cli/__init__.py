@@ -35,6 +35,8 @@ Exit codes:
     4  authentication or permission refused (401 / 403)
     5  refused: a destructive command without --yes (kick, kick-all, recordings delete, callbacks set),
        a read-only profile, or a download that would replace a file without --overwrite
+    6  unknown outcome: a callout was sent but no answer came, so it may have been placed; check before
+       sending again (JSON on stdout carries its "correlationId", the tag in the callout's `custom`)
 
 This package's `__init__` stays light: `console.__main__` imports it to tell a subcommand from the TUI's flags;
 the commands themselves load only when a subcommand is given.

@@ -5,7 +5,10 @@ lines as the TUI's callout screen); console.callouts loads only when a callout i
 
 JSON shapes (stable; keys in the api's camelCase):
 
-    callout tts|conf.    {"ok", "status", "callId", "kind", "destination", "room", "text"}
+    callout tts|conf.    {"ok", "status", "callId", "correlationId", "kind", "destination", "room", "text"}
+
+A callout sent without an answer exits 6 ("status": "unknown", "callId": null): it may have been placed, so a
+script must not send it again blindly; "correlationId" (also in the callout's `custom`) finds the call later.
     call show            CallResult.to_wire()
 """
 
@@ -27,10 +30,11 @@ async def _callout(ctx: Context, form: Any) -> int:
     sender = CalloutSender(ctx.client, ctx.session.audit, read_only=ctx.session.read_only)
     outcome = await sender.send(checked.plan)
     plan = outcome.plan
-    data = {"ok": outcome.ok, "status": outcome.status, "callId": outcome.call_id, "kind": plan.kind,
-            "destination": plan.destination, "room": plan.conference_id, "text": outcome.text}
+    data = {"ok": outcome.ok, "status": outcome.status, "callId": outcome.call_id,
+            "correlationId": outcome.correlation_id, "kind": plan.kind, "destination": plan.destination,
+            "room": plan.conference_id, "text": outcome.text}
     return finish(ctx, outcome.ok, data, outcome.text, refused=outcome.status == "refused",
-                  error_code=outcome.error_code)
+                  error_code=outcome.error_code, unknown=outcome.unknown)
 
 
 async def callout_tts(ctx: Context) -> int:

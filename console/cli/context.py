@@ -17,7 +17,7 @@ from api import errors
 from console.cli.output import Printer
 from console.session import Session
 
-OK, OTHER, USAGE, NOT_FOUND, AUTH, REFUSED = 0, 1, 2, 3, 4, 5
+OK, OTHER, USAGE, NOT_FOUND, AUTH, REFUSED, UNKNOWN = 0, 1, 2, 3, 4, 5, 6
 
 
 class CliError(Exception):
@@ -44,6 +44,8 @@ Handler = Callable[[Context], Awaitable[int]]
 
 
 def code_for_error(error: BaseException) -> int:
+    if isinstance(error, errors.OutcomeUnknownError):
+        return UNKNOWN
     if isinstance(error, errors.NotFoundError):
         return NOT_FOUND
     if isinstance(error, errors.AuthenticationError | errors.PermissionDeniedError):
@@ -67,11 +69,15 @@ def code_for(error_code: int | None, words: str = "") -> int:
 
 
 def finish(ctx: Context, ok: bool, data: dict[str, Any], text: str, *, refused: bool = False,
-           error_code: int | None = None) -> int:
+           error_code: int | None = None, unknown: bool = False) -> int:
     """Print an action's outcome: `data`/`text` on stdout when it worked (exit 0), else its words on stderr
-    and the exit code they map to (5 when the console refused it)."""
+    and the exit code they map to (5 when the console refused it, 6 when it was sent and never answered: then
+    `data` goes to stdout too, so a script learns the callout's correlation tag)."""
     if ok:
         ctx.printer.result(data, text)
         return OK
     ctx.printer.problem(text)
+    if unknown:
+        ctx.printer.result(data, f"correlation tag {data.get('correlationId')}")
+        return UNKNOWN
     return REFUSED if refused else code_for(error_code, text)

@@ -30,6 +30,8 @@ exit codes:
   4  credentials or permission refused (401 / 403)
   5  refused: a destructive command without --yes (kick, kick-all, recordings delete, callbacks set),
      a read-only profile, or a download that would replace a file without --overwrite
+  6  unknown: a callout was sent but no answer came: it may have been placed, so check (call show, or
+     the callbacks tagged with its correlationId) before sending it again
 
 output: a table on a terminal; JSON when stdout is not a terminal or with --json.
 

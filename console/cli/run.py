@@ -31,6 +31,7 @@ from console.cli.context import (
     OK,
     OTHER,
     REFUSED,
+    UNKNOWN,
     USAGE,
     CliError,
     Context,
@@ -117,7 +118,7 @@ def _subject(args: argparse.Namespace) -> str:
 
 
 __all__ = [
-    "AUTH", "EPILOG", "NEEDS_YES", "NOT_FOUND", "OK", "OTHER", "REFUSED", "USAGE",
+    "AUTH", "EPILOG", "NEEDS_YES", "NOT_FOUND", "OK", "OTHER", "REFUSED", "UNKNOWN", "USAGE",
     "BackendFactory", "CliError", "Context", "Handler",
     "build_parser", "call_show", "callbacks_set", "callbacks_show", "callout_conference", "callout_tts", "code_for",
     "code_for_error", "conference_action", "conference_kick_all", "conference_show", "main", "number_query",

@@ -53,6 +53,10 @@ class ManageCallActions(_Base):
         if call is None:
             self.status("No call selected.", error=True)
             return None
+        if call.outcome_unknown:
+            self.status(f"No callId yet: this callout's outcome is unknown (tagged {call.correlation_id}); it can be "
+                        "steered once an event or a callId typed in (a) names the call.", error=True)
+            return None
         if call.is_final:
             result = call.result
             self.status(f"Call is not ongoing: {call.number} already ended "

@@ -92,7 +92,7 @@ class DialInPart(_Base):
 
     def _show_leg(self, leg: Leg) -> None:
         table = self.query_one("#legs", DataTable)
-        style = {"failed": "bold red", "joined": "green"}.get(leg.status, "")
+        style = {"failed": "bold red", "joined": "green", "unknown": "bold yellow"}.get(leg.status, "")
         row = (Text(leg.number), Text(leg.status, style=style), Text(leg.call_id or ""), Text(leg.reason))
         if leg.number in {key.value for key in table.rows}:
             for column, value in zip(table.columns, row, strict=True):

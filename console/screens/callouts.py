@@ -307,11 +307,16 @@ class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
 
     def _report(self, outcome: SendOutcome) -> None:
         self.status(outcome.text, error=not outcome.ok)
-        if not outcome.ok or outcome.call_id is None:
+        if outcome.unknown:  # Calls keeps it under its tag until an event names the call
+            self.notify(outcome.text, severity="warning", markup=False, timeout=15)
+        elif not outcome.ok or outcome.call_id is None:
             if outcome.status != "ignored":
                 self.notify(outcome.text, severity="error", markup=False)
             return
         plan = outcome.plan
-        self.app.post_message(CallPlaced(call_id=outcome.call_id, kind=plan.kind, destination=plan.destination,
+        self.app.post_message(CallPlaced(call_id=outcome.call_id or outcome.correlation_id or "", kind=plan.kind,
+                                         destination=plan.destination,
                                          placed_at=outcome.placed_at or self.session.clock(), cli=plan.cli,
-                                         conference_id=plan.conference_id, detail=plan.detail))
+                                         conference_id=plan.conference_id, detail=plan.detail,
+                                         correlation_id=outcome.correlation_id,
+                                         outcome_unknown=outcome.unknown))

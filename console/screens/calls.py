@@ -33,6 +33,7 @@ COLUMNS = (("placed", "Placed", 8), ("kind", "Kind", 10), ("to", "To", 18), ("st
            ("detail", "Detail", 24))
 STATUS_STYLE = {"INITIATED": "yellow", "RINGING": "bold yellow", "ONGOING": "bold green", "FINAL": "",
                 "UNKNOWN": "red"}
+"""UNKNOWN: the platform has no such call, or a callout was sent and never answered (its detail says which)."""
 RESULT_STYLE = {"ANSWERED": "green", "BUSY": "red", "NOANSWER": "red", "FAILED": "bold red"}
 MAX_CALL_ID = 128
 
@@ -177,7 +178,13 @@ class CallsScreen(ManageCallActions, Screen[None]):
         if call is None:
             pane.update(Text("No call selected." if len(self.tracker) else "No calls tracked yet."))
             return
-        text = Text.assemble(("Call ", "bold"), (call.call_id, "bold"), f" · {call.kind} to {call.number}")
+        if call.outcome_unknown:
+            text = Text.assemble(("Callout ", "bold"), (call.call_id, "bold"), f" · {call.kind} to {call.number}",
+                                 (" · outcome unknown: no callId yet", "bold yellow"))
+        else:
+            text = Text.assemble(("Call ", "bold"), (call.call_id, "bold"), f" · {call.kind} to {call.number}")
+        if call.correlation_id:
+            text.append(f" · tag {call.correlation_id}")
         text.append(f"\nplaced {call.placed_at.isoformat()}")
         if call.cli:
             text.append(f" from {call.cli}")
@@ -240,7 +247,8 @@ class CallsScreen(ManageCallActions, Screen[None]):
         """Follow a call the console just placed and poll it at once."""
         self.tracker.track(message.call_id, kind=message.kind, destination=message.destination,
                            placed_at=message.placed_at, cli=message.cli, conference_id=message.conference_id,
-                           detail=message.detail)
+                           detail=message.detail, correlation_id=message.correlation_id,
+                           outcome_unknown=message.outcome_unknown)
         self.refresh_rows()
         self.start_poll()
 

@@ -3,6 +3,8 @@
 - An event about a conference polls that room now (instead of at its next tick); a room not watched yet joins
   the watch list (the API cannot list conferences: events are how the console learns of them). A DiCE only
   polls a watched room: a call ending is no reason to start watching a room that may be empty now.
+- An event carrying the correlation tag of a callout whose outcome was unknown (`custom`) names its callId:
+  the Calls mode tracks it as that call from now on.
 - An event about a tracked call wakes it (a call that was backing off is asked again); a DiCE also polls the
   Calls mode now, so the call's result and debit show without waiting for its timer.
 - A PIE that names no conference but whose menuId is a watched room (conference DTMF detection) polls it.
@@ -52,6 +54,8 @@ def react(event: RelayEvent, session: Session, stacks: Mapping[str, Sequence[Scr
             screen.raise_hand(hand_room, call, cli=event.cli)  # shown now: the poll above may be paused
         elif call and event.type == "dice":
             screen.call_ended(call)
+    if call:  # a callout whose answer never came is found by the tag its callbacks echo in `custom`
+        session.calls.match_custom(event.event.get("custom"), call)
     if call and call in session.calls:
         session.calls.wake(call)
         if event.type == "dice":

@@ -44,6 +44,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.models.common import normalize_number, number_key
+from api.models.correlation import split_custom
 from api.models.events import AceEvent, DiceEvent, IceEvent, NotifyEvent, PieEvent
 from api.models.svaml import ConnectConf, ConnectPstn, Continue, Hangup, Instruction, Say, Svaml
 
@@ -136,8 +137,8 @@ class Rule:
     def matches(self, kind: str, event: CallbackEvent) -> bool:
         if kind != self.event:
             return False
-        if self.custom is not None and event.custom != self.custom:
-            return False
+        if self.custom is not None and self.custom not in (event.custom, split_custom(event.custom)[1]):
+            return False  # the console puts its correlation tag before the custom text typed: "sc-…|vip"
         if isinstance(event, IceEvent):
             if self.to is not None and (event.to is None or _number(event.to.endpoint) != self.to):
                 return False

@@ -103,14 +103,16 @@ class OutcomeUnknownError(APIConnectionError):
     a read timeout, a connection reset or protocol error after sending, the client's deadline, a gateway's
     502/503/504, or a 2xx whose callId could not be read. The platform may have acted on it: a callout may be
     ringing a phone now. It is never retried; check the calls (a callout's `custom` tag finds it) before sending
-    again. `status` is the gateway's HTTP status when one answered, else None."""
+    again. `status` is the HTTP status when an answer came (a gateway's, or a 2xx), else None; `accepted` says
+    the platform answered 2xx (the call was placed, its callId is what is missing)."""
 
     def __init__(self, message: str, *, method: str, path: str, status: int | None = None,
-                 timed_out: bool = False) -> None:
+                 timed_out: bool = False, accepted: bool = False) -> None:
         self.method = method
         self.path = path
         self.status = status
         self.timed_out = timed_out
+        self.accepted = accepted
         super().__init__(message)
 
 

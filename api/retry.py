@@ -148,11 +148,11 @@ def transport_error(exc: BaseException, method: str, path: str,
     return APIConnectionError(f"could not reach Sinch for {method} {path}: {detail}")
 
 
-def outcome_unknown(method: str, path: str, why: str, *, status: int | None = None,
-                    timed_out: bool = False) -> OutcomeUnknownError:
+def outcome_unknown(method: str, path: str, why: str, *, status: int | None = None, timed_out: bool = False,
+                    accepted: bool = False) -> OutcomeUnknownError:
     """The error for an unsafe request the platform may have acted on."""
     return OutcomeUnknownError(f"{method} {path}: {why}; the platform may have acted on it",
-                               method=method, path=path, status=status, timed_out=timed_out)
+                               method=method, path=path, status=status, timed_out=timed_out, accepted=accepted)
 
 
 def deadline_error(method: str, path: str, deadline: float | None,

@@ -39,7 +39,7 @@ class Callouts(Resource):
             return self._client._parse(response, CalloutResponse).call_id
         except (ResponseTooLargeError, ResponseValidationError) as exc:  # only a 2xx gets this far
             raise outcome_unknown("POST", CALLOUTS_PATH, f"it was accepted but the callId could not be read "
-                                  f"({exc})", status=getattr(exc, "status", None)) from None
+                                  f"({exc})", status=getattr(exc, "status", None), accepted=True) from None
 
     async def tts(
         self,

@@ -122,8 +122,8 @@ class CalloutSender:
                 words = f"{plan.kind_name.capitalize()} to {who} failed: {words}"
             return SendOutcome("failed", words, plan, error_code=error_code(error), correlation_id=tag)
         if unanswered is not None:
-            text = (f"{plan.kind_name.capitalize()} to {who}: no answer came, so it {MAY_HAVE_BEEN_PLACED} "
-                    f"(tagged {tag}; {_reason(unanswered)})")
+            text = (f"{plan.kind_name.capitalize()} to {who}: {_reason(unanswered)}, so it {MAY_HAVE_BEEN_PLACED} "
+                    f"(tagged {tag})")
             return SendOutcome("unknown", text, plan, placed_at=sent_at, correlation_id=tag)
         return SendOutcome("placed", f"Placed {plan.kind_name} to {who}: callId {call_id}", plan, call_id,
                            self.clock(), correlation_id=tag)
@@ -137,6 +137,9 @@ class CalloutSender:
 
 
 def _reason(error: OutcomeUnknownError) -> str:
+    """Why the outcome is unknown, as the start of the sentence."""
+    if error.accepted:
+        return "the platform accepted it but its callId could not be read"
     if error.status is not None:
-        return f"the answer was HTTP {error.status}"
-    return "no answer in time" if error.timed_out else "the connection broke after sending"
+        return f"a gateway answered HTTP {error.status} after it was sent"
+    return "no answer came in time" if error.timed_out else "the connection broke after it was sent"

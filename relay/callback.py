@@ -42,12 +42,14 @@ MAX_TYPE_LENGTH = 32
 @dataclass
 class CallbackStats:
     """Counters for `/health`: callbacks refused (replays included), accepted ones whose type or shape we did
-    not know, replays, and callbacks that verified only with the previous secret (0 for a while: rotation done)."""
+    not know, replays, callbacks that verified only with the previous secret (0 for a while: rotation done),
+    and bodies cut off for not arriving within the read timeout."""
 
     refused: int = 0
     unparsed: int = 0
     replayed: int = 0
     previous_secret: int = 0
+    slow_bodies: int = 0
 
 
 class BodyTooLarge(Exception):
@@ -63,6 +65,7 @@ def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub, stats: Ca
         except BodyTooLarge:
             return error_response(40001, "Invalid request: the body is too large", status=413, headers=CLOSE)
         except TimeoutError:
+            stats.slow_bodies += 1
             log.info("cut off a callback whose body did not arrive within %ss", settings.read_timeout)
             return error_response(40001, "Invalid request: the body did not arrive in time", status=408,
                                   headers=CLOSE)

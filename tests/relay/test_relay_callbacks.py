@@ -114,4 +114,4 @@ async def test_health(http: httpx.AsyncClient, callbacks: Callbacks) -> None:
     health = (await http.get("/health")).json()
     assert health == {"status": "ok", "subscribers": 1, "relayed": 1, "dropped": 0, "queued": 1, "queue_size": 1000,
                       "refused": 0, "unparsed": 0, "replayed": 0, "previous_secret": 0, "connections_open": 0,
-                      "connections_refused": 0, "connections_cut": 0}
+                      "connections_refused": 0, "connections_cut": 0, "bodies_cut": 0}

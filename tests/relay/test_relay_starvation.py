@@ -157,7 +157,7 @@ async def test_a_body_that_does_not_arrive_in_time_is_a_408(relay: RunningRelay)
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 408 ") and b"connection: close" in head.lower()
     assert json.loads(body)["message"] == "Invalid request: the body did not arrive in time"
-    assert relay.hub.relayed == 0
+    assert relay.hub.relayed == 0 and health(relay)["bodies_cut"] == 1
 
 
 @pytest.mark.parametrize("relay", [{"max_subscribers": 2}], indirect=True)

@@ -57,6 +57,15 @@ def test_every_unicode_digit_is_refused_in_every_position():
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=7, max_size=7), st.sampled_from(UNICODE_DIGITS),
+       st.integers(0, 7))
+def test_one_unicode_digit_anywhere_in_a_valid_number_is_refused(tail, digit, position):
+    number = "+4670" + tail[:position] + digit + tail[position:]
+    with pytest.raises(ValueError):
+        normalize_number(number)
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.text(min_size=1, max_size=20))
 def test_whatever_is_accepted_is_plus_and_ascii_digits(text):
     try:

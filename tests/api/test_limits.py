@@ -96,7 +96,8 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st
 
 
 @settings(max_examples=300, deadline=None)
-@given(status=st.integers(400, 599), code=JSON, message=JSON, reference=JSON, retry_after=st.text(max_size=40))
+@given(status=st.integers(400, 599), code=JSON | st.sampled_from(["\u00b2", "\u0664\u0660\u0664", "9" * 5000]),
+       message=JSON, reference=JSON, retry_after=st.text(max_size=40))
 def test_any_error_body_maps_to_a_typed_error(status, code, message, reference, retry_after):
     import json
 

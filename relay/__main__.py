@@ -79,7 +79,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     limits.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS,
                         help=f"open connections in all (default {DEFAULT_MAX_CONNECTIONS})")
     limits.add_argument("--max-connections-per-client", type=int, default=DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
-                        help="open connections from one IP address; 0: no limit, e.g. behind a reverse proxy "
+                        help="open connections from one IP address, 127.0.0.1 and ::1 (a local proxy) "
+                             "exempt; 0: no limit, e.g. behind a proxy on another host "
                              f"(default {DEFAULT_MAX_CONNECTIONS_PER_CLIENT})")
     limits.add_argument("--max-subscribers", type=int, default=DEFAULT_MAX_SUBSCRIBERS,
                         help=f"websocket subscribers at once (default {DEFAULT_MAX_SUBSCRIBERS})")

@@ -8,8 +8,10 @@ protocol class uvicorn runs, with:
 
 - at most `max_connections` open connections (websocket subscribers included); one more is answered 503 and
   closed at once, so its descriptor comes back now rather than when it gives up;
-- at most `max_per_client` open HTTP connections per IP address (0: no limit; behind a reverse proxy every
-  client is the proxy);
+- at most `max_per_client` open HTTP connections per IP address (0: no limit). 127.0.0.1 and ::1 are not held
+  to it: a reverse proxy on the same host (the usual way to put the relay behind TLS) is one address for all
+  of its clients, Sinch included, and a stranger filling its share would lock Sinch out. A proxy elsewhere
+  needs `--max-connections-per-client 0` (and limits of its own);
 - a deadline on the headers: complete within `header_timeout` of the connection opening (or, on a kept-alive
   connection, of the next request's first byte), and within `max_header_bytes`; else 408 / 431 and closed.
 
@@ -42,6 +44,8 @@ except ImportError:  # Windows: no rlimits to raise
 log = logging.getLogger("relay.limits")
 MAX_HEADER_BYTES = 32 * 1024
 """Bytes of request line and headers; Sinch's are well under 2 KiB (uvicorn's h11 default is 16 KiB)."""
+LOCAL_PROXY_ADDRESSES = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
+"""Where a reverse proxy on this host connects from: not held to the per-client limit."""
 RESERVED_FILES = 64
 """Descriptors kept for what is not a connection: the listening socket, logs, the console running us."""
 NOTICE_EVERY = 10.0
@@ -64,6 +68,8 @@ class ConnectionLimits:
     max_per_client: int
     header_timeout: float
     max_header_bytes: int = MAX_HEADER_BYTES
+    exempt: frozenset[str] = LOCAL_PROXY_ADDRESSES
+    """Addresses not held to `max_per_client` (still counted in `max_connections`)."""
 
 
 @dataclass
@@ -98,7 +104,7 @@ def guarded_protocol(limits: ConnectionLimits, stats: ConnectionStats) -> type[H
             if len(self.connections) > limits.max_connections:
                 self._answer_and_close(503, "refused", f"refused connections: {limits.max_connections} "
                                        "are open (--max-connections)")
-            elif limits.max_per_client and per_client[host] >= limits.max_per_client:
+            elif limits.max_per_client and host not in limits.exempt and per_client[host] >= limits.max_per_client:
                 self._answer_and_close(503, "refused", f"refused connections from {host}: it has "
                                        f"{limits.max_per_client} open (--max-connections-per-client)")
             else:

@@ -58,7 +58,8 @@ class RelaySettings:
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     """Open connections in all (websocket subscribers included); more are closed at once with a 503."""
     max_connections_per_client: int = DEFAULT_MAX_CONNECTIONS_PER_CLIENT
-    """Open HTTP connections from one IP address; 0 = no limit (behind a proxy every client is the proxy)."""
+    """Open HTTP connections from one IP address; 0 = no limit. 127.0.0.1 and ::1 are exempt (a reverse proxy on
+    this host carries every client); behind a proxy on another host, set 0."""
     max_subscribers: int = DEFAULT_MAX_SUBSCRIBERS
     """Websocket subscribers at once; one more is closed with 1013 (try again later)."""
     replay_capacity: int = DEFAULT_REPLAY_CAPACITY

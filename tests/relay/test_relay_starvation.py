@@ -31,7 +31,7 @@ from slow_clients import (
 from websockets.asyncio.client import connect as subscribe
 from websockets.exceptions import ConnectionClosed
 
-from relay import RunningRelay, start_relay_thread
+from relay import RunningRelay, limits, start_relay_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 HANGUP = {"instructions": [], "action": {"name": "hangup"}}
@@ -113,6 +113,16 @@ async def test_one_client_cannot_hold_more_than_its_share(relay: RunningRelay) -
     assert health(relay)["connections_refused"] == 1
 
 
+@pytest.mark.parametrize("relay", [{"read_timeout": 60.0, "max_connections_per_client": 2}], indirect=True)
+async def test_a_proxy_on_this_host_is_not_one_client(relay: RunningRelay) -> None:
+    # Caddy or a tunnel on the same host connects from 127.0.0.1 for every client, Sinch included
+    stats = relay.app.state.connections
+    with closing_all([connect(relay.port, "127.0.0.1", PARTIAL_BODY) for _ in range(3)]) as held:
+        await wait_until(lambda: stats.open == 3)
+        assert (await asyncio.to_thread(genuine_callback, relay.url)).status_code == 200
+        assert still_waiting(held) == 3 and stats.refused == 0
+
+
 @pytest.mark.parametrize("relay", [{"read_timeout": 60.0, "max_connections": 5,
                                     "max_connections_per_client": 0}], indirect=True)
 async def test_connections_beyond_the_total_are_refused_at_once(relay: RunningRelay) -> None:
@@ -181,3 +191,36 @@ def test_a_short_token_is_refused_at_start_up_in_words() -> None:
         make_settings(token=short)
     assert short not in str(refused.value) and "secrets.token_urlsafe" in str(refused.value)
     assert make_settings(token="x" * 32).token == "x" * 32
+
+
+class FakeResource:
+    """Stands in for the `resource` module: a soft and a hard limit, and what was asked of setrlimit."""
+
+    RLIMIT_NOFILE = 7
+    RLIM_INFINITY = -1
+
+    def __init__(self, soft: int, hard: int) -> None:
+        self.limits = (soft, hard)
+        self.asked: list[tuple[int, int]] = []
+
+    def getrlimit(self, which: int) -> tuple[int, int]:
+        return self.limits
+
+    def setrlimit(self, which: int, limits: tuple[int, int]) -> None:
+        self.asked.append(limits)
+        self.limits = limits
+
+
+def test_the_open_file_limit_is_raised_to_fit_max_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeResource(soft=1024, hard=65536)
+    monkeypatch.setattr(limits, "resource", fake)
+    assert limits.fit_open_file_limit(2048) == 2048
+    assert fake.asked == [(2048 + limits.RESERVED_FILES, 65536)]
+    assert limits.fit_open_file_limit(100) == 100 and len(fake.asked) == 1  # already room: left alone
+
+
+def test_a_hard_limit_too_low_lowers_max_connections_in_words(monkeypatch: pytest.MonkeyPatch,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(limits, "resource", FakeResource(soft=1024, hard=1500))
+    assert limits.fit_open_file_limit(2048) == 1500 - limits.RESERVED_FILES
+    assert "leaves room for 1436 connections, not 2048: raise `ulimit -n`" in caplog.text

@@ -48,8 +48,10 @@ from soak_checks import (
     WorkerWatch,
     describe,
     duplicate_callouts,
+    log_tracebacks,
     secret_needles,
     secrets_in_files,
+    unknown_placed,
     written_files,
 )
 
@@ -221,12 +223,14 @@ async def soak(args: argparse.Namespace, folders: Folders) -> dict[str, Any]:
                                "run again with --keep") from None
         report["duplicates"] = duplicate_callouts(state["calls"], report["ledger"])
         report["calls_in_sandbox"] = len(state["calls"])
+        report["unknown_placed"] = unknown_placed(state["calls"], report["ledger"])
     finally:
         if sandbox is not None:
             await asyncio.to_thread(_stop, sandbox)
         await asyncio.to_thread(relay.stop)
     report["config"] = config
     files = written_files([folders.root], skip={config.resolve()})
+    report["child_tracebacks"] = log_tracebacks(sorted(folders.logs.glob("*.log")))
     others = {"S3 recording credentials": report["s3_secret"]}
     report["secrets"] = secrets_in_files(files, secret_needles(key, secret, token, others))
     return report
@@ -322,10 +326,13 @@ def summary(report: dict[str, Any]) -> tuple[dict[str, int], list[str]]:
         ("keys pressed", str(sum(operator.actions.values())) if operator else "0"),
         ("callout forms / sends", f"{len(ledger.outcomes)} / {ledger.sends} ({statuses})"),
         ("calls in the sandbox", str(report.get("calls_in_sandbox", "?"))),
+        ("unknown outcomes placed", "{1} of {0} (the platform had placed them: right not to resend)".format(
+            *report.get("unknown_placed", (0, 0)))),
         ("429 bursts", f"{chaos.bursts} ({chaos.burst_requests} requests)" if chaos else "0"),
         ("relay kills / starts", f"{chaos.kills if chaos else 0} / {report['relay'].starts}"),
         ("workers finished", str(watch.finished) if watch is not None else "?"),
         *sighting_rows(report.get("sightings"), report["relay"].starts),
+        ("tracebacks in child logs", f"{report['child_tracebacks'][0]} (sandbox and relay: not the console's)"),
         ("files searched", f"{searched} (config.toml left out: written by the bench, mode {mode})"),
         *((name, str(value)) for name, value in counts.items()),
     ]
@@ -350,6 +357,7 @@ def evidence(report: dict[str, Any]) -> list[str]:
                 ("duplicate callouts", report.get("duplicates", (0, []))[1]),
                 ("secrets found in written files", report["secrets"][1]),
                 ("relay restarts", report["chaos"].restart_problems if "chaos" in report else []),
+                ("child logs", report["child_tracebacks"][1]),
                 ("the soak script itself", [report["bench_error"]] if "bench_error" in report else [])]
     for title, items in sections:
         for item in items:

@@ -176,6 +176,29 @@ def duplicate_callouts(calls: dict[str, dict[str, Any]], ledger: CalloutLedger) 
     return max(by_form, by_correlation), evidence
 
 
+def log_tracebacks(paths: Iterable[Path]) -> tuple[int, list[str]]:
+    """Tracebacks the children (sandbox, relay) wrote to their logs: (how many, one line per kind and file:
+    its last line, the exception, with how often it came)."""
+    total, lines = 0, []
+    for path in paths:
+        text = path.read_text(errors="replace") if path.exists() else ""
+        kinds: Counter[str] = Counter()
+        for block in text.split("Traceback (most recent call last):")[1:]:
+            tail = [line for line in block.splitlines() if line.strip() and not line.startswith((" ", "\t"))]
+            kinds[tail[0][:200] if tail else "(no exception line)"] += 1
+        total += sum(kinds.values())
+        lines += [f"{path.name}: {n} x {kind}" for kind, n in kinds.most_common()]
+    return total, lines
+
+
+def unknown_placed(calls: dict[str, dict[str, Any]], ledger: CalloutLedger) -> tuple[int, int]:
+    """(forms whose last send was "unknown", how many of those the platform had in fact placed): how often
+    "may have been placed" was true, i.e. how right it was not to send again."""
+    placed = Counter(str((call.get("to") or {}).get("endpoint", "")) for call in calls.values())
+    unknown = [destination for destination, statuses in ledger.outcomes.items() if statuses[-1] == "unknown"]
+    return len(unknown), sum(1 for destination in unknown if placed[destination])
+
+
 # ---- secrets in written files -------------------------------------------------------------------------
 
 

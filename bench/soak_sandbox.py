@@ -71,7 +71,7 @@ class RandomFaults:
             await self._answer_lost(scope, receive, send)
         else:
             book = FaultBook()  # one fault for this one request: concurrent requests cannot take it
-            book.add("soak", {"kind": fate, "status": status, "count": 1})
+            book.add("soak", {"kind": fate, "count": 1, **({"status": status} if fate == "status" else {})})
             await FaultMiddleware(self.app, book, lambda: "soak-fault")(scope, receive, send)
 
     async def _answer_lost(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from soak_checks import (
     duplicate_callouts,
     secret_needles,
     secrets_in_files,
+    unknown_placed,
     written_files,
 )
 from soak_sandbox import RandomFaults
@@ -84,6 +85,15 @@ def test_a_second_call_for_one_form_is_a_duplicate() -> None:
     count, evidence = duplicate_callouts(calls, ledger)
     assert count == 1
     assert evidence == ["+46707000001: 2 calls placed, console said ['failed', 'placed']"]
+
+
+def test_unknown_outcomes_are_checked_against_what_the_platform_placed() -> None:
+    ledger = CalloutLedger()
+    ledger.sent("+46707000004", "unknown")  # placed after all
+    ledger.sent("+46707000005", "unknown")  # never reached the platform
+    ledger.sent("+46707000006", "placed")
+    calls = {"a": {"to": {"endpoint": "+46707000004"}}, "b": {"to": {"endpoint": "+46707000006"}}}
+    assert unknown_placed(calls, ledger) == (2, 1)
 
 
 def test_one_request_sent_twice_shows_as_a_shared_correlation_id() -> None:
@@ -162,3 +172,16 @@ async def test_error_notifications_are_counted_with_their_wording_and_ids_masked
         await pilot.pause()
     assert sightings.severities == {"error": 2, "information": 1}
     assert sightings.error_words == {"Could not mute …: Not found (40400)": 2}
+
+
+async def test_a_drop_before_the_platform_acted_places_nothing_and_breaks_the_connection() -> None:
+    inner = create_app(scenario="empty", seed=3)
+    faulty = RandomFaults(inner, seed=5, error_rate=0.0, drop_rate=1.0)
+    faulty._draw = lambda: ("drop", 0)  # type: ignore[method-assign]  # only the "before" kind
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=faulty), base_url="http://sandbox")
+    try:
+        with pytest.raises(httpx.RemoteProtocolError):  # the sandbox's own drop, not an error of ours
+            await http.post("/calling/v1/callouts", json={})
+    finally:
+        await http.aclose()
+    assert (await asyncio.to_thread(inner.state.sandbox.snapshot))["calls"] == {}

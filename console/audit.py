@@ -38,6 +38,8 @@ ACTIONS = ("mute", "unmute", "kick", "kick_all", "mute_all", "unmute_all", "mute
            "auto_mute", "soft_lock_kick", "policy", "callout", "manage_call", "hangup", "download_recording",
            "delete_recording", "assign_number", "unassign_number", "update_callbacks")
 """Actions the console records (others are accepted: new screens bring new actions)."""
+READS = frozenset({"download_recording"})
+"""Actions that change nothing on the platform: cancelled, they simply did not happen ("failed")."""
 _READ_BLOCK = 64 * 1024
 
 
@@ -198,8 +200,9 @@ class AuditLog:
         except OutcomeUnknownError as exc:  # sent, unanswered: it may have happened, so never "failed"
             await self.outcome(record.attempt, "unknown", message=str(exc))
             raise
-        except asyncio.CancelledError:  # the request may be out already: what became of it is unknown
-            await asyncio.shield(self.outcome(record.attempt, "unknown", message="cancelled before an answer came"))
+        except asyncio.CancelledError:  # a change may be out already: what became of it is unknown
+            cancelled: Outcome = "failed" if action in READS else "unknown"
+            await asyncio.shield(self.outcome(record.attempt, cancelled, message="cancelled before an answer came"))
             raise
         except Exception as exc:  # SinchError without a code (connection, timeout, bad body) and anything else
             await self.outcome(record.attempt, "failed", message=str(exc) or type(exc).__name__)

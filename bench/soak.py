@@ -15,7 +15,8 @@ Set-up, all on 127.0.0.1 and inside one temporary folder that serves as HOME (co
   bench/soak_operator.py through every mode while all this goes on.
 
 Printed: a summary table and the line `exceptions N, failed workers N, duplicate callouts N, secrets found in
-written files N`, with the evidence of any non-zero count below it. Exit status 1 when any count is not 0.
+written files N`, with the evidence of any non-zero count below it. Exit status 1 when any count is not 0,
+2 when the soak itself could not run (a child that never listened, the bench's own script breaking).
 The seed fixes the faults' draws and the operator's choices; timing on a shared machine still varies.
 """
 
@@ -199,6 +200,15 @@ def sighting_rows(sightings: Sightings | None, relay_starts: int) -> list[tuple[
     return rows
 
 
+def silent_relay_runs(report: dict[str, Any]) -> list[str]:
+    """A relay run the console heard nothing from: after a restart that means it never subscribed again."""
+    sightings: Sightings | None = report.get("sightings")
+    if sightings is None:
+        return []
+    return [f"no event reached the console while relay run {life} of {report['relay'].starts} was up"
+            for life in range(1, report["relay"].starts + 1) if not sightings.events_per_relay[life]]
+
+
 def evidence(report: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     sections = [("exceptions", report["counter"].found),
@@ -207,6 +217,7 @@ def evidence(report: dict[str, Any]) -> list[str]:
                 ("secrets found in written files", report["secrets"][1]),
                 ("relay restarts", report["chaos"].restart_problems if "chaos" in report else []),
                 ("child logs", report["child_tracebacks"][1]),
+                ("live events", silent_relay_runs(report)),
                 ("the soak script itself", [report["bench_error"]] if "bench_error" in report else [])]
     for title, items in sections:
         for item in items:

@@ -234,7 +234,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--relay-restarts", type=int, default=2, help="times the relay is killed and restarted")
     parser.add_argument("--relay-log-level", default="debug", choices=("debug", "info", "warning"),
                         help="the relay's log level (debug: the most to leak, searched afterwards)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary HOME, logs and downloads")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary HOME, logs and downloads (kept anyway when a count is not 0)")
     args = parser.parse_args(argv)
     if args.minutes <= 0:
         parser.error("--minutes must be positive")
@@ -246,12 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     folders = Folders(Path(tempfile.mkdtemp(prefix="sinch-soak-")))
     print(f"soak: {args.minutes:g} min, seed {args.seed}, {args.error_rate:.0%} 5xx, {args.drop_rate:.0%} drops, "
           f"429 bursts, {args.relay_restarts} relay restarts; files in {folders.root}", flush=True)
+    status = 2
     try:
         try:
             report = asyncio.run(soak(args, folders))
         except RuntimeError as error:
             print(f"soak: could not run: {error}", file=sys.stderr)
-            return 2
+            return status
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__  # Textual's capture, in case it was left in place
         counts, rows = summary(report)
         print("\n".join(rows))
@@ -262,14 +264,13 @@ def main(argv: list[str] | None = None) -> int:
         if faults:
             print(f"  injected by the sandbox: {faults[-1].split('faults: ', 1)[1]}")
         print(", ".join(f"{name} {value}" for name, value in counts.items()))
+        status = 2 if "bench_error" in report else 1 if any(counts.values()) else 0
     finally:
-        if args.keep:
+        if args.keep or status:  # the evidence names files in it: keep them to be read
             print(f"kept {folders.root}")
         else:
             shutil.rmtree(folders.root, ignore_errors=True)
-    if "bench_error" in report:
-        return 2
-    return 1 if any(counts.values()) else 0
+    return status
 
 
 if __name__ == "__main__":

@@ -82,3 +82,34 @@ async def test_unexpected_failure_is_a_sinch_50000(api: Api, sandbox, monkeypatc
 
     monkeypatch.setattr(sandbox.numbers, "listing", broken)
     assert_error(await api.get("/v1/configuration/numbers"), 500, 50000, "Internal error")
+
+
+async def test_bulk_participants_build_and_thin_a_big_room(api: Api, sandbox) -> None:
+    made = await api.admin("POST", "/conferences/big/participants/bulk", {"add": 1000})
+    assert made.status_code == 201
+    added = made.json()["added"]
+    assert len(set(added)) == 1000 and made.json()["participants"] == 1000
+    roster = (await api.get("/calling/v1/conferences/id/big")).json()["participants"]
+    assert len(roster) == 1000 and roster[0]["cli"] == "+46700000000" and roster[-1]["cli"] == "+46700000999"
+
+    churn = await api.admin("POST", "/conferences/big/participants/bulk",
+                            {"remove": 10, "add": 10, "cliStart": 1000})
+    body = churn.json()
+    assert body["removed"] == added[:10] and len(body["added"]) == 10 and body["participants"] == 1000
+    assert sandbox.calls[added[0]].reason == "CALLERHANGUP"
+
+    named = await api.admin("POST", "/conferences/big/participants/bulk",
+                            {"remove": [added[10]], "add": [{"cli": "+46730170102", "muted": True}]})
+    assert named.json()["removed"] == [added[10]]
+    assert sandbox.conferences["big"].participants[named.json()["added"][0]].muted
+
+
+@pytest.mark.parametrize("body", [{"add": -1}, {"add": 10_001}, {"add": "many"}, {"add": True},
+                                  {"add": [{"muted": True}]}, {"remove": "all"}, {"add": 5, "cliStart": -1}])
+async def test_bulk_participants_refuse_nonsense(api: Api, body) -> None:
+    assert_error(await api.admin("POST", "/conferences/big/participants/bulk", body), 400, 40001)
+
+
+async def test_bulk_remove_of_a_call_not_in_the_room_is_40400(api: Api) -> None:
+    await api.admin("POST", "/conferences/big/participants/bulk", {"add": 2})
+    assert_error(await api.admin("POST", "/conferences/big/participants/bulk", {"remove": ["nope"]}), 404, 40400)

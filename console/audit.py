@@ -313,18 +313,26 @@ def _lines_backwards(path: Path) -> Iterator[str]:
 
 async def send_audited(audit: AuditLog | None, action: str, send: Callable[[], Awaitable[T]], *,
                        room: str | None = None, call_id: str | None = None, cli: str | None = None,
-                       message: str | None = None) -> tuple[T, str]:
+                       message: str | None = None, describe: Callable[[T], str] | None = None) -> tuple[T, str]:
     """Run `send()` between the audit's attempt and outcome lines; returns its result and a note for the user.
 
-    When the attempt line cannot be written (a full disk), the action is sent anyway and the note says the
-    log missed it: kicking the stranger or deleting the recording matters more than its log line. Errors of
-    `send` propagate (after their outcome line is written).
+    The one audit wrapper (console.gateway sends every change through it). When the attempt line cannot be
+    written (a full disk), the action is sent anyway and the note says the log missed it: kicking the stranger
+    or deleting the recording matters more than its log line. Errors of `send` propagate (after their outcome
+    line is written). `describe(result)` becomes the outcome line's message.
     """
     if audit is None:
         return await send(), ""
+    sent = False
     try:
-        async with audit.action(action, room=room, call_id=call_id, cli=cli, message=message):
-            return await send(), ""
+        async with audit.action(action, room=room, call_id=call_id, cli=cli, message=message) as record:
+            sent = True
+            result = await send()
+            if describe is not None:
+                record.message = describe(result)
+            return result, ""
     except AuditWriteError as error:
+        if sent:  # raised by the request itself, not by the attempt line
+            raise
         return await send(), f" (the audit log could not be written: {error.strerror or error})"
 

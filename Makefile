@@ -44,6 +44,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/mute_all.py
 	$(BIN)/python bench/download.py
 	$(BIN)/python bench/events.py
+	$(BIN)/python bench/scale_console.py
 	$(BIN)/python bench/soak.py --minutes 10
 
 ## screenshots: regenerate the SVGs shown in the README

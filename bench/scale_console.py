@@ -1,0 +1,162 @@
+"""Can the console hold a real room? CPU, UI loop lag, polls on time and memory, headless, against a sandbox.
+
+Scenarios (issue 13):
+- big:   one room of 1,000 participants, 10 join and 10 leave every second;
+- many:  50 watched rooms of 20 at 1 s, one room (in turn) sees a join and a leave every second.
+
+For each, a sandbox child (`--scenario empty`) is filled through the bulk admin route, then a console child
+(bench/scale_console_child.py) runs headless and instrumented while this process drives the churn. With
+`--before REV` (default: main before the attendance journal) the same harness also runs on that commit's source
+(`git archive` into a temporary folder), alternating with today's, so both sets of figures come from one run on
+one machine. `--seconds 600` gives the issue's 10 minutes for memory growth.
+
+Goals: big: CPU <= 15 % of a core, lag p95 <= 50 ms, no late poll, RSS growth <= 5 MB over 10 minutes;
+many: CPU <= 15 %, no loop stall over 100 ms at start or after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from console.sandbox_process import SandboxProcess  # noqa: E402
+
+BEFORE = "7a942f6"  # main before the attendance journal (issue 13)
+CHILD = Path(__file__).with_name("scale_console_child.py")
+
+
+class Scenario:
+    def __init__(self, name: str, rooms: int, size: int, churn: int, every_room: bool) -> None:
+        self.name, self.size, self.churn, self.every_room = name, size, churn, every_room
+        self.rooms = [f"{name}-{n:02d}" for n in range(rooms)]
+
+
+SCENARIOS = {
+    "big": Scenario("big", rooms=1, size=1000, churn=10, every_room=True),
+    "many": Scenario("many", rooms=50, size=20, churn=1, every_room=False),
+}
+
+
+def fill(http: httpx.Client, scenario: Scenario) -> float:
+    """Build the rooms; seconds the largest bulk call took (the route's own goal: 1,000 in under 0.5 s)."""
+    slowest = 0.0
+    for n, room in enumerate(scenario.rooms):
+        started = time.perf_counter()
+        answer = http.post(f"/_sandbox/conferences/{room}/participants/bulk",
+                           json={"add": scenario.size, "cliStart": n * 100_000})
+        answer.raise_for_status()
+        slowest = max(slowest, time.perf_counter() - started)
+    return slowest
+
+
+def churn(http: httpx.Client, scenario: Scenario, stop: threading.Event) -> None:
+    """Every second: `churn` leave and `churn` join (every room, or one room in turn)."""
+    tick, turn = 0, 0
+    next_at = time.monotonic()
+    while not stop.wait(max(0.0, next_at - time.monotonic())):
+        rooms = scenario.rooms if scenario.every_room else [scenario.rooms[turn % len(scenario.rooms)]]
+        for room in rooms:
+            http.post(f"/_sandbox/conferences/{room}/participants/bulk",
+                      json={"remove": scenario.churn, "add": scenario.churn,
+                            "cliStart": 5_000_000 + tick * scenario.churn})
+        tick, turn, next_at = tick + 1, turn + 1, next_at + 1.0
+
+
+def run_console(source: Path, scenario: Scenario, seconds: float) -> dict[str, float]:
+    """One sandbox, one console child on `source`; the child's figures."""
+    sandbox = SandboxProcess(scenario="empty")
+    url = sandbox.wait_ready()
+    try:
+        with httpx.Client(base_url=url, timeout=30) as http, tempfile.TemporaryDirectory() as tmp:
+            bulk_s = fill(http, scenario)
+            env = os.environ | {"PYTHONPATH": str(source), "HOME": tmp, "XDG_DATA_HOME": f"{tmp}/share",
+                                "XDG_CONFIG_HOME": f"{tmp}/config", "BENCH_SANDBOX_KEY": sandbox.application_key,
+                                "BENCH_SANDBOX_SECRET": sandbox.application_secret}
+            child = subprocess.Popen([sys.executable, str(CHILD), url, ",".join(scenario.rooms), str(seconds), tmp],
+                                     stdout=subprocess.PIPE, text=True, env=env, cwd=tmp)
+            assert child.stdout is not None
+            stop = threading.Event()
+            driver = threading.Thread(target=churn, args=(http, scenario, stop), daemon=True)
+            figures: dict[str, float] = {}
+            for line in child.stdout:
+                if line.startswith("READY"):
+                    driver.start()
+                elif line.startswith("FIGURES "):
+                    figures = json.loads(line.split(" ", 1)[1])
+            stop.set()
+            child.wait(timeout=60)
+            if driver.is_alive():
+                driver.join(timeout=10)
+            if not figures:
+                raise RuntimeError(f"the console child on {source} gave no figures (exit {child.returncode})")
+            return figures | {"bulk_fill_s": bulk_s}
+    finally:
+        sandbox.stop()
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """The source of `rev` (a commit of this repository) unpacked into `into`."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def verdicts(name: str, f: dict[str, float], seconds: float) -> list[str]:
+    growth_10min = f["rss_growth_mb"] * 600 / seconds
+    checks = [("CPU <= 15 % of a core", f["cpu_pct"] <= 15)]
+    if name == "big":
+        checks += [("lag p95 <= 50 ms", f["lag_p95_ms"] <= 50), ("every poll on time", f["late_polls"] == 0),
+                   (f"RSS growth <= 5 MB / 10 min (projected {growth_10min:+.1f})", growth_10min <= 5)]
+    else:
+        checks += [("no stall > 100 ms at start", f["start_lag_max_ms"] <= 100),
+                   ("no stall > 100 ms after", f["lag_max_ms"] <= 100)]
+    return [f"{'ok  ' if good else 'MISS'} {words}" for words, good in checks]
+
+
+def show(label: str, f: dict[str, float]) -> str:
+    return (f"{label:<7} cpu {f['cpu_pct']:5.1f} %  lag p95 {f['lag_p95_ms']:6.1f} ms  max {f['lag_max_ms']:6.0f} ms  "
+            f"start max {f['start_lag_max_ms']:5.0f} ms  polls/room/s {f['polls_per_room_s']:.2f}  "
+            f"late {f['late_polls']:4.0f}  rss {f['rss_start_mb']:5.1f} -> {f['rss_end_mb']:5.1f} MB  "
+            f"attendance on disk {f['attendance_kb']:.0f} kB")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=180, help="measured window per run (600 = 10 minutes)")
+    parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
+    parser.add_argument("--before", default=BEFORE, help="commit for today's-design figures ('none' skips)")
+    parser.add_argument("--runs", type=int, default=1, help="runs per scenario and source (alternating)")
+    args = parser.parse_args()
+    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    with tempfile.TemporaryDirectory(prefix="scale-before-") as old:
+        sources = [("after", ROOT)]
+        if args.before != "none":
+            sources.insert(0, ("before", checkout(args.before, Path(old))))
+        for name in names:
+            scenario = SCENARIOS[name]
+            print(f"\n== {name}: {len(scenario.rooms)} room(s) of {scenario.size}, {args.seconds:.0f} s a run")
+            last: dict[str, float] = {}
+            for run in range(args.runs):
+                for label, source in sources:
+                    last = run_console(source, scenario, args.seconds)
+                    print(show(f"{label}{run + 1 if args.runs > 1 else ''}", last), flush=True)
+            print(f"   bulk fill of a room: {last['bulk_fill_s'] * 1000:.0f} ms (goal: 1,000 in < 500 ms)")
+            for line in verdicts(name, last, args.seconds):
+                print(f"   {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

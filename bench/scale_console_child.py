@@ -1,0 +1,126 @@
+"""The console side of bench/scale_console.py: one headless, instrumented console process.
+
+Run by the parent as `python bench/scale_console_child.py URL ROOMS SECONDS DATA_DIR` with the sandbox's key and
+secret in BENCH_SANDBOX_KEY / BENCH_SANDBOX_SECRET, and PYTHONPATH naming the source tree under test (today's
+checkout, or an older one for the "before" figures). It uses only entry points every tree has (SinchConsole,
+Backend, resolve_settings, the API client), so one harness measures both.
+
+It prints `READY` once every room was polled, then measures SECONDS and prints one JSON line of figures:
+- cpu: process CPU time (all threads, so work moved to a thread still counts) over wall time;
+- lag: how late a 50 ms asyncio sleep on the UI loop wakes (the loop's responsiveness), p95 and max, at start
+  (launch to READY + 5 s) and in the window;
+- polls: conference GETs per room per second, and polls that started later than interval + 0.25 s after the last;
+- rss: resident memory at the window's start and end (/proc/self/statm).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+LAG_STEP = 0.05
+LATE_SLACK = 0.25
+INTERVAL = 1.0
+START_SETTLE = 5.0
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
+
+
+class Probe:
+    """Loop lateness and poll starts, kept with their time so windows can be cut afterwards."""
+
+    def __init__(self) -> None:
+        self.lags: list[tuple[float, float]] = []
+        self.polls: dict[str, list[float]] = {}
+
+    async def watch_loop(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(LAG_STEP)
+            now = time.perf_counter()
+            self.lags.append((now, max(0.0, now - before - LAG_STEP)))
+
+    def count_polls(self, conferences: object) -> None:
+        get = conferences.get  # type: ignore[attr-defined]
+
+        async def counted(room: str, *args: object, **kwargs: object) -> object:
+            self.polls.setdefault(room, []).append(time.perf_counter())
+            return await get(room, *args, **kwargs)
+
+        conferences.get = counted  # type: ignore[attr-defined]
+
+    def lag_between(self, start: float, end: float) -> list[float]:
+        return [lag for at, lag in self.lags if start <= at <= end]
+
+    def polls_between(self, start: float, end: float) -> tuple[int, int]:
+        """(polls, late polls) started in the window, over every room."""
+        count = late = 0
+        for starts in self.polls.values():
+            inside = [at for at in starts if start <= at <= end]
+            count += len(inside)
+            late += sum(1 for a, b in itertools.pairwise(inside) if b - a > INTERVAL + LATE_SLACK)
+        return count, late
+
+
+async def main(url: str, rooms: list[str], seconds: float, folder: Path) -> dict[str, object]:
+    import httpx
+
+    from api import SinchVoiceClient
+    from console.app import SinchConsole
+    from console.backend import Backend
+    from console.config import resolve_settings
+
+    probe = Probe()
+    launched = time.perf_counter()
+    monitor = asyncio.create_task(probe.watch_loop())
+
+    def connect() -> Backend:
+        http = httpx.AsyncClient(timeout=10.0)
+        client = SinchVoiceClient(application_key=os.environ["BENCH_SANDBOX_KEY"],
+                                  application_secret=os.environ["BENCH_SANDBOX_SECRET"],
+                                  base_url=url, http_client=http)
+        probe.count_polls(client.conferences)
+        return Backend(client, f"bench {url}", True, list(rooms), after_close=http.aclose)
+
+    resolved = resolve_settings(folder / "config.toml", sandbox=True, rooms=list(rooms), poll_interval=INTERVAL,
+                                env={})
+    app = SinchConsole(connect, resolved, folder=folder / "data")
+    async with app.run_test(size=(120, 36)):
+        while set(probe.polls) < set(rooms):
+            await asyncio.sleep(0.05)
+        ready = time.perf_counter()
+        print("READY", flush=True)
+        await asyncio.sleep(START_SETTLE)
+        start, cpu0, rss0 = time.perf_counter(), time.process_time(), rss_mb()
+        await asyncio.sleep(seconds)
+        end, cpu1, rss1 = time.perf_counter(), time.process_time(), rss_mb()
+        monitor.cancel()
+    at_start = probe.lag_between(launched, ready + START_SETTLE)
+    window = probe.lag_between(start, end)
+    polls, late = probe.polls_between(start, end)
+    return {
+        "cpu_pct": 100 * (cpu1 - cpu0) / (end - start),
+        "lag_p95_ms": 1000 * p95(window), "lag_max_ms": 1000 * max(window, default=0.0),
+        "start_lag_max_ms": 1000 * max(at_start, default=0.0), "ready_s": ready - launched,
+        "polls_per_room_s": polls / len(rooms) / (end - start), "late_polls": late, "polls": polls,
+        "rss_start_mb": rss0, "rss_end_mb": rss1, "rss_growth_mb": rss1 - rss0,
+        "attendance_kb": sum(f.stat().st_size for f in (folder / "data").rglob("attendance*") if f.is_file()) / 1e3,
+    }
+
+
+if __name__ == "__main__":
+    figures = asyncio.run(main(sys.argv[1], sys.argv[2].split(","), float(sys.argv[3]), Path(sys.argv[4])))
+    print("FIGURES " + json.dumps(figures), flush=True)

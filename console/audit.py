@@ -198,7 +198,8 @@ class AuditLog:
             await self.outcome(record.attempt, "failed", error_code=exc.error_code, message=str(exc))
             raise
         except OutcomeUnknownError as exc:  # sent, unanswered: it may have happened, so never "failed"
-            await self.outcome(record.attempt, "unknown", message=str(exc))
+            await self.outcome(record.attempt, "unknown", message=f"sent without an answer, so it may have been "
+                               f"placed or carried out: {exc}")
             raise
         except asyncio.CancelledError:  # a change may be out already: what became of it is unknown
             cancelled: Outcome = "failed" if action in READS else "unknown"

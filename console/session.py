@@ -15,6 +15,7 @@ from console.audit import AuditLog
 from console.backend import Backend
 from console.calls import CallTracker
 from console.config import Resolved, data_dir, default_download_dir
+from console.gateway import Gateway
 from console.rooms import AddressBook, AttendanceBook, Moderator
 
 Clock = Callable[[], datetime]
@@ -36,6 +37,8 @@ class Session:
     calls: CallTracker
     download_dir: Path
     """Where recordings are downloaded (the profile's download_dir or the default for this OS)."""
+    gateway: Gateway
+    """Every change of this session passes it: read-only refusal, checks, audit, outcome words."""
     clock: Clock = utc_now
 
     @property
@@ -71,6 +74,7 @@ def open_session(
     attendance = AttendanceBook.load(folder / "attendance" / who, now=clock())
     if attendance.load_warning and on_problem is not None:
         on_problem(attendance.load_warning)
+    gateway = Gateway(backend.client, audit, read_only=profile.read_only)
     moderator = Moderator(
         backend.client,
         attendance=attendance,
@@ -88,4 +92,4 @@ def open_session(
         downloads = folder / "recordings"
     else:
         downloads = default_download_dir(sandbox=backend.sandbox)
-    return Session(resolved, backend, audit, moderator, folder, calls, downloads, clock)
+    return Session(resolved, backend, audit, moderator, folder, calls, downloads, gateway, clock)

@@ -109,8 +109,7 @@ class DialIn:
         async with self._limit:
             self._set(Leg(number, "placing"))
             # Each leg its own sender state: legs run side by side, but one leg never sends twice.
-            sender = CalloutSender(self.sender.client, self.sender.audit, read_only=self.sender.read_only,
-                                   clock=self.sender.clock, tags=self.sender.tags)
+            sender = CalloutSender(self.sender.gateway, clock=self.sender.clock, tags=self.sender.tags)
             outcome = await sender.send(self.plan_for(number))
         if outcome.ok:
             self._set(Leg(number, "placed", outcome.call_id))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from api import SinchVoiceClient
 from api.models import NumberInfo
+from console.gateway.wording import restricted_reason
 from console.rooms.wording import ROOM, describe_error
 
 DEBOUNCE_SECONDS = 0.4
@@ -28,8 +29,7 @@ class NumberPreview:
     @property
     def block_reason(self) -> str | None:
         if self.restricted:
-            return (f"Destination: {self.normalized or self.number} is restricted for this account "
-                    "(premium rate, blocked country or demo number); the call would be blocked")
+            return restricted_reason(self.normalized or self.number)
         return None
 
     def lines(self) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Sending a callout: once, audited, refused on read-only profiles, with the outcome in words.
+"""Sending a callout: once, through the gateway (read-only, restricted numbers, audit), with the outcome in words.
 
 A callout rings a real phone and costs money, so this never sends twice: a second `send` while one is in
 flight returns an "ignored" outcome at once, and nothing here retries (the client retries only a request that
@@ -13,7 +13,6 @@ callId.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,13 +21,12 @@ from typing import Literal
 from api import SinchVoiceClient
 from api.errors import OutcomeUnknownError
 from api.models.correlation import new_tag, tag_custom
-from console.audit import AuditLog, AuditWriteError
 from console.callouts.forms import CalloutPlan
 from console.callouts.preview import NumberPreview
-from console.rooms.wording import ROOM, describe_error, error_code
+from console.gateway import MAY_HAVE_BEEN_PLACED, Gateway
+from console.rooms.wording import ROOM, describe_error
 
 Status = Literal["placed", "failed", "refused", "ignored", "unknown"]
-MAY_HAVE_BEEN_PLACED = "may have been placed: check Calls before sending again"
 
 
 @dataclass(frozen=True)
@@ -58,25 +56,27 @@ def _utc_now() -> datetime:
 
 
 class CalloutSender:
-    """Places callouts for one session. `in_flight` is true from the first await of `send` until it returns."""
+    """Places callouts for one session through its gateway (console.gateway: read-only, restricted numbers and
+    the audit are decided there). `in_flight` is true from the first await of `send` until it returns."""
 
-    def __init__(self, client: SinchVoiceClient, audit: AuditLog | None, *, read_only: bool = False,
-                 clock: Callable[[], datetime] = _utc_now, tags: Callable[[], str] = new_tag) -> None:
-        self.client = client
-        self.audit = audit
-        self.read_only = read_only
+    def __init__(self, gateway: Gateway, *, clock: Callable[[], datetime] = _utc_now,
+                 tags: Callable[[], str] = new_tag) -> None:
+        self.gateway = gateway
         self.clock = clock
         self.tags = tags
         """Makes each callout's correlation tag (tests pass a predictable one)."""
         self.in_flight = False
 
+    @property
+    def client(self) -> SinchVoiceClient:
+        return self.gateway.client  # type: ignore[no-any-return]
+
     def refusal(self, plan: CalloutPlan, preview: NumberPreview | None = None) -> str | None:
-        """Why `plan` must not be sent (read-only profile, restricted number), or None."""
-        if self.read_only:
-            return "Not sent: this profile is read-only (callouts are refused)"
-        if preview is not None and preview.block_reason and preview.normalized in ("", plan.destination):
+        """Why `plan` must not be sent, as far as is known without asking (read-only, a restricted preview)."""
+        refused = self.gateway.refusal("callout")
+        if refused is None and preview is not None and preview.block_reason and _describes(preview, plan):
             return f"Not sent: {preview.block_reason}"
-        return None
+        return refused
 
     async def send(self, plan: CalloutPlan, preview: NumberPreview | None = None) -> SendOutcome:
         """Send `plan` once. Never raises: every failure is a worded outcome."""
@@ -90,50 +90,42 @@ class CalloutSender:
 
     async def _send(self, plan: CalloutPlan, preview: NumberPreview | None) -> SendOutcome:
         who = plan.destination or "(ICE decides)"
-        refused = self.refusal(plan, preview)
-        if refused:
-            if self.audit is not None:
-                with contextlib.suppress(OSError):
-                    await self.audit.refused("callout", refused, room=plan.conference_id, cli=who)
-            return SendOutcome("refused", refused, plan)
+        known = preview if preview is not None and preview.error is None and _describes(preview, plan) else None
+        refused = await self.gateway.callout_refusal(
+            plan.destination, restricted=known.restricted if known else None,
+            normalized=known.normalized if known else None)
         tag = self.tags()
         try:
             tagged = replace(plan, arguments={**plan.arguments,
                                               "custom": tag_custom(tag, plan.arguments.get("custom"))})
         except ValueError as error:
-            return SendOutcome("refused", f"Not sent: custom: {error}", plan)
+            refused = refused or f"Not sent: custom: {error}"
+        if refused is not None:
+            change = await self.gateway.refuse("callout", refused, room=plan.conference_id, cli=who)
+            return SendOutcome("refused", change.text, plan)
+        kind = plan.kind_name
         sent_at = self.clock()
-        try:
-            if self.audit is None:
-                call_id, unanswered = await self._attempt(tagged)
-            else:
-                async with self.audit.action("callout", room=plan.conference_id, cli=who,
-                                             message=f"{plan.kind_name}, custom {tag}") as record:
-                    call_id, unanswered = await self._attempt(tagged)
-                    if unanswered is not None:
-                        record.unknown(f"{plan.kind_name}, custom {tag}: {MAY_HAVE_BEEN_PLACED} ({unanswered})")
-                    else:
-                        record.message = f"{plan.kind_name}, callId {call_id}, custom {tag}"
-        except AuditWriteError as error:
-            return SendOutcome("failed", f"Not sent: {error}", plan)
-        except Exception as error:
-            words = describe_error(error, subject=ROOM)
-            if not words.startswith("Not sent"):
-                words = f"{plan.kind_name.capitalize()} to {who} failed: {words}"
-            return SendOutcome("failed", words, plan, error_code=error_code(error), correlation_id=tag)
-        if unanswered is not None:
-            text = (f"{plan.kind_name.capitalize()} to {who}: {_reason(unanswered)}, so it {MAY_HAVE_BEEN_PLACED} "
-                    f"(tagged {tag})")
-            return SendOutcome("unknown", text, plan, placed_at=sent_at, correlation_id=tag)
-        return SendOutcome("placed", f"Placed {plan.kind_name} to {who}: callId {call_id}", plan, call_id,
-                           self.clock(), correlation_id=tag)
 
-    async def _attempt(self, tagged: CalloutPlan) -> tuple[str, OutcomeUnknownError | None]:
-        """The callId, or the unanswered request's error (an outcome, not a failure: it is never raised on)."""
-        try:
-            return await tagged.send(self.client), None
-        except OutcomeUnknownError as error:
-            return "", error
+        def failed(error: BaseException) -> str:
+            if isinstance(error, OutcomeUnknownError):
+                return f"{kind.capitalize()} to {who}: {_reason(error)}, so it {MAY_HAVE_BEEN_PLACED} (tagged {tag})"
+            words = describe_error(error, subject=ROOM)
+            return words if words.startswith("Not sent") else f"{kind.capitalize()} to {who} failed: {words}"
+
+        change = await self.gateway.change(
+            "callout", lambda: tagged.send(self.client), room=plan.conference_id, cli=who,
+            message=f"{kind}, custom {tag}", describe=lambda call_id: f"{kind}, callId {call_id}, custom {tag}",
+            done=lambda call_id: f"Placed {kind} to {who}: callId {call_id}", failed=failed)
+        if change.unknown:
+            return SendOutcome("unknown", change.text, plan, placed_at=sent_at, correlation_id=tag)
+        if not change.ok:
+            return SendOutcome("failed", change.text, plan, error_code=change.error_code, correlation_id=tag)
+        return SendOutcome("placed", change.text, plan, change.value, self.clock(), correlation_id=tag)
+
+
+def _describes(preview: NumberPreview, plan: CalloutPlan) -> bool:
+    """The preview is about this plan's destination (not a number typed before it)."""
+    return preview.normalized in ("", plan.destination)
 
 
 def _reason(error: OutcomeUnknownError) -> str:

@@ -1,7 +1,8 @@
 """`sinch-console callout tts|conference` and `call show`: place a callout, look at a call.
 
-Callouts go through the console's own `callouts.check` and `CalloutSender` (same checks, words and audit
-lines as the TUI's callout screen); console.callouts loads only when a callout is asked for.
+Callouts go through the console's own `callouts.check`, `CalloutSender` and the session's gateway (same
+checks, restricted-number refusal, words and audit lines as the TUI's callout screen); console.callouts loads
+only when a callout is asked for.
 
 JSON shapes (stable; keys in the api's camelCase):
 
@@ -27,7 +28,7 @@ async def _callout(ctx: Context, form: Any) -> int:
     checked = check(form)
     if checked.plan is None:
         raise CliError("not sent: " + "; ".join(checked.problems.values()), OTHER)
-    sender = CalloutSender(ctx.client, ctx.session.audit, read_only=ctx.session.read_only)
+    sender = CalloutSender(ctx.session.gateway)
     outcome = await sender.send(checked.plan)
     plan = outcome.plan
     data = {"ok": outcome.ok, "status": outcome.status, "callId": outcome.call_id,

@@ -39,6 +39,7 @@ from console.callouts import (
     CalloutSender,
     Checked,
     DialIn,
+    Endpoint,
     NumberPreview,
     SendOutcome,
     check,
@@ -109,8 +110,7 @@ class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.sender = CalloutSender(session.backend.client, session.audit, read_only=session.read_only,
-                                    clock=session.clock)
+        self.sender = CalloutSender(session.gateway, clock=session.clock)
         self.kind = "tts"
         self.checked: Checked | None = None
         self.preview: NumberPreview | None = None
@@ -152,8 +152,9 @@ class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
             Text.assemble(("Callouts", "bold"), " · t c u d switch forms, ctrl+s sends, escape leaves a field"))
         legs = self.query_one("#legs", DataTable)
         legs.add_columns("Number", "Status", "Call id", "Reason")
-        if self.session.read_only:
-            self.status("Read-only profile: callouts are refused.", error=True)
+        refused = self.session.gateway.refusal("callout")
+        if refused is not None:
+            self.status(refused, error=True)
         self.revalidate()
         self.call_after_refresh(self.query_one("#tts-destination", Input).focus)
         self.load_recent_forms()
@@ -236,15 +237,15 @@ class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
             plan = self.checked.plan
             if plan is not None and self.preview.normalized == plan.destination:
                 reason = self.preview.block_reason
-        if reason is None and self.session.read_only:
-            reason = "Read-only profile: callouts are refused"
+        if reason is None:
+            reason = self.session.gateway.refusal("callout")
         if reason is None and self._sending:
             reason = "Sending…"
         self.query_one("#send-reason", Static).update(Text(reason or "Ready to send."))
         self.query_one("#send", Button).disabled = reason is not None
 
-    def _show_messages(self, prefix: str, problems: dict[str, str], ok: object = None) -> None:
-        for message in self.query(".field-msg"):
+    def _show_messages(self, prefix: str, problems: dict[str, str], ok: Endpoint | None = None) -> None:
+        for message in self.query(".field-msg").results(Static):
             if not (message.id or "").startswith(prefix + "-"):
                 continue
             name = (message.id or "")[len(prefix) + 1:-len("-msg")]
@@ -253,7 +254,7 @@ class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
             if problem is not None:
                 message.update(Text(problem))
             elif name == "destination" and ok is not None:
-                message.update(Text(ok.describe()))  # type: ignore[attr-defined]
+                message.update(Text(ok.describe()))
             else:
                 message.update("")
 

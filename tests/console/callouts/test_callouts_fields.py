@@ -26,6 +26,7 @@ from console.callouts import (
     tts_counter,
 )
 from console.callouts import fields as f
+from console.gateway import Gateway, read_only_text
 
 TEXT_VALIDATORS = [
     lambda t: f.check_destination(t), lambda t: f.check_destination(t, "username"), f.check_cli, f.check_dtmf,
@@ -150,7 +151,7 @@ def test_form_builder_never_raises(a: str, b: str, c: str, d: str, kind: str) ->
 async def test_sender_sends_once_when_pressed_twice_and_audits(tmp_path: Path) -> None:
     backend = connect_in_process(seed=3)
     audit = AuditLog(tmp_path / "audit.jsonl", "test")
-    sender = CalloutSender(backend.client, audit)
+    sender = CalloutSender(Gateway(backend.client, audit))
     plan = check(TtsForm(destination="46708168731", text="Hello")).plan
     before = len((await backend.client._http.get("/_sandbox/state")).json()["calls"])
     first, second = await asyncio.gather(sender.send(plan), sender.send(plan))
@@ -167,9 +168,11 @@ async def test_sender_sends_once_when_pressed_twice_and_audits(tmp_path: Path) -
 async def test_sender_refuses_read_only_and_words_errors(tmp_path: Path) -> None:
     backend = connect_in_process(seed=3)
     plan = check(TtsForm(destination="46708168731", text="Hello")).plan
-    refused = await CalloutSender(backend.client, None, read_only=True).send(plan)
-    assert refused.status == "refused" and "read-only" in refused.text
-    await backend.client._http.post("/_sandbox/faults", json={"kind": "status", "status": 401, "count": 1})
-    failed = await CalloutSender(backend.client, None).send(plan)
+    refused = await CalloutSender(Gateway(backend.client, read_only=True)).send(plan)
+    assert refused.status == "refused" and refused.text == read_only_text("callout")
+    # two 401s: the gateway's restricted-number lookup meets the first (and lets the callout go), the callout
+    # the second
+    await backend.client._http.post("/_sandbox/faults", json={"kind": "status", "status": 401, "count": 2})
+    failed = await CalloutSender(Gateway(backend.client)).send(plan)
     assert failed.status == "failed" and "Credentials refused" in failed.text, failed.text
     await backend.close()

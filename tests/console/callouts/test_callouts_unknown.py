@@ -25,6 +25,7 @@ from api.models.correlation import (
 from console.backend import connect_in_process
 from console.callouts import CalloutSender, ConferenceForm, DialIn, FieldProblem, TtsForm, check
 from console.callouts import fields as f
+from console.gateway import Gateway
 from console.screens.dialogs import ConfirmScreen
 
 TAG = "sc-0123456789ab"
@@ -65,7 +66,7 @@ async def test_custom_text_too_long_for_the_tag_is_refused_before_sending() -> N
     try:
         plan = check(TtsForm(destination="+46708168731", text="hi")).plan
         long_plan = type(plan)(**{**vars(plan), "arguments": {**plan.arguments, "custom": "x" * 1020}})
-        outcome = await CalloutSender(backend.client, None).send(long_plan)
+        outcome = await CalloutSender(Gateway(backend.client)).send(long_plan)
         assert outcome.status == "refused" and "correlation tag" in outcome.text
     finally:
         await backend.close()
@@ -89,7 +90,7 @@ async def test_an_unanswered_dial_in_leg_is_unknown_and_never_retried() -> None:
     try:
         await http.post("/_sandbox/faults", json={"kind": "drop_after", "count": 1, "path": "/calling/v1/callouts"})
         base = check(ConferenceForm(destination="+46708168731", conference_id="standup")).plan
-        dial = DialIn(CalloutSender(backend.client, None, tags=lambda: TAG), base, ["+46708168731"])
+        dial = DialIn(CalloutSender(Gateway(backend.client), tags=lambda: TAG), base, ["+46708168731"])
         tracked = await dial.place_all()
         leg = dial.legs["+46708168731"]
         assert leg.status == "unknown" and not leg.retryable and "may have been placed" in leg.reason

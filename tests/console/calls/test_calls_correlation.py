@@ -19,6 +19,7 @@ from console.callouts import CalloutSender, TtsForm, check
 from console.calls import CallTracker
 from console.calls.manage import hangup_svaml, manage
 from console.events.model import parse_message
+from console.gateway import Gateway
 from console.screens.event_reactions import react
 
 NUMBER = "+46701234567"
@@ -53,7 +54,7 @@ async def _send_unanswered(client, http, audit: AuditLog | None = None, **form: 
     await _drop_after_acting(http)
     plan = check(TtsForm(destination=NUMBER, text="Hello there", **form)).plan
     assert plan is not None
-    return await CalloutSender(client, audit, clock=lambda: START, tags=lambda: TAG).send(plan)
+    return await CalloutSender(Gateway(client, audit), clock=lambda: START, tags=lambda: TAG).send(plan)
 
 
 def _audit_lines(path: Path) -> list[dict[str, Any]]:
@@ -77,12 +78,12 @@ async def test_a_gateway_503_after_acting_is_unknown_too(client, http, audit) ->
     await http.post("/_sandbox/faults", json={"kind": "status", "status": 503, "retry_after": 1, "count": 1,
                                               "path": "/calling/v1/callouts"})
     plan = check(TtsForm(destination=NUMBER, text="Hello")).plan
-    outcome = await CalloutSender(client, audit, tags=lambda: TAG).send(plan)
+    outcome = await CalloutSender(Gateway(client, audit), tags=lambda: TAG).send(plan)
     assert outcome.status == "unknown" and "HTTP 503" in outcome.text
 
 
 async def test_every_callout_carries_its_tag_and_keeps_typed_custom(client, sb) -> None:
-    sender = CalloutSender(client, None, clock=lambda: START)
+    sender = CalloutSender(Gateway(client), clock=lambda: START)
     plain = await sender.send(check(TtsForm(destination=NUMBER, text="one")).plan)
     typed = await sender.send(check(TtsForm(destination=NUMBER, text="two", custom='{"ticket": 42}')).plan)
     assert is_tag(plain.correlation_id) and is_tag(typed.correlation_id)

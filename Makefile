@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint bench screenshots sandbox clean
+.PHONY: run test test-fast lint bench screenshots sandbox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,13 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-## test: lint, then the whole suite
+## test: lint, then the whole suite (slow tests included) spread over every core by pytest-xdist
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
+
+## test-fast: the suite without the slow tests (e2e, notebook, serve, snapshots), for a quick check while working
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/pytest -n auto -m "not slow"
 
 ## bench: speed and memory ratios against references measured in the same run, then a 10-minute soak under faults
 bench: $(VENV)/.installed-dev

@@ -1,10 +1,11 @@
 """Suite-wide isolation: no test reads or writes the real user config or data, and times read the same
-everywhere (snapshots show clock times)."""
+everywhere (snapshots show clock times). Which tests are slow is decided here, by folder and fixture."""
 
 from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -20,3 +21,17 @@ def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("HOME", str(home))  # ~/Downloads and any other ~ path stay inside the test
     for name in ("SINCH_APPLICATION_KEY", "SINCH_APPLICATION_SECRET", "SINCH_REGION", "SINCH_PROFILE"):
         monkeypatch.delenv(name, raising=False)
+
+
+# Whole programs (make run in tmux, a Jupyter kernel, textual-serve) and screenshot comparisons: `make test` runs
+# them, `make test-fast` (-m "not slow") leaves them out. Marked here so a new test in these folders, or a new
+# snapshot anywhere, is slow without anyone remembering to say so.
+SLOW_FOLDERS = frozenset({"e2e", "notebook", "serve"})
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else ""
+        if folder in SLOW_FOLDERS or "snap_compare" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

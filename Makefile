@@ -27,10 +27,11 @@ run: $(VENV)/.installed
 sandbox: $(VENV)/.installed
 	$(BIN)/sinch-sandbox --port 8700 --scenario demo
 
-## lint: ruff, import contracts
+## lint: ruff, import contracts, types (mypy reads its packages and settings from pyproject.toml)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## test: lint, then the whole suite (slow tests included) spread over every core by pytest-xdist
 test: lint

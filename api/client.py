@@ -29,11 +29,11 @@ from api.models import NumberInfo, QueryNumberResponse
 from api.resources import Callbacks, Callouts, Calls, Conferences, Numbers, Recordings
 from api.resources._base import e164, path_segment
 from api.retry import (
-    GATEWAY_STATUSES,
     Idempotency,
     RetryPolicy,
     deadline_error,
     leaked_errors,
+    leaves_outcome_unknown,
     outcome_unknown,
     transport_error,
 )
@@ -208,7 +208,7 @@ class SinchVoiceClient:
                 self._trace(request, response.status_code, None, started, attempt, False)
                 return response
             error = error_from_response(response)
-            if idempotency is Idempotency.UNSAFE and response.status_code in GATEWAY_STATUSES:
+            if idempotency is Idempotency.UNSAFE and leaves_outcome_unknown(response.status_code, error.error_code):
                 self._trace(request, response.status_code, error.error_code, started, attempt, False)
                 raise outcome_unknown(method, request.url.path, f"the answer was {_status_words(error)}",
                                       status=response.status_code) from None
@@ -265,7 +265,7 @@ class SinchVoiceClient:
             if adapter is not None:
                 return adapter.validate_json(response.content or b"null")
             assert isinstance(model, type) and issubclass(model, BaseModel)
-            return model.model_validate_json(response.content or b"{}")  # type: ignore[return-value]
+            return model.model_validate_json(response.content or b"{}")
         except ValidationError as exc:
             raise _validation_error(exc, model, response) from None
 

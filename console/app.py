@@ -186,7 +186,8 @@ class SinchConsole(App[None]):
 
     def action_switch_mode(self, mode: str) -> None:  # type: ignore[override]
         if self.session is not None and mode in self._modes:
-            self.run_worker(self.switch_mode(mode), exit_on_error=False)
+            mounted = self.switch_mode(mode)  # switches now; the worker only waits for the mount
+            self.run_worker(mounted(), exit_on_error=False)  # AwaitMount() is the typed coroutine form
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

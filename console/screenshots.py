@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 
 from console.app import SinchConsole
 from console.backend import FROZEN_AT, connect_in_process
@@ -73,8 +73,8 @@ async def _callouts(app: SinchConsole, pilot: Pilot[None]) -> None:
     await pilot.press("2")
     for _ in range(10):
         await pilot.pause()
-    app.screen.query_one("#tts-destination").value = "+46708168731"
-    app.screen.query_one("#tts-text").text = "The quarterly review moves to 3 pm. Same room, same bridge."
+    app.screen.query_one("#tts-destination", Input).value = "+46708168731"
+    app.screen.query_one("#tts-text", TextArea).text = "The quarterly review moves to 3 pm. Same room, same bridge."
     for _ in range(40):  # the cost preview answers after its debounce
         await pilot.pause(0.05)
 

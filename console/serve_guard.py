@@ -27,12 +27,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable
+    from collections.abc import Iterable
 
     from aiohttp import web
-
-    Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-    Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
+    from aiohttp.typedefs import Handler, Middleware
 
 TOKEN_ENV = "SINCH_CONSOLE_SERVE_TOKEN"
 MIN_TOKEN_LENGTH = 32

@@ -63,7 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     if args.exit_on_stdin_close:
-        threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+        def stop_when_stdin_closes() -> None:
+            sys.stdin.read()
+            stop.set()
+
+        threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
     while running._thread.is_alive() and not stop.wait(0.5):
         pass
     running.stop()

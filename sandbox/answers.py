@@ -97,13 +97,13 @@ class CallbackAnswers:
             self.end_call(call, now, reason="MANAGERHANGUP")
         elif action.name == "runMenu":
             try:
-                call.menu = start_menu(action)  # type: ignore[arg-type]
+                call.menu = start_menu(action)
             except SandboxError as exc:
                 self.dispatcher.stats.last_error = f"{kind} {call_id}: unusable runMenu: {exc.message}"
         elif action.name == "connectConf" and call.status == "ONGOING":
             call.menu = None
-            room = action.conference_id  # type: ignore[union-attr]
-            options = action.conference_dtmf_options or {}  # type: ignore[union-attr]
+            room = action.conference_id
+            options = action.conference_dtmf_options or {}
             old = self.conferences.get(call.conference_id or "")
             was = old.participants.get(call_id) if old else None
             if was is None or call.conference_id != room:

@@ -52,7 +52,7 @@ def create_app(
         return error_response(50000, "Internal error", sandbox.ids.reference(), status=status)
 
     app = Starlette(
-        routes=all_routes() + callback_routes.routes,
+        routes=[*all_routes(), *callback_routes.routes],
         middleware=[
             Middleware(FaultMiddleware, book=faults, reference=sandbox.ids.reference),
             Middleware(RawPathMiddleware),

@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from api.auth import verify_request
 from sandbox.errors import error_body
 
@@ -20,7 +22,7 @@ log = logging.getLogger("sandbox.auth")
 
 
 class AuthMiddleware:
-    def __init__(self, app, *, secrets: dict[str, str], reference: Callable[[], str],  # type: ignore[no-untyped-def]
+    def __init__(self, app: ASGIApp, *, secrets: dict[str, str], reference: Callable[[], str],
                  max_age: float | None = 600.0, allow_basic: bool = True) -> None:
         self.app = app
         self.secrets = secrets
@@ -28,7 +30,7 @@ class AuthMiddleware:
         self.max_age = max_age
         self.allow_basic = allow_basic
 
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path", "").startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
@@ -53,14 +55,14 @@ class AuthMiddleware:
         await self.app(scope, _replay(body, receive), send)
 
 
-def _raw_path(scope) -> str:  # type: ignore[no-untyped-def]
+def _raw_path(scope: Scope) -> str:
     raw = scope.get("raw_path")
     if raw:
         return raw.decode("latin-1").split("?", 1)[0]
     return scope.get("root_path", "") + scope.get("path", "")
 
 
-async def _read_body(receive) -> bytes:  # type: ignore[no-untyped-def]
+async def _read_body(receive: Receive) -> bytes:
     """All request body bytes (what arrived, if the client disconnected half-way)."""
     chunks: list[bytes] = []
     while True:
@@ -72,11 +74,11 @@ async def _read_body(receive) -> bytes:  # type: ignore[no-untyped-def]
             return b"".join(chunks)
 
 
-def _replay(body: bytes, receive):  # type: ignore[no-untyped-def]
+def _replay(body: bytes, receive: Receive) -> Receive:
     """A `receive` that hands the route the body already read, then defers to the real one."""
     sent = False
 
-    async def replay():  # type: ignore[no-untyped-def]
+    async def replay() -> Message:
         nonlocal sent
         if not sent:
             sent = True

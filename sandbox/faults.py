@@ -15,8 +15,11 @@ import asyncio
 import functools
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.errors import error_body, illegal
 
@@ -113,10 +116,10 @@ class FaultBook:
 class FaultMiddleware:
     """Pure ASGI: applies the next matching fault before the request reaches auth and routes."""
 
-    def __init__(self, app, book: FaultBook, reference) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app: ASGIApp, book: FaultBook, reference: Callable[[], str]) -> None:
         self.app, self.book, self.reference = app, book, reference
 
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         fault = None
         if scope["type"] == "http" and not path.startswith("/_sandbox"):
@@ -137,18 +140,18 @@ class FaultMiddleware:
             await _send_error(send, fault, self.reference())
 
 
-async def _drop(send) -> None:  # type: ignore[no-untyped-def]
+async def _drop(send: Send) -> None:
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
     await send({"type": "http.response.body", "body": b'{"callId": "', "more_body": True})
     raise _transport_dropped()()
 
 
-async def _discard(message) -> None:  # type: ignore[no-untyped-def]
+async def _discard(message: Message) -> None:
     return None
 
 
-async def _drip(send, receive, seconds: float, message) -> None:  # type: ignore[no-untyped-def]
+async def _drip(send: Send, receive: Receive, seconds: float, message: Message) -> None:
     """Pass the response start on; send each body byte on its own, `seconds` apart, until the client leaves."""
     if message["type"] != "http.response.body":
         await send(message)
@@ -168,7 +171,7 @@ async def _drip(send, receive, seconds: float, message) -> None:  # type: ignore
         await send(message)
 
 
-async def _send_error(send, fault: Fault, reference: str) -> None:  # type: ignore[no-untyped-def]
+async def _send_error(send: Send, fault: Fault, reference: str) -> None:
     code = 50000 if fault.status >= 500 else (40003 if fault.kind == "status" else 42900)
     message = "Too many requests" if fault.kind == "rate_limit" else "Service unavailable (injected fault)"
     if fault.kind == "status" and fault.status < 500:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 ENCODED_SLASH = "%2F"
 
 
 class RawPathMiddleware:
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = scope.get("raw_path") if scope["type"] == "http" else None
         if raw and b"%2f" in raw.lower():
             path = raw.decode("latin-1").split("?", 1)[0]

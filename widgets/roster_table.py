@@ -72,7 +72,8 @@ class BatchedTable(DataTable[str | Text]):
             return
         doomed = {RowKey(key) for key in keys}
         locations = self._row_locations
-        survivors = [key for key in map(locations.get_key, range(self.row_count)) if key not in doomed]
+        survivors = [key for key in map(locations.get_key, range(self.row_count))
+                     if key is not None and key not in doomed]
         self._row_locations = TwoWayDict({key: index for index, key in enumerate(survivors)})
         for row_key in doomed:
             del self.rows[row_key]

@@ -113,7 +113,7 @@ def value_at(item: Any, path: str) -> Any:
 
 def column_cell(item: Any, column: Column) -> str:
     value = value_at(item, column[1])
-    return printable(FORMATTERS[column[2]](value)) if len(column) == 3 else cell_text(value)  # type: ignore[misc]
+    return printable(FORMATTERS[column[2]](value)) if len(column) == 3 else cell_text(value)
 
 
 def html_table(headers: Sequence[str] | None, rows: Iterable[Sequence[str]], caption: str | None = None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 from api import SinchVoiceClient
@@ -86,9 +87,12 @@ class CalloutPlan:
 
     async def send(self, client: SinchVoiceClient) -> str:
         """Place the callout; returns the call id. The client validates again and never retries blindly."""
-        method = {"tts": client.callouts.tts, "conference": client.callouts.conference,
-                  "custom": client.callouts.custom}[self.kind]
-        return await method(**self.arguments)
+        callouts = client.callouts
+        if self.kind == "tts":
+            return await callouts.tts(**self.arguments)
+        if self.kind == "conference":
+            return await callouts.conference(**self.arguments)
+        return await callouts.custom(**self.arguments)
 
 
 @dataclass
@@ -143,7 +147,7 @@ def check(form: Form) -> Checked:
         run("max_duration", lambda: f.check_max_duration(form.max_duration))
     if isinstance(form, CustomForm):
         for event in ("ice", "ace", "pie", "dice"):
-            run(event, lambda event=event: check_event(getattr(form, event), event))
+            run(event, partial(check_event, getattr(form, event), event))
     run("dtmf", lambda: f.check_dtmf(form.dtmf))
     run("domain", lambda: f.check_domain(form.domain))
     run("custom", lambda: f.check_custom(form.custom))

@@ -211,7 +211,7 @@ class ConsoleConfig(BaseModel):
     """A Textual theme name (ctrl+p "app: change theme" saves it here)."""
     profiles: dict[str, Profile] = Field(default_factory=_default_profiles)
     """Profile name -> profile. A file without profiles has one empty "default" profile (the sandbox)."""
-    default_profile: str = Field(default=None, validate_default=True)  # type: ignore[assignment]
+    default_profile: str = Field(default=None, validate_default=True)
     """The profile used without --profile or SINCH_PROFILE. Unset: "default", or else the first in the file.
     (Declared after `profiles` so its validator can check the name against them.)"""
 

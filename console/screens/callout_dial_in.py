@@ -16,7 +16,17 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, SelectionList, Static
 
-from console.callouts import CalloutSender, Checked, ConferenceForm, DialIn, Leg, SendOutcome, check, parse_numbers
+from console.callouts import (
+    CalloutSender,
+    Checked,
+    ConferenceForm,
+    DialIn,
+    Endpoint,
+    Leg,
+    SendOutcome,
+    check,
+    parse_numbers,
+)
 from console.screens.callout_forms import read_value
 from console.screens.dialogs import ConfirmScreen
 
@@ -38,7 +48,7 @@ class DialInPart(_Base):
 
     if TYPE_CHECKING:
         def status(self, text: str, *, error: bool = False) -> None: ...
-        def _show_messages(self, prefix: str, problems: dict[str, str], ok: object = None) -> None: ...
+        def _show_messages(self, prefix: str, problems: dict[str, str], ok: Endpoint | None = None) -> None: ...
         def _report(self, outcome: SendOutcome) -> None: ...
         async def _remember(self, kind: str, values: dict[str, object]) -> None: ...
 

@@ -84,7 +84,7 @@ class AttendanceScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         rows: list[AttendanceRow] = self.session.moderator.attendance_report(self.room)
-        table: DataTable[str] = DataTable(cursor_type="row", id="attendance-table")
+        table: DataTable[str | Text] = DataTable(cursor_type="row", id="attendance-table")
         table.add_columns("Who", "Number", "Calls", "First joined", "Last left", "Time in room", "Muted", "Kicked")
         for row in rows:
             table.add_row(Text(row.name), Text(format_number(row.cli)), str(len(row.call_ids)),

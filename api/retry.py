@@ -64,6 +64,17 @@ GATEWAY_STATUSES = frozenset({502, 503, 504})
 its outcome unknown."""
 
 
+def leaves_outcome_unknown(status: int, error_code: int | None) -> bool:
+    """Whether a 5xx answer to an unsafe request leaves open whether the platform acted.
+
+    Only a 500 carrying Sinch's own error body (an errorCode) is the platform saying it failed; a gateway's
+    502/503/504, a CDN's 520-524 or a 500 page without Sinch's body may come from something in front of the
+    platform after it acted."""
+    if status < 500:
+        return False
+    return status in GATEWAY_STATUSES or status != 500 or error_code is None
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Capped exponential backoff with jitter. A server's Retry-After is obeyed as given; one longer than

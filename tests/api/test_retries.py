@@ -73,6 +73,19 @@ async def test_callout_500_is_not_retried(make_client, sleeps):
     assert len(rec.sent) == 1 and sleeps.calls == []
 
 
+@pytest.mark.parametrize("answer", [
+    reply(500),  # a 500 page without Sinch's error body: a proxy's, perhaps after forwarding
+    reply(502, {"errorCode": 50000, "message": "bad gateway"}),
+    reply(504),
+    reply(522),  # a CDN's "origin timed out"
+])
+async def test_callout_5xx_not_from_the_platform_leaves_the_outcome_unknown(make_client, answer):
+    client, rec = make_client(answer, reply(200, {"callId": "x"}))
+    with pytest.raises(errors.OutcomeUnknownError):
+        await client.callouts.tts("+46708168731", text="hello")
+    assert len(rec.sent) == 1
+
+
 async def test_callout_503_without_retry_after_is_not_retried(make_client):
     """A gateway's 503 may come after the platform acted: the outcome is unknown, not a failure."""
     client, rec = make_client(reply(503), reply(200, {"callId": "x"}))
@@ -144,8 +157,8 @@ async def test_callout_429_without_retry_after_is_not_retried(make_client):
 
 
 async def test_manage_call_follows_the_callout_rule(make_client):
-    client, rec = make_client(reply(500), reply(204))
-    with pytest.raises(errors.ServerError):
+    client, rec = make_client(reply(500, {"errorCode": 50000, "message": "boom"}), reply(204))
+    with pytest.raises(errors.ServerError):  # the platform's own 500: it says it failed
         await client.calls.manage("c1", action={"name": "hangup"})
     assert len(rec.sent) == 1
     client, rec = make_client(httpx.ConnectError("refused"), reply(204))

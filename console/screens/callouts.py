@@ -68,7 +68,7 @@ from console.session import Session
 KINDS = ("tts", "conference", "custom", "dialin")
 
 
-class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
+class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
     """Place callouts. `t`/`c`/`u`/`d` switch forms, ctrl+s sends, `r` retries failed dial-in legs."""
 
     BINDINGS = [

@@ -92,12 +92,18 @@ def parse_timestamp(value: str) -> datetime | None:
 
 @dataclass(frozen=True)
 class Verdict:
-    """Outcome of verifying a request: the application key it claims, or the reason it is refused."""
+    """Outcome of verifying a request: the application key it claims, or the reason it is refused.
+
+    A good Application signature also carries the `signature` and `timestamp` exactly as the HMAC was checked
+    against them (after any trimming of the header): what a replay guard must remember, not the raw header.
+    """
 
     ok: bool
     application_key: str | None = None
     reason: str = ""
     scheme: str = ""
+    signature: str = ""
+    timestamp: str = ""
 
 
 def verify_request(
@@ -152,7 +158,7 @@ def verify_request(
     )
     if not hmac.compare_digest(expected.encode(), signature.encode()):
         return Verdict(False, application_key=key, reason="signature does not match", scheme="application")
-    return Verdict(True, application_key=key, scheme="application")
+    return Verdict(True, application_key=key, scheme="application", signature=signature, timestamp=timestamp)
 
 
 def _verify_basic(token: str, secrets: Mapping[str, str]) -> Verdict:

@@ -73,14 +73,13 @@ def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub, stats: Ca
             log.debug("a client left before sending its whole callback body")
             return error_response(40001, "Invalid request: the body was not sent", headers=CLOSE)
         path = _raw_path(request)
-        headers = {name.decode("latin-1").lower(): value.decode("latin-1")
-                   for name, value in request.scope.get("headers", [])}
+        headers = [(name.decode("latin-1").lower(), value.decode("latin-1"))
+                   for name, value in request.scope.get("headers", [])]
         now = datetime.fromtimestamp(clock(), UTC)
         verdict = verify_callback(settings, headers=headers, path=path, body=body, now=now)
         if not verdict.ok:
             return _refuse(stats, path, verdict.reason)
-        key, expires_at = replay_key(headers=headers, path=path, body=body, scheme=verdict.scheme,
-                                     max_age=settings.max_age, now=now)
+        key, expires_at = replay_key(verdict, path=path, body=body, max_age=settings.max_age, now=now)
         try:
             first = await replays.seen_first(key, expires_at)
         except ReplayMemoryFull as exc:

@@ -14,6 +14,10 @@ signed callbacks).
 process, expiring them as their windows close, with a hard cap (`ReplayMemoryFull` when reached) instead of
 unbounded growth. A guard shared by several relays (Redis `SET key 1 NX EXAT expires_at`) fits the same
 interface. Keys are SHA-256 digests: the guard never holds a signature or a credential.
+
+The memory lives in this process only: a restart forgets it, so a callback accepted just before a restart
+can be accepted once more within its window. Keep `--max-age` short; a later issue moves it to Redis so that
+restarts and several relays share it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -30,6 +34,19 @@ from relay.settings import DEFAULT_MAX_AGE
 
 Clock = Callable[[], float]
 """Seconds since the epoch, like `time.time` (tests pass a fake one)."""
+
+
+class CheckedCallback(Protocol):
+    """What verification says about a good callback (relay.verify.CallbackVerdict)."""
+
+    @property
+    def scheme(self) -> str: ...
+    @property
+    def application_key(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
+    @property
+    def timestamp(self) -> str: ...
 
 
 class ReplayMemoryFull(RuntimeError):
@@ -77,25 +94,22 @@ class MemoryReplayGuard:
             self._expiry.pop(key, None)
 
 
-def replay_key(*, headers: Mapping[str, str], path: str, body: bytes, scheme: str, max_age: float,
-               now: datetime) -> tuple[str, float]:
+def replay_key(verdict: CheckedCallback, *, path: str, body: bytes, max_age: float, now: datetime) -> tuple[str, float]:
     """The key a verified callback is remembered by, and until when (epoch seconds).
 
-    `headers` have lower-case names. Signed: the signature and the x-timestamp, kept until the timestamp leaves
-    the window. Basic, or no time window (`max_age` 0): the whole request, kept for the window (or
-    DEFAULT_MAX_AGE) from now.
+    Built from what verification checked (`verdict`), never from the raw headers: the same callback spelled
+    differently (`\xa0` after the signature, the scheme's case) must give the same key. Signed: the signature
+    and the x-timestamp, kept until the timestamp leaves the window. Basic, or no time window (`max_age` 0): the
+    application, path and body, kept for the window (or DEFAULT_MAX_AGE) from now.
     """
-    authorization = headers.get("authorization", "")
     window = max_age or DEFAULT_MAX_AGE
-    if scheme == "application":
-        timestamp = headers.get("x-timestamp", "")
-        signature = authorization.rpartition(":")[2]
-        key = _digest(b"signed", signature.encode(), timestamp.encode())
-        moment = parse_timestamp(timestamp)
+    if verdict.scheme == "application":
+        key = _digest(b"signed", verdict.signature.encode(), verdict.timestamp.encode())
+        moment = parse_timestamp(verdict.timestamp)
         if max_age and moment is not None:
             return key, moment.timestamp() + max_age
         return key, now.timestamp() + window
-    return _digest(b"request", authorization.encode(), path.encode(), body), now.timestamp() + window
+    return _digest(b"request", verdict.application_key.encode(), path.encode(), body), now.timestamp() + window
 
 
 def _digest(*parts: bytes) -> str:

@@ -13,16 +13,32 @@ when the old one is no longer used.
 
 The path checked is the one the request was sent to, exactly as sent (`raw_path`): Sinch signs the path of the
 callback URL it was given, so a reverse proxy must forward it unchanged (`--path-prefix` says where it sits).
+
+Strict form, before any check: the Authorization is exactly `Application KEY:SIGNATURE` (a 44-character base64
+HMAC) or `Basic CREDENTIALS`, one space after the scheme (whose case is free, RFC 9110; Sinch's docs write
+`application`), nothing before or after. Header values decode as latin-1, where `str.strip()` also eats `\xa0`
+and `\x85`: a lenient parse let one signed callback be sent again in many spellings. Authorization,
+x-timestamp and Content-Type (what the signature covers) must each come once: which copy counts differs from
+one proxy or framework to the next, so a second one is refused rather than guessed at.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from api.auth import Verdict, verify_request
 from relay.settings import RelaySettings
+
+SIGNED_HEADERS = ("authorization", "x-timestamp", "content-type")
+"""Headers the verdict depends on: each may come once."""
+_STRICT_FORMS = {
+    # key: printable ASCII without `:` (Sinch's are UUIDs); signature: base64 of a SHA-256 HMAC, 32 bytes
+    "application": re.compile(r"(?i:application) [!-9;-~]+:[A-Za-z0-9+/]{43}="),
+    "basic": re.compile(r"(?i:basic) [A-Za-z0-9+/]+={0,2}"),
+}
 
 
 @dataclass(frozen=True)
@@ -44,16 +60,38 @@ class CallbackVerdict:
     def scheme(self) -> str:
         return self.verdict.scheme
 
+    @property
+    def application_key(self) -> str:
+        return self.verdict.application_key or ""
 
-def verify_callback(settings: RelaySettings, *, headers: Mapping[str, str], path: str, body: bytes,
-                    method: str = "POST", now: datetime | None = None) -> CallbackVerdict:
-    """Check one callback's credentials against the configured application, its secrets and the auth mode."""
-    authorization = next((value for name, value in headers.items() if name.lower() == "authorization"), "")
+    @property
+    def signature(self) -> str:
+        """The signature exactly as checked (Application scheme only): what the replay memory keys on."""
+        return self.verdict.signature
+
+    @property
+    def timestamp(self) -> str:
+        return self.verdict.timestamp
+
+
+def verify_callback(settings: RelaySettings, *, headers: Mapping[str, str] | Iterable[tuple[str, str]], path: str,
+                    body: bytes, method: str = "POST", now: datetime | None = None) -> CallbackVerdict:
+    """Check one callback's credentials against the configured application, its secrets and the auth mode.
+
+    `headers`: a mapping, or the (name, value) pairs as received (then a signed header sent twice is refused).
+    """
+    named, problem = _single_valued(headers.items() if isinstance(headers, Mapping) else headers)
+    if problem:
+        return _refused(problem)
+    authorization = named.get("authorization", "")
     scheme = authorization.partition(" ")[0].lower()
+    if authorization and not any(form.fullmatch(authorization) for form in _STRICT_FORMS.values()):
+        return _refused("the Authorization is not in the form `Application KEY:SIGNATURE` or `Basic CREDENTIALS` "
+                        "(stray characters, spaces or a truncated signature)", scheme)
     if settings.auth == "basic" and scheme != "basic":
-        return CallbackVerdict(Verdict(False, reason="this relay accepts Basic authorization only", scheme=scheme))
+        return _refused("this relay accepts Basic authorization only", scheme)
     moment = now or datetime.now(UTC)
-    verdicts = [verify_request(headers=headers, method=method, path=path, body=body,
+    verdicts = [verify_request(headers=named, method=method, path=path, body=body,
                                secrets={settings.application_key: secret}, allow_basic=settings.auth != "signed",
                                max_age=settings.max_age or None, now=moment)
                 for secret in settings.secrets]
@@ -61,3 +99,18 @@ def verify_callback(settings: RelaySettings, *, headers: Mapping[str, str], path
         if verdict.ok:
             return CallbackVerdict(verdict, previous=index > 0)
     return CallbackVerdict(verdicts[0])  # the reason given for the current secret
+
+
+def _single_valued(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], str]:
+    """Headers by lower-case name, and a reason when one the signature covers came more than once."""
+    named: dict[str, str] = {}
+    for name, value in pairs:
+        name = name.lower()
+        if name in named and name in SIGNED_HEADERS:
+            return named, f"the {name} header more than once"
+        named[name] = value
+    return named, ""
+
+
+def _refused(reason: str, scheme: str = "") -> CallbackVerdict:
+    return CallbackVerdict(Verdict(False, reason=reason, scheme=scheme))

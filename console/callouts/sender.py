@@ -69,7 +69,7 @@ class CalloutSender:
 
     @property
     def client(self) -> SinchVoiceClient:
-        return self.gateway.client  # type: ignore[no-any-return]
+        return self.gateway.client
 
     def refusal(self, plan: CalloutPlan, preview: NumberPreview | None = None) -> str | None:
         """Why `plan` must not be sent, as far as is known without asking (read-only, a restricted preview)."""

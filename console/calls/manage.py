@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -28,6 +28,9 @@ from api.models.svaml import (
 )
 from console.audit import AuditLog, send_audited
 from console.rooms.wording import describe_error, error_code
+
+if TYPE_CHECKING:
+    from api import SinchVoiceClient
 
 RECORDING_FORMATS = ("mp3", "wav")
 ACTIONS = {
@@ -185,7 +188,7 @@ def describe_manage_error(error: BaseException) -> str:
     return describe_error(error, subject="call")
 
 
-async def manage(client: Any, call_id: str, svaml: Svaml, audit: AuditLog | None = None, *,
+async def manage(client: SinchVoiceClient, call_id: str, svaml: Svaml, audit: AuditLog | None = None, *,
                  read_only: bool = False, who: str | None = None) -> ManageOutcome:
     """Send `svaml` to the call; audit the attempt and the outcome. Never raises.
 
@@ -212,6 +215,6 @@ async def manage(client: Any, call_id: str, svaml: Svaml, audit: AuditLog | None
     return ManageOutcome(True, _done(svaml, who) + note, call_id, action)
 
 
-async def _send(client: Any, call_id: str, svaml: Svaml) -> None:
+async def _send(client: SinchVoiceClient, call_id: str, svaml: Svaml) -> None:
     wire = svaml.to_wire()
     await client.calls.manage(call_id, instructions=wire.get("instructions") or [], action=wire.get("action"))

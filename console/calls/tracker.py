@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from api import errors
 from api.models.correlation import tag_of
@@ -30,6 +30,9 @@ from console.calls.listing import SORT_KEYS, STATUS_ORDER, filter_calls, next_so
 from console.calls.tracked import ADDED, CallChange, TrackedCall
 from console.calls.tracker_file import FILE_VERSION, CallsFile
 from console.rooms.wording import describe_error
+
+if TYPE_CHECKING:
+    from api import SinchVoiceClient
 
 __all__ = [  # the sorting, filtering and file names are re-exported: they were first defined here
     "ADDED", "CONCURRENCY", "FILE_VERSION", "MAX_BACKOFF_TICKS", "MAX_CALLS", "NOT_KNOWN_YET", "SORT_KEYS",
@@ -57,7 +60,7 @@ class CallTracker(CallsFile):
     when something changed, including calls tracked by the app while the screen was not shown.
     """
 
-    def __init__(self, client: Any, folder: Path, clock: Clock, *, concurrency: int = CONCURRENCY,
+    def __init__(self, client: SinchVoiceClient, folder: Path, clock: Clock, *, concurrency: int = CONCURRENCY,
                  limit: int = MAX_CALLS, on_problem: Callable[[str], object] | None = None) -> None:
         self.client = client
         self.folder = Path(folder)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api import errors
 from console.cli.output import Printer
 from console.session import Session
+
+if TYPE_CHECKING:
+    from api import SinchVoiceClient
 
 OK, OTHER, USAGE, NOT_FOUND, AUTH, REFUSED, UNKNOWN = 0, 1, 2, 3, 4, 5, 6
 
@@ -36,7 +39,7 @@ class Context:
     printer: Printer
 
     @property
-    def client(self) -> Any:
+    def client(self) -> SinchVoiceClient:
         return self.session.backend.client
 
 

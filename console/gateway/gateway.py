@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from api.errors import OutcomeUnknownError
 from console.audit import AuditLog, send_audited
 from console.gateway.outcome import Change
 from console.gateway.wording import MAY_HAVE_BEEN_PLACED, read_only_text, restricted_text
 from console.rooms.wording import describe_error, error_code
+
+if TYPE_CHECKING:
+    from api import SinchVoiceClient
 
 T = TypeVar("T")
 
@@ -38,7 +41,7 @@ CHANGES = frozenset({
 class Gateway:
     """Sends changes for one session. `client` is the async SinchVoiceClient; `audit` may be None (no log)."""
 
-    def __init__(self, client: Any, audit: AuditLog | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, client: SinchVoiceClient, audit: AuditLog | None = None, *, read_only: bool = False) -> None:
         self.client = client
         self.audit = audit
         self.read_only = read_only

@@ -8,12 +8,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from api import errors
 from api.models import NumberInfo
 from api.models.common import format_number
 from console.numbers.sending import describe_numbers_error
+
+if TYPE_CHECKING:
+    from api import SinchVoiceClient
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class Lookup:
         ]
 
 
-async def look_up(client: Any, typed: str) -> Lookup:
+async def look_up(client: SinchVoiceClient, typed: str) -> Lookup:
     """Normalise `typed` and ask query number; an invalid number is refused before anything is sent."""
     normal = normalise(typed)
     if normal.problem:

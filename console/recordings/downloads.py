@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from api.download import safe_filename
 from api.errors import DownloadExistsError
@@ -29,6 +29,9 @@ from api.models import Recording
 from console.audit import AuditLog, send_audited
 from console.recordings.listing import call_id_of, content_type_of, human_size, size_of
 from console.recordings.wording import describe_download_error
+
+if TYPE_CHECKING:
+    from api import SinchVoiceClient
 
 DEFAULT_CONCURRENCY = 3
 PROGRESS_EVERY = 0.02
@@ -145,7 +148,7 @@ def free_name(path: Path, taken: Iterable[Path] = ()) -> Path:
 class Downloader:
     """Runs downloads for one session. `on_change(download)` hears every step (the screen redraws)."""
 
-    client: Any
+    client: SinchVoiceClient
     audit: AuditLog | None = None
     concurrency: int = DEFAULT_CONCURRENCY
     on_change: Callable[[Download], object] = lambda download: None

@@ -9,7 +9,7 @@ Everything shown is rich `Text`: numbers, keys and URLs are typed or come from t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -32,6 +32,9 @@ from console.numbers import (
     shown_url,
     target_name,
 )
+
+if TYPE_CHECKING:
+    from api import SinchVoiceClient
 
 CheckAssign = Callable[[str, str, str], CheckedAssign]
 MESSAGE_CLASSES = ("error", "warning", "ok")
@@ -243,7 +246,7 @@ class QueryNumberPane(Vertical):
     QueryNumberPane #query-result { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, client: Any, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, client: SinchVoiceClient, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.client = client
         self.lookup: Lookup | None = None

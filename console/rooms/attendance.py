@@ -1,9 +1,11 @@
 """Attendance per room: everyone seen, when, for how long, muted how often, kicked or not.
 
 It is fed the timeline's entries (which already merge console actions with what polls show, so a mute is
-counted once) and must outlive both the participants and the console: the book is kept as JSON in a folder
-the caller chooses (the user data dir), written atomically, and loaded on start. A corrupt file is renamed
-aside (kept for a human to look at) and the book starts fresh; loading never raises.
+counted once) and must outlive both the participants and the console: the book lives in a folder the caller
+chooses (the user data dir) as a snapshot plus an append-only journal (console.rooms.attendance_journal), and
+is loaded on start. A change marks its legs; `save_soon()` hands just those to the journal's writer thread, so
+the UI loop never serialises the whole book or waits for the disk. A corrupt snapshot is renamed aside (kept
+for a human to look at) and the book starts fresh; loading never raises.
 
 Legs are kept per callId (one call into the room); the report groups them per person (number), so someone
 who leaves and dials in again is one row whose time in the room is the union of their calls.
@@ -16,20 +18,22 @@ import io
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from api.models import Participant
 from console.files import atomic_write
+from console.rooms import attendance_journal as journal
 from console.rooms.contacts import AddressBookLike, display_name
 from console.rooms.timeline import TimelineEntry
 
-FILE_NAME = "attendance.json"
-VERSION = 1
+FILE_NAME = journal.SNAPSHOT_NAME
+SEEN_EVERY = timedelta(seconds=30)  # how stale a room's "last seen" on disk may get while nothing else changes
 
 
-@dataclass
+@dataclass(slots=True)  # a long meeting holds tens of thousands of these
 class Leg:
     """One call in a room. `left` is None while the call is (as far as we know) still in the room."""
 
@@ -69,6 +73,10 @@ class AttendanceBook:
     folder: Path | None = None
     rooms: dict[str, dict[str, Leg]] = field(default_factory=dict)
     load_warning: str | None = None
+    _dirty: dict[tuple[str, str], Leg] = field(default_factory=dict, init=False, repr=False)
+    _seen: dict[str, datetime] = field(default_factory=dict, init=False, repr=False)
+    _seen_saved: dict[str, datetime] = field(default_factory=dict, init=False, repr=False)
+    _writer: journal.JournalWriter | None = field(default=None, init=False, repr=False)
 
     @property
     def path(self) -> Path | None:
@@ -86,16 +94,18 @@ class AttendanceBook:
             leg = legs.get(entry.call_id)
             if entry.kind == "joined":
                 if leg is None:
-                    legs[entry.call_id] = Leg(entry.call_id, entry.cli, entry.at, last_seen=entry.at)
+                    leg = legs[entry.call_id] = Leg(entry.call_id, entry.cli, entry.at, last_seen=entry.at)
                 elif leg.left is not None:  # the same call back in the room: present again
                     leg.left = None
                     leg.last_seen = entry.at
                 else:
                     continue  # still open from before a restart: keep the original join time
+                self._dirty[room, leg.call_id] = leg
                 changed = True
                 continue
             if leg is None:  # an action on someone we never saw join (before watching started)
                 leg = legs[entry.call_id] = Leg(entry.call_id, entry.cli, entry.at, last_seen=entry.at)
+            self._dirty[room, leg.call_id] = leg
             if entry.kind in ("left", "kicked") and leg.left is None:
                 leg.left = entry.at
             if entry.kind == "kicked":
@@ -115,6 +125,7 @@ class AttendanceBook:
             joined = now - timedelta(seconds=max(0, participant.duration))
             if leg is not None and joined < leg.joined:
                 leg.joined = joined
+                self._dirty[room, leg.call_id] = leg
                 changed = True
         return changed
 
@@ -125,6 +136,7 @@ class AttendanceBook:
             leg = legs.get(call_id)
             if leg is not None and leg.left is None:
                 leg.last_seen = now
+        self._seen[room] = now
 
     def close_missing(self, room: str, present_call_ids: Iterable[str], now: datetime) -> bool:
         """After a restart: calls still open in the file but not in the room left while we were away.
@@ -136,6 +148,7 @@ class AttendanceBook:
         for leg in self.rooms.get(room, {}).values():
             if leg.left is None and leg.call_id not in present:
                 leg.left = leg.last_seen or now
+                self._dirty[room, leg.call_id] = leg
                 changed = True
         return changed
 
@@ -185,36 +198,87 @@ class AttendanceBook:
 
     # ---- persistence -----------------------------------------------------------------------------------
 
+    def save_soon(self) -> bool:
+        """Hand what changed since the last call to the journal's writer thread; never blocks, never raises.
+
+        Cheap on the loop: a line per changed leg, plus one "seen" line per room whose last poll is news
+        (with any change in the room, or every SEEN_EVERY). True when something was queued.
+        """
+        records: list[list[Any]] = [["leg", room, _wire(leg)] for (room, _), leg in self._dirty.items()]
+        touched = {room for room, _ in self._dirty}
+        self._dirty.clear()
+        for room, at in self._seen.items():
+            saved = self._seen_saved.get(room)
+            if saved != at and (room in touched or saved is None or at - saved >= SEEN_EVERY):
+                records.append(["seen", room, journal.to_micros(at)])
+                self._seen_saved[room] = at
+        writer = self.writer
+        if not records or writer is None:
+            return False
+        writer.append(records)
+        return True
+
+    @property
+    def writer(self) -> journal.JournalWriter | None:
+        if self._writer is None and self.folder is not None:
+            self._writer = journal.JournalWriter(Path(self.folder))
+        return self._writer
+
+    @property
+    def save_error(self) -> str | None:
+        """The writer's last failure in words (None once a write succeeds again)."""
+        return None if self._writer is None else self._writer.error
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Blocking: queue what changed and wait until it is on disk. True when all of it is."""
+        self.save_soon()
+        return True if self.writer is None else self.writer.flush(timeout)
+
     def to_json(self) -> bytes:
-        """The whole book as bytes (cheap, on the loop); the caller may write them in a thread."""
-        rooms = {room: [_leg_wire(leg) for leg in legs.values()] for room, legs in self.rooms.items()}
-        return json.dumps({"version": VERSION, "rooms": rooms}, indent=1).encode()
+        """The whole book as a snapshot (what compaction writes)."""
+        return journal.snapshot_bytes(
+            {room: {cid: _wire(leg) for cid, leg in legs.items()} for room, legs in self.rooms.items()})
 
     def save(self) -> Path | None:
+        """Blocking: everything to disk, folded into the snapshot (the journal emptied). Raises OSError."""
         path = self.path
-        return None if path is None else atomic_write(path, self.to_json(), private=True)
+        if path is None:
+            return None
+        self.flush()
+        writer = self.writer
+        assert writer is not None
+        writer.compact_now()
+        return path
 
     @classmethod
-    def load(cls, folder: str | os.PathLike[str] | None, *, now: datetime | None = None) -> AttendanceBook:
-        """The book kept in `folder`; fresh when there is none; a corrupt file is moved aside, never fatal."""
+    def load(cls, folder: str | os.PathLike[str] | None, *, now: datetime | None = None,
+             retention: timedelta = journal.RETENTION) -> AttendanceBook:
+        """The book kept in `folder`; fresh when there is none; a corrupt snapshot is moved aside, never fatal.
+
+        Legs that left more than `retention` ago are left out (compaction drops them from disk).
+        """
         book = cls(Path(folder) if folder is not None else None)
         path = book.path
-        if path is None or not path.exists():
+        if path is None:
             return book
-        try:
-            data = json.loads(path.read_bytes())
-            book.rooms = {room: {leg["call_id"]: _leg_from(leg) for leg in legs}
-                          for room, legs in data["rooms"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            book.rooms = {}
-            stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S")
-            aside = path.with_name(f"{path.stem}.corrupt-{stamp}{path.suffix}")
+        rooms: journal.Rooms = {}
+        if path.exists():
             try:
-                os.replace(path, aside)
-                kept = f"kept as {aside.name}"
-            except OSError:
-                kept = "could not be moved aside"
-            book.load_warning = f"Attendance file was unreadable ({type(exc).__name__}); started fresh, {kept}"
+                rooms = journal.read_snapshot(path)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S")
+                aside = path.with_name(f"{path.stem}.corrupt-{stamp}{path.suffix}")
+                try:
+                    os.replace(path, aside)
+                    kept = f"kept as {aside.name}"
+                except OSError:
+                    kept = "could not be moved aside"
+                book.load_warning = f"Attendance file was unreadable ({type(exc).__name__}); started fresh, {kept}"
+        skipped = journal.replay_journal(path.with_name(journal.JOURNAL_NAME), rooms)
+        if skipped > 1 and book.load_warning is None:  # one torn last line is a crash mid-append, not news
+            book.load_warning = f"Attendance journal: {skipped} unreadable lines skipped"
+        rooms = journal.prune(rooms, now or datetime.now(UTC), retention)
+        book.rooms = {room: {cid: _leg(wire) for cid, wire in legs.items()} for room, legs in rooms.items()}
         return book
 
 
@@ -241,33 +305,16 @@ def _iso(when: datetime | None) -> str | None:
     return None if when is None else when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _parse(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+def _wire(leg: Leg) -> journal.Wire:
+    return [leg.call_id, leg.cli, journal.to_micros(leg.joined), journal.to_micros(leg.left),
+            journal.to_micros(leg.last_seen), leg.times_muted, leg.kicked]
 
 
-def _leg_wire(leg: Leg) -> dict[str, object]:
-    data = asdict(leg)
-    for key in ("joined", "left", "last_seen"):
-        data[key] = _iso(data[key])
-    return data
-
-
-def _leg_from(data: dict[str, object]) -> Leg:
-    joined = _parse(str(data["joined"]))
-    if joined is None:
-        raise ValueError("a leg without a join time")
-    return Leg(
-        call_id=str(data["call_id"]),
-        cli=str(data.get("cli", "")),
-        joined=joined,
-        left=_parse(data.get("left")),  # type: ignore[arg-type]
-        last_seen=_parse(data.get("last_seen")),  # type: ignore[arg-type]
-        times_muted=int(data.get("times_muted", 0)),  # type: ignore[call-overload]
-        kicked=bool(data.get("kicked", False)),
-    )
+def _leg(wire: journal.Wire) -> Leg:
+    micros = journal.from_micros
+    joined = micros(wire[2])
+    assert joined is not None
+    return Leg(wire[0], str(wire[1]), joined, micros(wire[3]), micros(wire[4]), int(wire[5]), bool(wire[6]))
 
 
 def _row_wire(row: AttendanceRow, *, flat: bool) -> dict[str, object]:

@@ -3,8 +3,9 @@
 It ties the pieces together (watches, timelines, attendance, policies, the audit hook) so the screen only
 shows results. Every method returns an Outcome worded for a person ("Muted Ada (+46 70 816 87 31)", "Could
 not kick +46 70 842 52 01: Not found (40400): the participant already left"); no error escapes as an
-exception, because a worker that raises would show a traceback. A read-only profile refuses every call that
-changes something on the platform (or a policy that would), before anything is sent.
+exception, because a worker that raises would show a traceback. Every change passes the session's gateway
+(console.gateway): a read-only profile refuses every call that changes something on the platform (or a policy
+that would) before anything is sent, in the gateway's words, and the gateway writes the audit lines.
 
 It changes nothing locally after an action: the screen re-polls, and the timeline attributes the change the
 poll shows to the console action it recorded.
@@ -13,27 +14,23 @@ poll shows to the console action it recorded.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 from api import SinchVoiceClient
 from api.errors import NotFoundError
 from api.models import Participant
-from console.files import atomic_write
+from console.gateway import Gateway
 from console.rooms import bulk
 from console.rooms.attendance import AttendanceBook, AttendanceRow
-from console.rooms.audit import AuditHook, no_audit
 from console.rooms.contacts import AddressBookLike, display_name
 from console.rooms.policies import PolicyAction, RoomPolicy, decide
 from console.rooms.timeline import Kind, Timeline, TimelineEntry
 from console.rooms.watch import RoomDiff, RoomSummary, RoomWatch
-from console.rooms.wording import describe_error, error_code
+from console.rooms.wording import describe_error
 
-T = TypeVar("T")
 Clock = Callable[[], datetime]
 
 # command -> (past tense for a success, infinitive for a failure, timeline kind)
@@ -88,14 +85,19 @@ class Moderator:
     policies: dict[str, RoomPolicy] = field(default_factory=dict)
     attendance: AttendanceBook = field(default_factory=AttendanceBook)
     address_book: AddressBookLike | None = None
-    audit: AuditHook = no_audit
-    read_only: bool = False
+    gateway: Gateway | None = None
+    """Where every change goes (the session's); a bare one (no audit, not read-only) when not given."""
     clock: Clock = utc_now
     interval: float = 1.0
     bulk_limit: int = bulk.DEFAULT_LIMIT
     timelines: dict[str, Timeline] = field(default_factory=dict)
     save_error: str | None = None
-    audit_error: str | None = None
+
+    @property
+    def changes(self) -> Gateway:
+        if self.gateway is None:
+            self.gateway = Gateway(self.client)
+        return self.gateway
 
     # ---- rooms -----------------------------------------------------------------------------------------
 
@@ -137,12 +139,13 @@ class Moderator:
         now = self.clock()
         diff = watch.apply_poll(conference, now)
         entries = self.timeline(room).apply_diff(diff)
-        changed = diff.initial and self.attendance.close_missing(room, watch.participants, now)
-        changed = self.attendance.record(room, entries) or changed
-        changed = self.attendance.backdate(room, diff.joined, now) or changed
+        if diff.initial:
+            self.attendance.close_missing(room, watch.participants, now)
+        self.attendance.record(room, entries)
+        self.attendance.backdate(room, diff.joined, now)
         self.attendance.seen(room, watch.participants, now)
-        if changed:
-            await self.save_attendance()
+        # Every poll, changed or not: queuing is cheap, and a quiet room's "last seen" is journaled now and then.
+        await self.save_attendance()
         outcomes = await self.apply_policies(room, diff)
         return PollResult(room, True, diff, tuple(entries), tuple(outcomes), watch.summary(self.clock()))
 
@@ -166,20 +169,19 @@ class Moderator:
 
     async def kick_all(self, room: str) -> Outcome:
         """Everyone out in one request (which ends the conference)."""
-        if self.read_only:
-            return self._refused("kick_all", room, "kick all")
         present = list(self.watch(room).participants.values())
-        try:
-            await self._audited("kick_all", room, None, None, lambda: bulk.kick_all(self.client, room))
-        except Exception as exc:
-            return Outcome(False, f"Could not kick everyone from {room}: {describe_error(exc, subject='room')}",
-                           "kick_all", room, code=error_code(exc))
+        change = await self.changes.change(
+            "kick_all", lambda: bulk.kick_all(self.client, room), room=room,
+            done=lambda _: f"Kicked everyone ({len(present)}) from {room}",
+            failed=lambda exc: f"Could not kick everyone from {room}: {describe_error(exc, subject='room')}")
+        if not change.ok:
+            return Outcome(False, change.text, "kick_all", room, code=change.error_code, refused=change.refused)
         now = self.clock()
         entries = [self.timeline(room).record_action("kicked", p.call_id, p.cli, now, detail="kick all")
                    for p in present]
         if self.attendance.record(room, entries):
             await self.save_attendance()
-        return Outcome(True, f"Kicked everyone ({len(present)}) from {room}", "kick_all", room)
+        return Outcome(True, change.text, "kick_all", room)
 
     async def mute_all(self, room: str, *, on_progress: bulk.Progress | None = None) -> Outcome:
         return await self._bulk(room, "mute", "mute_all", list(self.watch(room).participants.values()), on_progress)
@@ -211,8 +213,6 @@ class Moderator:
 
     async def _set_policy(self, room: str, name: str, label: str, on: bool) -> Outcome:
         action = f"{name}_{'on' if on else 'off'}"
-        if self.read_only:
-            return self._refused(action, room, label.lower())
         policy = self.policy(room)
         now = self.clock()
 
@@ -224,24 +224,20 @@ class Moderator:
             else:
                 policy.unlock()
 
-        await self._audited(action, room, None, None, switch)
         text = f"{label} {'on' if on else 'off'} in {room}"
+        change = await self.changes.change(action, switch, room=room, done=lambda _: text)
+        if not change.ok:
+            return Outcome(False, change.text, action, room, refused=change.refused)
         self.timeline(room).record_policy(text, now)
-        return Outcome(True, text, action, room)
+        return Outcome(True, change.text, action, room)
 
     # ---- attendance ------------------------------------------------------------------------------------
 
     async def save_attendance(self) -> None:
-        """Write the book off the event loop; a failure is kept in `save_error`, never raised."""
-        path = self.attendance.path
-        if path is None:
-            return
-        data = self.attendance.to_json()
-        try:
-            await asyncio.to_thread(atomic_write, path, data, private=True)
-            self.save_error = None
-        except OSError as exc:
-            self.save_error = f"Attendance not saved: {exc.strerror or exc}"
+        """Queue what changed for the attendance journal's writer thread; returns at once, so a poll never waits
+        for the disk. A failure to write is kept in `save_error` (as of the last write), never raised."""
+        self.attendance.save_soon()
+        self.save_error = self.attendance.save_error
 
     def attendance_report(self, room: str) -> list[AttendanceRow]:
         """Everyone seen in `room`, named from the address book, times as of now."""
@@ -263,8 +259,9 @@ class Moderator:
         person = self.watch(room).participants.get(call_id)
         return person.cli if person is not None else ""
 
-    def _refused(self, action: str, room: str, words: str, call_id: str | None = None) -> Outcome:
-        return Outcome(False, f"Read-only profile: {words} refused", action, room, call_id, refused=True)
+    async def _refused(self, action: str, room: str, call_id: str | None = None, cli: str | None = None) -> Outcome:
+        change = await self.changes.refuse(action, room=room, call_id=call_id, cli=cli)
+        return Outcome(False, change.text, action, room, call_id, cli, refused=True)
 
     async def _send(self, room: str, call_id: str, command: str) -> None:
         if command == "kick":
@@ -275,24 +272,24 @@ class Moderator:
     async def _command(self, room: str, call_id: str, command: str, action: str, *,
                        detail: str = "") -> Outcome:
         done, verb, kind = _COMMANDS[command]
-        if self.read_only:
-            return self._refused(action, room, verb, call_id)
         cli = self._cli(room, call_id)
+        if self.changes.refuses(action):  # before the timeline records anything
+            return await self._refused(action, room, call_id, cli or None)
         who = self.name(cli, call_id)
         # Recorded before sending: a poll that lands between the platform acting and our answer must already
         # attribute the change to the console; a failure takes the entry back.
         timeline = self.timeline(room)
         entry = timeline.record_action(kind, call_id, cli, self.clock(), detail=detail)
-        try:
-            await self._audited(action, room, call_id, cli, lambda: self._send(room, call_id, command))
-        except Exception as exc:
+        why = f" ({detail})" if detail else ""
+        change = await self.changes.change(action, lambda: self._send(room, call_id, command), room=room,
+                                           call_id=call_id, cli=cli, done=lambda _: f"{done} {who}{why}",
+                                           failed=lambda exc: f"Could not {verb} {who}: {describe_error(exc)}")
+        if not change.ok:
             timeline.retract(entry)
-            return Outcome(False, f"Could not {verb} {who}: {describe_error(exc)}", action, room, call_id, cli,
-                           error_code(exc))
+            return Outcome(False, change.text, action, room, call_id, cli, change.error_code)
         if self.attendance.record(room, [entry]):
             await self.save_attendance()
-        why = f" ({detail})" if detail else ""
-        return Outcome(True, f"{done} {who}{why}", action, room, call_id, cli)
+        return Outcome(True, change.text, action, room, call_id, cli)
 
     async def _policy_action(self, room: str, action: PolicyAction) -> Outcome:
         command, audit_action = ("mute", "policy_mute") if action.kind == "mute" else ("kick", "policy_kick")
@@ -301,14 +298,17 @@ class Moderator:
     async def _bulk(self, room: str, command: str, action: str, people: list[Participant],
                     on_progress: bulk.Progress | None) -> Outcome:
         words = action.replace("_", " ")
-        if self.read_only:
-            return self._refused(action, room, words)
+        if self.changes.refuses(action):
+            return await self._refused(action, room)
         if not people:
             return Outcome(True, f"No one to {command} in {room}", action, room, bulk=bulk.BulkResult(()))
         clis = {p.call_id: p.cli for p in people}
 
         async def one(call_id: str) -> None:
-            await self._audited(action, room, call_id, clis[call_id], lambda: self._send(room, call_id, command))
+            change = await self.changes.change(action, lambda: self._send(room, call_id, command), room=room,
+                                               call_id=call_id, cli=clis[call_id], done=lambda _: "")
+            if change.error is not None:  # the bulk runner counts and words each failure
+                raise change.error
 
         result = await bulk.run_bulk(people, one, limit=self.bulk_limit, on_progress=on_progress)
         now = self.clock()
@@ -325,34 +325,3 @@ class Moderator:
             text += f"; {len(result.failed)} failed: {self.name(first.cli, first.call_id)}: {first.error}{more}"
         code = result.failed[0].code if result.failed else None
         return Outcome(result.ok, text, action, room, code=code, bulk=result)
-
-    async def _audited(self, action: str, room: str, call_id: str | None, cli: str | None,
-                       work: Callable[[], Awaitable[T]]) -> T:
-        """Run `work` inside the audit hook's context; the hook failing never blocks or hides the action."""
-        context: AbstractAsyncContextManager[object] | None = None
-        try:
-            context = self.audit(action, room, call_id, cli)
-            await context.__aenter__()
-        except Exception as exc:
-            context = None
-            self._audit_failed(exc)
-        try:
-            result = await work()
-        except BaseException as exc:
-            if context is not None:
-                try:
-                    await context.__aexit__(type(exc), exc, exc.__traceback__)
-                except Exception as audit_exc:
-                    if audit_exc is not exc:
-                        self._audit_failed(audit_exc)
-            raise
-        if context is not None:
-            try:
-                await context.__aexit__(None, None, None)
-            except Exception as audit_exc:
-                self._audit_failed(audit_exc)
-        return result
-
-    def _audit_failed(self, exc: Exception) -> None:
-        self.audit_error = f"Audit log not written: {type(exc).__name__}: {exc}"
-

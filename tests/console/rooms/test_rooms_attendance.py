@@ -10,6 +10,7 @@ import pytest
 from rooms_helpers import ROOM, START
 
 from console.rooms.attendance import FILE_NAME, AttendanceBook
+from console.rooms.attendance_journal import JOURNAL_NAME
 from console.rooms.contacts import AddressBook
 from console.rooms.moderator import Moderator
 
@@ -53,8 +54,9 @@ async def test_attendance_survives_a_restart_and_closes_calls_that_ended_meanwhi
     await moderator.poll(ROOM)
     clock.advance(20)
     await moderator.poll(ROOM)  # last seen at +20 (kept in memory)
-    await moderator.mute(ROOM, ada)  # a change: saved, with last_seen
-    assert (tmp_path / FILE_NAME).exists()
+    await moderator.mute(ROOM, ada)  # a change: journaled, with last_seen
+    assert moderator.attendance.flush()
+    assert (tmp_path / JOURNAL_NAME).exists()
 
     await admin.hang_up(bob)  # while the console is down
     clock.advance(100)
@@ -65,8 +67,8 @@ async def test_attendance_survives_a_restart_and_closes_calls_that_ended_meanwhi
     assert rows[ADA].present and rows[ADA].first_joined == START and rows[ADA].times_muted == 1
     assert rows[ADA].seconds_in_room == 120
     assert not rows[BOB].present and rows[BOB].last_left == START + timedelta(seconds=20)
-    saved = json.loads((tmp_path / FILE_NAME).read_text())
-    assert {leg["call_id"] for leg in saved["rooms"][ROOM]} == {ada, bob}
+    assert restarted.attendance.flush()
+    assert set(AttendanceBook.load(tmp_path, now=clock()).rooms[ROOM]) == {ada, bob}
 
 
 def test_a_corrupt_file_is_set_aside_and_the_book_starts_fresh(tmp_path):

@@ -71,7 +71,7 @@ def _loopback(url: str) -> bool:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return False
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":  # not *.localhost: plain resolvers do not promise that it stays on this machine
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from api.download import safe_filename
-from api.part_files import STALE_AFTER, is_part_name, remove_stale_parts
+from api.part_files import HOST_TAG, STALE_AFTER, is_part_name, remove_stale_parts
 
 CHILD = textwrap.dedent("""
     import asyncio, sys
@@ -69,7 +69,7 @@ async def test_part_of_a_download_killed_with_sigkill_is_removed_by_the_next_one
             if stream:
                 stream.close()
     left = _parts(tmp_path)
-    assert len(left) == 1 and left[0].startswith(f".sinch-{child.pid}-")  # SIGKILL left the part behind
+    assert len(left) == 1 and left[0].startswith(f".sinch-{HOST_TAG}-{child.pid}-")  # SIGKILL left the part behind
     assert (tmp_path / left[0]).stat().st_size == 100_000
 
     (tmp_path / "keep.part").write_bytes(b"someone else's")  # not our pattern: never touched
@@ -78,8 +78,8 @@ async def test_part_of_a_download_killed_with_sigkill_is_removed_by_the_next_one
     assert sorted(os.listdir(tmp_path)) == ["call-2.wav", "keep.part"]
 
 
-def _part(folder: Path, pid: int, age: float = 0.0, now: float = 1_000_000.0) -> Path:
-    path = folder / f".sinch-{pid}-abcd_123.part"
+def _part(folder: Path, pid: int, age: float = 0.0, now: float = 1_000_000.0, host: str = HOST_TAG) -> Path:
+    path = folder / f".sinch-{host}-{pid}-abcd_123.part"
     path.write_bytes(b"half")
     os.utime(path, (now - age, now - age))
     return path
@@ -99,6 +99,15 @@ def test_a_part_whose_process_is_gone_is_removed_at_once(tmp_path):
     assert remove_stale_parts(tmp_path, now=now, running=lambda pid: pid != 4242) == [part]
 
 
+def test_a_fresh_part_of_another_host_is_kept_whatever_its_pid(tmp_path):
+    """On a shared (NFS) folder, a pid of another machine says nothing about this one's processes."""
+    now = 1_000_000.0
+    other = "000000" if HOST_TAG != "000000" else "ffffff"
+    theirs = _part(tmp_path, 4242, now=now, host=other)
+    assert remove_stale_parts(tmp_path, now=now, running=lambda pid: False) == [] and theirs.exists()
+    assert remove_stale_parts(tmp_path, now=now + STALE_AFTER, running=lambda pid: False) == [theirs]
+
+
 def test_our_own_fresh_parts_are_kept(tmp_path):
     now = 1_000_000.0
     mine = _part(tmp_path, os.getpid(), now=now)  # maybe another download of this process, just started
@@ -106,8 +115,9 @@ def test_our_own_fresh_parts_are_kept(tmp_path):
 
 
 @pytest.mark.parametrize("name", [
-    ".sinch-4242-abcd_123.part.wav", "sinch-4242-abcd_123.part", ".sinch-4242-abcd_12.part",
-    ".sinch-x-abcd_1234.part", ".abcd_123.part", "call-1.wav", ".sinch-4242-ABCD_123.part",
+    ".sinch-0a1b2c-4242-abcd_123.part.wav", "sinch-0a1b2c-4242-abcd_123.part", ".sinch-0a1b2c-4242-abcd_12.part",
+    ".sinch-0a1b2c-x-abcd_1234.part", ".abcd_123.part", "call-1.wav", ".sinch-0a1b2c-4242-ABCD_123.part",
+    ".sinch-4242-abcd_123.part", ".sinch-0A1B2C-4242-abcd_123.part",
 ])
 def test_files_not_named_like_our_parts_are_never_touched(tmp_path, name):
     path = tmp_path / name
@@ -121,7 +131,7 @@ def test_files_not_named_like_our_parts_are_never_touched(tmp_path, name):
 def test_a_symlink_named_like_a_part_is_not_followed_or_removed(tmp_path):
     precious = tmp_path / "precious.wav"
     precious.write_bytes(b"voice")
-    link = tmp_path / ".sinch-4242-abcd_123.part"
+    link = tmp_path / f".sinch-{HOST_TAG}-4242-abcd_123.part"
     link.symlink_to(precious)
     assert remove_stale_parts(tmp_path, now=1e12, running=lambda pid: False) == []
     assert link.is_symlink() and precious.read_bytes() == b"voice"

@@ -64,7 +64,7 @@ def test_saving_into_an_open_file_with_a_secret_makes_it_owner_only_and_quiet(tm
 
 @pytest.mark.parametrize("url", [
     "ws://relay.example.com/events", "http://relay.example.com", "ws://10.0.0.5:8600", "ws://[2001:db8::1]/e",
-    "ws://127.0.0.1.evil.example/events", "ws://localhost@evil.example/events",
+    "ws://127.0.0.1.evil.example/events", "ws://localhost@evil.example/events", "ws://relay.localhost/events",
 ])
 def test_a_clear_text_relay_url_to_another_machine_is_refused(url):
     with pytest.raises(ValidationError, match="travel in clear"):

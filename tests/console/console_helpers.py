@@ -8,12 +8,13 @@ from typing import Any
 
 import httpx
 from textual.pilot import Pilot
+from waiting import eventually
 
 from console.app import SinchConsole
 from console.backend import FROZEN_AT, Backend, connect_in_process
 from console.config import resolve_settings
 from console.screens.conferences import ConferencesScreen
-from console.screenshots import SIZE, wait_for_roster
+from console.screenshots import SIZE
 from widgets import Roster
 
 __all__ = ["SIZE", "Harness", "wait_for_roster"]
@@ -56,18 +57,22 @@ class Harness:
         return str(self.screen.query_one("#status").render())
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], Any], tries: int = 200) -> None:
-    """Let the app work until `condition()` is true (bounded, no sleeping on wall time)."""
-    for _ in range(tries):
-        await pilot.pause()
-        if condition():
-            return
-    raise AssertionError("condition never became true")
+async def wait_for_roster(app: SinchConsole, pilot: Pilot[None]) -> ConferencesScreen:
+    """Let the app connect and show the first room's participants (a deadline in seconds, not a count of
+    pauses as console.screenshots has: a loaded machine needs more pauses, not more patience)."""
+
+    def shown() -> ConferencesScreen | None:
+        screen = app.screen
+        return screen if isinstance(screen, ConferencesScreen) and screen.query_one(Roster).row_count else None
+
+    return await eventually(shown, pilot, what="the first room's roster")
 
 
-async def until_async(pilot: Pilot[None], condition: Callable[[], Any], tries: int = 200) -> None:
-    for _ in range(tries):
-        await pilot.pause()
-        if await condition():
-            return
-    raise AssertionError("condition never became true")
+async def until(pilot: Pilot[None], condition: Callable[[], Any], tries: int = 0) -> None:
+    """Old name of `waiting.eventually(condition, pilot)`, kept while files still use it."""
+    await eventually(condition, pilot)
+
+
+async def until_async(pilot: Pilot[None], condition: Callable[[], Any], tries: int = 0) -> None:
+    """Old name of `waiting.eventually(condition, pilot)`, kept while files still use it."""
+    await eventually(condition, pilot)

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from console_helpers import SIZE, Harness, until, until_async, wait_for_roster
+from console_helpers import SIZE, Harness, wait_for_roster
+from waiting import eventually
 
 from console.screens.dialogs import ConfirmScreen, PromptScreen
 from console.screens.help import HelpScreen
@@ -33,14 +34,14 @@ async def test_m_mutes_the_participant_under_the_cursor_and_audits_it(tmp_path: 
         async def muted() -> bool:
             return (await h.participants(room))[target]["muted"]
 
-        await until_async(pilot, muted)
-        await until(pilot, lambda: "Muted" in h.status())
+        await eventually(muted, pilot)
+        await eventually(lambda: "Muted" in h.status(), pilot)
         await h.app.session.audit.drain()
         lines = [line for line in audit_lines(tmp_path) if line["call_id"] == target]
         assert [(line["action"], line["phase"], line.get("outcome")) for line in lines] == [
             ("mute", "attempt", None), ("mute", "outcome", "ok")]
         await pilot.press("m")  # the same key unmutes
-        await until_async(pilot, lambda: _not(muted))
+        await eventually(lambda: _not(muted), pilot)
 
 
 async def _not(check) -> bool:
@@ -56,19 +57,19 @@ async def test_k_asks_naming_the_person_and_kicks_only_on_yes(tmp_path: Path) ->
         grace = next(call_id for call_id, p in people.items() if p["cli"] == "+447700074137")
         h.roster.move_cursor(row=h.roster.get_row_index(grace))
         await pilot.press("k")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         assert "Grace Hopper" in h.app.screen.question
         await pilot.press("n")
-        await until(pilot, lambda: not isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: not isinstance(h.app.screen, ConfirmScreen), pilot)
         assert grace in await h.participants(room)
         await pilot.press("k")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("y")
 
         async def gone() -> bool:
             return grace not in await h.participants(room)
 
-        await until_async(pilot, gone)
+        await eventually(gone, pilot)
 
 
 async def test_kick_all_needs_the_room_id_typed(tmp_path: Path) -> None:
@@ -77,7 +78,7 @@ async def test_kick_all_needs_the_room_id_typed(tmp_path: Path) -> None:
         await wait_for_roster(h.app, pilot)
         room = h.screen.room
         await pilot.press("K")
-        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await eventually(lambda: isinstance(h.app.screen, PromptScreen), pilot)
         await pilot.press(*"wrong", "enter")
         assert isinstance(h.app.screen, PromptScreen)  # still asking
         assert "exactly" in str(h.app.screen.query_one("#dialog-error").render())
@@ -88,8 +89,8 @@ async def test_kick_all_needs_the_room_id_typed(tmp_path: Path) -> None:
         async def empty() -> bool:
             return not await h.participants(room)
 
-        await until_async(pilot, empty)
-        await until(pilot, lambda: "no participants" in h.status() or "Kicked" in h.status())
+        await eventually(empty, pilot)
+        await eventually(lambda: "no participants" in h.status() or "Kicked" in h.status(), pilot)
 
 
 async def test_bulk_mute_unmute_and_mute_all_but_moderators(tmp_path: Path) -> None:
@@ -104,11 +105,11 @@ async def test_bulk_mute_unmute_and_mute_all_but_moderators(tmp_path: Path) -> N
 
         total = len(await h.participants(room))
         await pilot.press("M")
-        await until_async(pilot, lambda: _equals(muted_count, total))
+        await eventually(lambda: _equals(muted_count, total), pilot)
         await pilot.press("U")
-        await until_async(pilot, lambda: _equals(muted_count, 0))
+        await eventually(lambda: _equals(muted_count, 0), pilot)
         await pilot.press("E")
-        await until_async(pilot, lambda: _equals(muted_count, total - 1))
+        await eventually(lambda: _equals(muted_count, total - 1), pilot)
         people = await h.participants(room)
         assert not next(p for p in people.values() if p["cli"] == "+447700074137")["muted"]
 
@@ -124,9 +125,9 @@ async def test_read_only_profile_refuses_and_sends_nothing(tmp_path: Path) -> No
         room = h.screen.room
         before = await h.participants(room)
         await pilot.press("m")
-        await until(pilot, lambda: "Read-only profile" in h.status())
+        await eventually(lambda: "Read-only profile" in h.status(), pilot)
         await pilot.press("M")
-        await until(pilot, lambda: "refused" in h.status())
+        await eventually(lambda: "refused" in h.status(), pilot)
         assert await h.participants(room) == before
         assert str(h.screen.query_one("#read-only-badge").render()) == "READ-ONLY"
 
@@ -138,10 +139,10 @@ async def test_filter_pause_and_interval(tmp_path: Path) -> None:
         shown = h.roster.row_count
         assert shown > 1
         await pilot.press("slash", *"7700", "enter")
-        await until(pilot, lambda: h.roster.row_count == 1)
+        await eventually(lambda: h.roster.row_count == 1, pilot)
         await pilot.press("slash")
         await pilot.press("escape")
-        await until(pilot, lambda: h.roster.row_count == shown)
+        await eventually(lambda: h.roster.row_count == shown, pilot)
         await pilot.press("p")
         assert "paused" in h.status()
         assert h.app.session.moderator.watch(h.screen.room).paused
@@ -158,16 +159,16 @@ async def test_add_room_save_room_and_unwatch(tmp_path: Path) -> None:
         await wait_for_roster(h.app, pilot)
         await h.http.post("/_sandbox/conferences/town-hall/participants", json={"cli": "+14155550100"})
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await eventually(lambda: isinstance(h.app.screen, PromptScreen), pilot)
         await pilot.press(*"town-hall", "enter")
-        await until(pilot, lambda: h.screen.room == "town-hall" and h.roster.row_count == 1)
+        await eventually(lambda: h.screen.room == "town-hall" and h.roster.row_count == 1, pilot)
         await pilot.press("s")
-        await until(pilot, lambda: "Saved town-hall" in h.status())
+        await eventually(lambda: "Saved town-hall" in h.status(), pilot)
         assert 'rooms = ["town-hall"]' in (tmp_path / "config.toml").read_text()
         watch_list = h.screen.query_one(WatchList)
         watch_list.focus()
         await pilot.press("delete")
-        await until(pilot, lambda: "town-hall" not in watch_list.rooms)
+        await eventually(lambda: "town-hall" not in watch_list.rooms, pilot)
 
 
 async def test_a_failing_platform_marks_the_room_stale_and_keeps_the_roster(tmp_path: Path) -> None:
@@ -178,12 +179,12 @@ async def test_a_failing_platform_marks_the_room_stale_and_keeps_the_roster(tmp_
         await h.http.post("/_sandbox/faults", json={"kind": "status", "status": 503, "count": -1})
         await pilot.press("r")
         title = h.screen.query_one("#room-title")
-        await until(pilot, lambda: "stale" in str(title.render()), tries=400)
+        await eventually(lambda: "stale" in str(title.render()), pilot)
         assert h.roster.row_count == rows
         assert h.app.is_running
         await h.http.delete("/_sandbox/faults")
         await pilot.press("r")
-        await until(pilot, lambda: "stale" not in str(title.render()), tries=400)
+        await eventually(lambda: "stale" not in str(title.render()), pilot)
 
 
 async def test_auto_mute_and_soft_lock_act_on_joiners(tmp_path: Path) -> None:
@@ -192,7 +193,7 @@ async def test_auto_mute_and_soft_lock_act_on_joiners(tmp_path: Path) -> None:
         await wait_for_roster(h.app, pilot)
         room = h.screen.room
         await pilot.press("A")
-        await until(pilot, lambda: h.app.session.moderator.policy(room).auto_mute)
+        await eventually(lambda: h.app.session.moderator.policy(room).auto_mute, pilot)
         joiner = (await h.http.post(f"/_sandbox/conferences/{room}/participants",
                                     json={"cli": "+14155550123"})).json()["callId"]
         await pilot.press("r")
@@ -201,9 +202,9 @@ async def test_auto_mute_and_soft_lock_act_on_joiners(tmp_path: Path) -> None:
             people = await h.participants(room)
             return joiner in people and people[joiner]["muted"]
 
-        await until_async(pilot, joiner_muted, tries=400)
+        await eventually(joiner_muted, pilot)
         await pilot.press("L")
-        await until(pilot, lambda: h.app.session.moderator.policy(room).soft_lock)
+        await eventually(lambda: h.app.session.moderator.policy(room).soft_lock, pilot)
         stranger = (await h.http.post(f"/_sandbox/conferences/{room}/participants",
                                       json={"cli": "+14155550999"})).json()["callId"]
         await pilot.press("r")
@@ -211,7 +212,7 @@ async def test_auto_mute_and_soft_lock_act_on_joiners(tmp_path: Path) -> None:
         async def stranger_gone() -> bool:
             return stranger not in await h.participants(room)
 
-        await until_async(pilot, stranger_gone, tries=400)
+        await eventually(stranger_gone, pilot)
         assert "auto-mute" in str(h.screen.query_one("#room-title").render())
 
 
@@ -220,33 +221,33 @@ async def test_help_detail_and_attendance_dialogs(tmp_path: Path) -> None:
     async with h.app.run_test(size=SIZE) as pilot:
         await wait_for_roster(h.app, pilot)
         await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(h.app.screen, HelpScreen))
+        await eventually(lambda: isinstance(h.app.screen, HelpScreen), pilot)
         ids = {row[2] for row in h.app.screen.rows}
         assert {"conference.mute", "conference.kick", "conference.kick_all", "app.quit"} <= ids
         await pilot.press("escape")
         await pilot.press("enter")
-        await until(pilot, lambda: type(h.app.screen).__name__ == "ParticipantScreen")
+        await eventually(lambda: type(h.app.screen).__name__ == "ParticipantScreen", pilot)
         assert "Call id" in str(h.app.screen.query_one("#participant-detail").render())
         await pilot.press("escape")
         await pilot.press("R")
-        await until(pilot, lambda: type(h.app.screen).__name__ == "AttendanceScreen")
+        await eventually(lambda: type(h.app.screen).__name__ == "AttendanceScreen", pilot)
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await eventually(lambda: isinstance(h.app.screen, PromptScreen), pilot)
         target = tmp_path / "out.csv"
         field = h.app.screen.query_one("#dialog-input")
         field.value = str(target)
         await pilot.press("enter")
-        await until(pilot, target.exists)
+        await eventually(target.exists, pilot)
         assert target.read_text().splitlines()[0].lower().startswith(("room", "name", "who"))
         target.write_text("an earlier report")  # exporting to the same name asks before replacing it
-        await until(pilot, lambda: type(h.app.screen).__name__ == "AttendanceScreen")
+        await eventually(lambda: type(h.app.screen).__name__ == "AttendanceScreen", pilot)
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await eventually(lambda: isinstance(h.app.screen, PromptScreen), pilot)
         h.app.screen.query_one("#dialog-input").value = str(target)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("escape")
-        await until(pilot, lambda: type(h.app.screen).__name__ == "AttendanceScreen")
+        await eventually(lambda: type(h.app.screen).__name__ == "AttendanceScreen", pilot)
         assert target.read_text() == "an earlier report"
 
 
@@ -255,12 +256,12 @@ async def test_log_mode_shows_the_audit_and_copies_curl(tmp_path: Path) -> None:
     async with h.app.run_test(size=SIZE) as pilot:
         await wait_for_roster(h.app, pilot)
         await pilot.press("m")
-        await until(pilot, lambda: "uted" in h.status())
+        await eventually(lambda: "uted" in h.status(), pilot)
         await h.app.session.audit.drain()
         await pilot.press("7")
-        await until(pilot, lambda: type(h.app.screen).__name__ == "LogScreen")
+        await eventually(lambda: type(h.app.screen).__name__ == "LogScreen", pilot)
         table = h.app.screen.query_one("#audit-table")
-        await until(pilot, lambda: table.row_count >= 2)
+        await eventually(lambda: table.row_count >= 2, pilot)
         trace = h.app.screen.query_one("#trace-table")
         trace.focus()
         await pilot.press("c")
@@ -271,9 +272,9 @@ async def test_log_mode_shows_the_audit_and_copies_curl(tmp_path: Path) -> None:
         async with h.app.session.audit.action("kick", room="standup", call_id="c-late"):
             pass  # an action finishing while the Log is open (another mode's worker, a bulk action)
         h.app.screen._tick()  # the 2 s timer's body: new lines show without pressing r
-        await until(pilot, lambda: table.row_count == rows + 2)
+        await eventually(lambda: table.row_count == rows + 2, pilot)
         await pilot.press("1")
-        await until(pilot, lambda: type(h.app.screen).__name__ == "ConferencesScreen")
+        await eventually(lambda: type(h.app.screen).__name__ == "ConferencesScreen", pilot)
 
 
 async def test_switching_profile_from_the_palette_reconnects_with_the_other_profile(tmp_path: Path) -> None:
@@ -290,7 +291,7 @@ async def test_switching_profile_from_the_palette_reconnects_with_the_other_prof
             return session is not None and session.profile_name == "ops" and h.app.screen.__class__.__name__ == (
                 "ConferencesScreen")
 
-        await until(pilot, reconnected, tries=3000)
+        await eventually(reconnected, pilot, seconds=60)  # a new sandbox child process: slow on a loaded machine
         assert h.app.session.read_only
         assert "ops-bridge" in h.screen.query_one(WatchList).rooms
         assert str(h.screen.query_one("#read-only-badge").render()) == "READ-ONLY"
@@ -306,7 +307,7 @@ async def test_a_backend_that_cannot_start_is_explained(tmp_path: Path) -> None:
     app = SinchConsole(broken, resolve_settings(tmp_path / "config.toml", sandbox=True, env={}), folder=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         splash = app.query_one("#splash")
-        await until(pilot, lambda: "Could not connect: address already in use" in str(splash.render()))
+        await eventually(lambda: "Could not connect: address already in use" in str(splash.render()), pilot)
         assert app.is_running
 
 
@@ -334,7 +335,7 @@ async def test_quick_room_switches_settle_and_m_acts_on_the_row_under_the_cursor
         room = h.screen.room
         assert room == h.backend.rooms[1]
         assert h.screen.query_one(WatchList).selected_room == room  # settled, no ping-pong between rooms
-        await until(pilot, lambda: h.roster.row_count > 1)
+        await eventually(lambda: h.roster.row_count > 1, pilot)
         h.roster.move_cursor(row=1)
         target = h.roster.selected_call_id
         before = (await h.participants(room))[target]["muted"]
@@ -343,7 +344,7 @@ async def test_quick_room_switches_settle_and_m_acts_on_the_row_under_the_cursor
         async def target_toggled() -> bool:
             return (await h.participants(room))[target]["muted"] != before
 
-        await until_async(pilot, target_toggled)
+        await eventually(target_toggled, pilot)
         assert h.screen.room == room and h.roster.selected_call_id == target
 
 
@@ -354,15 +355,15 @@ async def test_markup_in_room_ids_names_and_numbers_is_shown_not_parsed(tmp_path
         room = quote("x[/b]y", safe="")
         await h.http.post(f"/_sandbox/conferences/{room}/participants", json={"cli": "+14155550100"})
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await eventually(lambda: isinstance(h.app.screen, PromptScreen), pilot)
         await pilot.press(*"x[/b]y", "enter")
-        await until(pilot, lambda: h.screen.room == "x[/b]y" and h.roster.row_count == 1, tries=400)
+        await eventually(lambda: h.screen.room == "x[/b]y" and h.roster.row_count == 1, pilot)
         assert "x[/b]y" in str(h.screen.query_one("#room-title").render())
         assert str(h.roster.get_row_at(0)[0]) == "Ada [/b] Lovelace"
         await pilot.press("m")
-        await until(pilot, lambda: "Ada [/b] Lovelace" in h.status(), tries=400)
+        await eventually(lambda: "Ada [/b] Lovelace" in h.status(), pilot)
         await pilot.press("k")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("n")
         assert h.app.is_running
 
@@ -372,8 +373,8 @@ async def test_read_only_refuses_kick_without_a_dialog(tmp_path: Path) -> None:
     async with h.app.run_test(size=SIZE) as pilot:
         await wait_for_roster(h.app, pilot)
         await pilot.press("k")
-        await until(pilot, lambda: "Read-only profile" in h.status())
+        await eventually(lambda: "Read-only profile" in h.status(), pilot)
         assert not isinstance(h.app.screen, ConfirmScreen)
         await pilot.press("K")
-        await until(pilot, lambda: "kick" in h.status().lower() and "all" in h.status().lower())
+        await eventually(lambda: "kick" in h.status().lower() and "all" in h.status().lower(), pilot)
         assert not isinstance(h.app.screen, PromptScreen)

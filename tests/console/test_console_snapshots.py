@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console_helpers import SIZE, Harness, until, wait_for_roster
+from console_helpers import SIZE, Harness, wait_for_roster
+from waiting import eventually
 
 from console.backend import connect_in_process
 from console.screens.conferences import ConferencesScreen
@@ -28,7 +29,7 @@ def test_empty_watch_list(snap_compare, tmp_path: Path) -> None:
     h = Harness(tmp_path, backend=backend)
 
     async def scene(pilot) -> None:
-        await until(pilot, lambda: isinstance(h.app.screen, ConferencesScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConferencesScreen), pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
 
@@ -42,7 +43,7 @@ def test_stale_room(snap_compare, tmp_path: Path) -> None:
         await h.http.post("/_sandbox/faults", json={"kind": "status", "status": 503, "count": -1,
                                                     "path": f"/calling/v1/conferences/id/{h.screen.room}"})
         await pilot.press("r")
-        await until(pilot, lambda: "stale" in str(h.screen.query_one("#room-title").render()), tries=400)
+        await eventually(lambda: "stale" in str(h.screen.query_one("#room-title").render()), pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
 
@@ -53,7 +54,7 @@ def test_help(snap_compare, tmp_path: Path) -> None:
     async def scene(pilot) -> None:
         await wait_for_roster(h.app, pilot)
         await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(h.app.screen, HelpScreen))
+        await eventually(lambda: isinstance(h.app.screen, HelpScreen), pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
 
@@ -64,7 +65,7 @@ def test_kick_confirmation(snap_compare, tmp_path: Path) -> None:
     async def scene(pilot) -> None:
         await wait_for_roster(h.app, pilot)
         await pilot.press("k")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
 
@@ -75,6 +76,6 @@ def test_kick_all_confirmation(snap_compare, tmp_path: Path) -> None:
     async def scene(pilot) -> None:
         await wait_for_roster(h.app, pilot)
         await pilot.press("K")
-        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await eventually(lambda: isinstance(h.app.screen, PromptScreen), pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)

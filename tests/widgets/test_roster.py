@@ -232,3 +232,24 @@ def test_formatting() -> None:
     assert "0708168731" in number_digits("46708168731")
     assert format_duration(3725) == "1:02:05"
     assert format_duration(-3) == "00:00"
+
+
+async def test_tick_rewrites_only_the_durations_on_screen_and_catches_up_when_scrolled_to() -> None:
+    app = host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        roster = app.widget
+        everyone = [person(f"p{i:03d}", duration=5) for i in range(300)]
+        roster.show(everyone, now=T0)
+        await pilot.pause()
+        writes: list[str] = []
+        real_update = roster.update_cell
+        roster.update_cell = lambda row, column, *a, **k: (writes.append(row), real_update(row, column, *a, **k))
+        roster.tick(later(60))
+        assert writes and len(writes) < 30  # the rows in the window, not all 300
+        assert texts(roster, "p000")[3] == format_duration(65)
+        assert texts(roster, "p299")[3] == format_duration(5)  # off screen: not rewritten
+        assert roster._entries["p299"].seconds == 65  # but its clock runs: a poll of 65 s changes nothing
+        roster.move_cursor(row=299)
+        await pilot.pause()
+        roster.tick(later(61))
+        assert texts(roster, "p299")[3] == format_duration(66)

@@ -87,12 +87,18 @@ def _answers(url: str) -> bool:
         return False
 
 
+LOCAL_NOTEBOOKS = ("http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*")
+"""Pages that may frame the console by default: a notebook served on this machine, on any port (a Jupyter
+elsewhere, e.g. a JupyterHub, is named with `frame_ancestors=`)."""
+
+
 def start(host: str = DEFAULT_HOST, port: int | None = None, *, sandbox: bool = True, timeout: float = 30.0,
-          **flags: Any) -> str:
+          frame_ancestors: tuple[str, ...] = LOCAL_NOTEBOOKS, **flags: Any) -> str:
     """Start (or reuse) the server; returns its URL with the token once it answers. RuntimeError with its output
-    (the token blanked) if it fails."""
+    (the token blanked) if it fails. `frame_ancestors`: the notebook pages that may show it in a frame."""
     global _running
-    argv = (*console_flags(sandbox=sandbox, **flags), "serve", "--host", host)
+    framing = [arg for source in frame_ancestors for arg in ("--allow-frame-ancestor", source)]
+    argv = (*console_flags(sandbox=sandbox, **flags), "serve", "--host", host, *framing)
     if _running is not None and _running.process.poll() is None and _running.argv == argv and (
             port is None or _running.base_url.endswith(f":{port}")):
         return _running.url

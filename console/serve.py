@@ -30,6 +30,7 @@ from console.serve_guard import (
     GuardConfigError,
     ServeGuard,
     allowed_origins,
+    check_frame_ancestor,
     check_token,
     is_loopback,
     new_token,
@@ -74,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                         help="also accept websockets from this origin, scheme://host[:port] (repeat); the served "
                         "origin and the --public-url's are always accepted")
+    parser.add_argument("--allow-frame-ancestor", action="append", default=[], metavar="ORIGIN",
+                        help="a page that may show the console in a frame, scheme://host[:port] (repeat; * for any): "
+                        "e.g. your Jupyter's http://localhost:8888. Others may not frame it")
     parser.add_argument("--allow-remote", action="store_true",
                         help="allow a --host other than loopback (the console becomes reachable from other machines)")
     parser.add_argument("--token", help=f"the token browsers must present (at least 32 characters; default: "
@@ -123,7 +127,8 @@ def make_server(args: argparse.Namespace, console_flags: Sequence[str]) -> Conso
     port = args.port or free_port(args.host)
     origins = allowed_origins(args.host, port, args.public_url, args.allow_origin)
     guard = ServeGuard(token=token, origins=origins, cookie_name=f"sinch-console-token-{port}",
-                       secure_cookie=(args.public_url or "").lower().startswith("https:"))
+                       secure_cookie=(args.public_url or "").lower().startswith("https:"),
+                       frame_ancestors=tuple(check_frame_ancestor(source) for source in args.allow_frame_ancestor))
     from console.serve_server import ConsoleServer  # aiohttp and textual-serve load only to serve
 
     return ConsoleServer(console_command(console_flags), guard=guard, host=args.host, port=port, title=args.title,

@@ -126,6 +126,17 @@ def allowed_origins(host: str, port: int, public_url: str | None, extra: Iterabl
     return frozenset(origins)
 
 
+_FRAME_SOURCE = re.compile(r"https?://(\*\.)?[A-Za-z0-9.\-\[\]:]+(:(\d+|\*))?|\*")
+
+
+def check_frame_ancestor(source: str) -> str:
+    """`source` if it is a CSP frame-ancestors source we accept (scheme://host[:port|:*], *.host, or *)."""
+    if not _FRAME_SOURCE.fullmatch(source.strip()):
+        raise GuardConfigError(f"--allow-frame-ancestor {source!r} is not a page origin: write it as "
+                               "scheme://host[:port], e.g. http://localhost:8888 (or * for any page)")
+    return source.strip()
+
+
 def _printable(text: str, limit: int = 120) -> str:
     """Client-sent text made safe to echo: printable ASCII, bounded."""
     return "".join(ch if " " <= ch <= "~" else "?" for ch in text[:limit])
@@ -152,6 +163,14 @@ class ServeGuard:
     origins: frozenset[str]
     cookie_name: str
     secure_cookie: bool = False
+    frame_ancestors: tuple[str, ...] = ()
+    """Pages that may show the console in a frame besides its own origins (CSP source expressions): another
+    page of the same site (127.0.0.1 on another port) gets the SameSite cookie, and could frame the console
+    and trick the operator into keys (clickjacking)."""
+
+    @property
+    def content_security_policy(self) -> str:
+        return " ".join(["frame-ancestors", "'self'", *sorted(self.origins), *self.frame_ancestors])
 
     def token_matches(self, presented: str | None) -> bool:
         return presented is not None and hmac.compare_digest(presented.encode(), self.token.encode())
@@ -192,6 +211,7 @@ class ServeGuard:
         if not response.prepared:  # a websocket has sent its headers already
             response.headers["Referrer-Policy"] = "no-referrer"  # the page's URL holds the token
             response.headers["Cache-Control"] = "no-store"
+            response.headers["Content-Security-Policy"] = self.content_security_policy
             if from_query:
                 response.set_cookie(self.cookie_name, self.token, path="/", httponly=True, samesite="Strict",
                                     secure=self.secure_cookie)
@@ -219,4 +239,4 @@ class RedactTokens(logging.Filter):
 
 
 __all__ = ["MIN_TOKEN_LENGTH", "TOKEN_ENV", "GuardConfigError", "RedactTokens", "ServeGuard", "allowed_origins",
-           "check_token", "is_loopback", "new_token", "normalise_origin", "origin_of"]
+           "check_frame_ancestor", "check_token", "is_loopback", "new_token", "normalise_origin", "origin_of"]

@@ -37,6 +37,7 @@ def test_notebook_show_starts_once_and_stop_ends_it(clean: None) -> None:
     assert f'src="{url}"' in frame._repr_html_()
     page = httpx.get(url, timeout=10)
     assert page.status_code == 200 and "sinch-console" in page.text
+    assert "http://localhost:*" in page.headers["content-security-policy"]  # a local Jupyter may frame it
     assert notebook.url() == url
     process = notebook._running.process  # type: ignore[union-attr]
     base = url.split("/?", 1)[0]

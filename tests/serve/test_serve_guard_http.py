@@ -29,6 +29,11 @@ def test_page_with_token_sets_a_strict_cookie_that_then_suffices(served_once: Se
     attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert {"httponly", "path=/", "samesite=strict"} <= attributes
     assert page.headers["referrer-policy"] == "no-referrer"  # the page's URL holds the token
+    # Only its own origins may frame it: a page of the same site (another port) gets the cookie, and could
+    # otherwise frame the console and trick the operator into pressing keys.
+    policy = page.headers["content-security-policy"].split()
+    assert policy[:2] == ["frame-ancestors", "'self'"] and f"{served_once.base}" in policy
+    assert not any(source.endswith(":*") or source == "*" for source in policy)
 
     again = httpx.get(f"{served_once.base}/", cookies={served_once.cookie_name: served_once.token}, timeout=10)
     assert again.status_code == 200 and "set-cookie" not in again.headers  # a reload needs no query

@@ -58,6 +58,7 @@ def test_non_loopback_host_is_refused_on_the_command_line() -> None:
     (["--allow-origin", "https://console.example.com/path"], {}, "is not an origin"),
     (["--allow-origin", "console.example.com"], {}, "is not an origin"),
     (["--public-url", "console.example.com"], {}, "is not an http(s) URL"),
+    (["--allow-frame-ancestor", "'none'; script-src *"], {}, "is not a page origin"),
 ])
 def test_bad_token_or_origin_is_a_usage_error(argv: list[str], env: dict[str, str], words: str) -> None:
     done = run_serve("--port", "0", *argv, **env)

@@ -157,6 +157,11 @@ class SyncSinchVoiceClient:
         """The async client behind this facade (use it only on its loop: `asyncio.run_coroutine_threadsafe`)."""
         return self._started().client  # type: ignore[return-value]
 
+    def call(self, function: Callable[..., Coroutine[Any, Any, Any]], *args: Any, **kwargs: Any) -> Any:
+        """Run a coroutine function of your own on the background loop and wait for its result: code that
+        needs several awaits on `async_client` (console.notebook_changes does) runs where the client lives."""
+        return _blocking(self, function)(*args, **kwargs)
+
     def close(self) -> None:
         """Close the async client on its loop, stop the loop, join the thread. Safe to call more than once."""
         with self._lock:

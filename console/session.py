@@ -79,8 +79,7 @@ def open_session(
         backend.client,
         attendance=attendance,
         address_book=AddressBook(profile.address_book),
-        audit=audit.action,
-        read_only=profile.read_only,
+        gateway=gateway,
         clock=clock,
         interval=profile.poll_interval,
     )

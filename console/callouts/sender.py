@@ -71,6 +71,10 @@ class CalloutSender:
     def client(self) -> SinchVoiceClient:
         return self.gateway.client
 
+    def refusal_now(self) -> str | None:
+        """Why no callout may be sent at all (a read-only profile), or None."""
+        return self.gateway.refusal("callout")
+
     def refusal(self, plan: CalloutPlan, preview: NumberPreview | None = None) -> str | None:
         """Why `plan` must not be sent, as far as is known without asking (read-only, a restricted preview)."""
         refused = self.gateway.refusal("callout")

@@ -7,7 +7,6 @@ it returns a `ManageOutcome` whose text says what happened ("Hung up +46 70 123 
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,8 +25,8 @@ from api.models.svaml import (
     StopRecordingAction,
     Svaml,
 )
-from console.audit import AuditLog, send_audited
-from console.rooms.wording import describe_error, error_code
+from console.gateway import Gateway
+from console.rooms.wording import describe_error
 
 if TYPE_CHECKING:
     from api import SinchVoiceClient
@@ -188,31 +187,23 @@ def describe_manage_error(error: BaseException) -> str:
     return describe_error(error, subject="call")
 
 
-async def manage(client: SinchVoiceClient, call_id: str, svaml: Svaml, audit: AuditLog | None = None, *,
-                 read_only: bool = False, who: str | None = None) -> ManageOutcome:
-    """Send `svaml` to the call; audit the attempt and the outcome. Never raises.
+async def manage(gateway: Gateway, call_id: str, svaml: Svaml, *, who: str | None = None) -> ManageOutcome:
+    """Send `svaml` to the call through the gateway (read-only refusal, audit before and after). Never raises.
 
     `who` names the call in the outcome (a formatted number); the callId is used when it is not given.
-    A read-only profile is refused before anything is sent (and the refusal is audited).
     """
     action = audit_action(svaml)
     who = who or call_id
-    if read_only:
-        text = f"Read-only profile: nothing was sent to {who}"
-        if audit is not None:
-            with contextlib.suppress(Exception):  # the refusal stands even if its line is lost
-                await audit.refused(action, text, call_id=call_id, cli=who)
-        return ManageOutcome(False, text, call_id, action)
-    note = ""
-    try:
-        _, note = await send_audited(audit, action, lambda: _send(client, call_id, svaml), call_id=call_id, cli=who,
-                                     message=json.dumps(masked_wire(svaml)))
-    except (errors.SinchError, ValidationError) as error:
-        return ManageOutcome(False, describe_manage_error(error) + note, call_id, action, error_code(error),
-                             unknown=isinstance(error, errors.OutcomeUnknownError))
-    except Exception as error:  # a worker must never take the app down
-        return ManageOutcome(False, f"Unexpected error: {type(error).__name__}: {error}{note}", call_id, action)
-    return ManageOutcome(True, _done(svaml, who) + note, call_id, action)
+
+    def failed(error: BaseException) -> str:
+        if isinstance(error, errors.SinchError | ValidationError):
+            return describe_manage_error(error)
+        return f"Unexpected error: {type(error).__name__}: {error}"
+
+    change = await gateway.change(action, lambda: _send(gateway.client, call_id, svaml), call_id=call_id, cli=who,
+                                  message=json.dumps(masked_wire(svaml)), done=lambda _: _done(svaml, who),
+                                  failed=failed)
+    return ManageOutcome(change.ok, change.text, call_id, action, change.error_code, unknown=change.unknown)
 
 
 async def _send(client: SinchVoiceClient, call_id: str, svaml: Svaml) -> None:

@@ -61,10 +61,9 @@ async def callbacks_set(ctx: Context) -> int:
     for name, warning in checked.warnings.items():
         ctx.printer.problem(f"warning: {name}: {warning}")
     old = await ctx.client.callbacks.get()
-    outcome = await save_callbacks(ctx.client, old, checked.urls, ctx.session.audit,
-                                   read_only=ctx.session.read_only)
+    outcome = await save_callbacks(ctx.session.gateway, old, checked.urls)
     data = {"ok": outcome.ok, "text": outcome.text, "stored": _urls(outcome.stored) if outcome.stored else None}
-    return finish(ctx, outcome.ok, data, outcome.text, refused=ctx.session.read_only,
+    return finish(ctx, outcome.ok, data, outcome.text, refused=ctx.session.gateway.refuses("update_callbacks"),
                   error_code=outcome.error_code)
 
 

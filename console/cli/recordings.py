@@ -82,13 +82,11 @@ async def recordings_delete(ctx: Context) -> int:
     from api.models import Recording
     from console.recordings.deletes import delete_recordings
 
-    read_only = ctx.session.read_only
-    outcome = (await delete_recordings(ctx.client, [Recording(key=ctx.args.key)], ctx.session.audit,
-                                       read_only=read_only))[0]
+    outcome = (await delete_recordings(ctx.session.gateway, [Recording(key=ctx.args.key)]))[0]
     text = f"{outcome.key}: {outcome.text}" if outcome.already else outcome.text
     data = {"key": outcome.key, "deleted": outcome.gone and not outcome.already, "alreadyGone": outcome.already,
             "text": text}
     if outcome.already:
         ctx.printer.problem(text)
         return NOT_FOUND
-    return finish(ctx, outcome.gone, data, text, refused=read_only)
+    return finish(ctx, outcome.gone, data, text, refused=ctx.session.gateway.refuses("delete_recording"))

@@ -22,7 +22,6 @@ from api.errors import OutcomeUnknownError
 from console.audit import AuditLog, send_audited
 from console.gateway.outcome import Change
 from console.gateway.wording import MAY_HAVE_BEEN_PLACED, read_only_text, restricted_text
-from console.rooms.wording import describe_error, error_code
 
 if TYPE_CHECKING:
     from api import SinchVoiceClient
@@ -102,6 +101,9 @@ class Gateway:
         console's error words); `refusal` is a pre-flight refusal the caller found; `describe(value)` is the
         outcome line's message in the audit log.
         """
+        # imported here: console.rooms (its package) loads the Moderator, which is built on this gateway
+        from console.rooms.wording import describe_error, error_code
+
         refused = self.refusal(action) or refusal
         if refused is not None:
             return await self.refuse(action, refused, room=room, call_id=call_id, cli=cli)

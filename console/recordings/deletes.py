@@ -2,27 +2,24 @@
 
 A deleted recording cannot be fetched back, so the confirmation lists what goes (the first few keys and
 "and N more") and how many. A 40400 means the file is gone already (deleted elsewhere, or expired): the
-outcome says so and counts it as gone, so the screen drops its row. A read-only profile sends nothing; the
-refusal is audited per recording.
+outcome says so and counts it as gone, so the screen drops its row. Each delete passes the gateway
+(console.gateway): a read-only profile sends nothing, and the refusal is audited per recording.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass
-from typing import Any
 
 from api import errors
 from api.models import Recording
-from console.audit import AuditLog, send_audited
+from console.gateway import Gateway
 from console.recordings.listing import call_id_of
 from console.recordings.wording import describe_delete_error
 
 DEFAULT_CONCURRENCY = 4
 NAMED = 5
 """How many keys the confirmation names before "and N more"."""
-READ_ONLY = "Read-only profile: recordings are not deleted"
 
 
 @dataclass(frozen=True)
@@ -45,36 +42,31 @@ def name_some(keys: list[str], limit: int = NAMED) -> list[str]:
     return [*keys[:limit], f"and {len(keys) - limit} more"]
 
 
-async def delete_one(client: Any, recording: Recording, audit: AuditLog | None) -> DeleteOutcome:
-    """Never raises. The audit's attempt line is written before the request is sent."""
+async def delete_one(gateway: Gateway, recording: Recording) -> DeleteOutcome:
+    """Never raises. Through the gateway: refused on read-only, the audit's attempt line before the request."""
     key = recording.key
-    try:  # sent even when the attempt line cannot be written (the note says so): as the Moderator does
-        _, note = await send_audited(audit, "delete_recording", lambda: client.recordings.delete(key),
-                                     call_id=call_id_of(recording), message=key)
-    except errors.NotFoundError as error:
-        return DeleteOutcome(key, True, describe_delete_error(error), already=True)
-    except errors.SinchError as error:
-        return DeleteOutcome(key, False, describe_delete_error(error))
-    except Exception as error:  # a worker must never take the app down
-        return DeleteOutcome(key, False, f"Unexpected error: {type(error).__name__}: {error}")
-    return DeleteOutcome(key, True, f"Deleted {key}{note}")
+
+    def failed(error: BaseException) -> str:
+        if isinstance(error, errors.SinchError):
+            return describe_delete_error(error)
+        return f"Unexpected error: {type(error).__name__}: {error}"
+
+    change = await gateway.change("delete_recording", lambda: gateway.client.recordings.delete(key),
+                                  call_id=call_id_of(recording), message=key, done=lambda _: f"Deleted {key}",
+                                  failed=failed)
+    if isinstance(change.error, errors.NotFoundError):
+        return DeleteOutcome(key, True, change.text, already=True)
+    return DeleteOutcome(key, change.ok, change.text)
 
 
-async def delete_recordings(client: Any, recordings: list[Recording], audit: AuditLog | None, *,
-                            read_only: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> list[DeleteOutcome]:
+async def delete_recordings(gateway: Gateway, recordings: list[Recording], *,
+                            concurrency: int = DEFAULT_CONCURRENCY) -> list[DeleteOutcome]:
     """Delete each, at most `concurrency` at once; outcomes in the order given."""
-    if read_only:
-        if audit is not None:
-            for recording in recordings:
-                with contextlib.suppress(Exception):  # the refusal stands even if its line is lost
-                    await audit.refused("delete_recording", f"{READ_ONLY}: {recording.key}",
-                                        call_id=call_id_of(recording))
-        return [DeleteOutcome(r.key, False, READ_ONLY) for r in recordings]
     slots = asyncio.Semaphore(max(1, concurrency))
 
     async def bounded(recording: Recording) -> DeleteOutcome:
         async with slots:
-            return await delete_one(client, recording, audit)
+            return await delete_one(gateway, recording)
 
     return list(await asyncio.gather(*(bounded(r) for r in recordings)))
 

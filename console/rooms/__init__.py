@@ -5,7 +5,6 @@ The screen holds one `Moderator` and calls it from workers; everything it return
 """
 
 from console.rooms.attendance import AttendanceBook, AttendanceRow, Leg
-from console.rooms.audit import AuditEvent, AuditHook, audit_callback, no_audit
 from console.rooms.bulk import BulkItem, BulkResult, run_bulk
 from console.rooms.contacts import AddressBook, AddressBookLike, Contact, display_name, format_number, number_key
 from console.rooms.moderator import Moderator, Outcome, PollResult
@@ -15,8 +14,8 @@ from console.rooms.watch import RoomDiff, RoomSummary, RoomWatch
 from console.rooms.wording import describe_error
 
 __all__ = [
-    "AddressBook", "AddressBookLike", "AttendanceBook", "AttendanceRow", "AuditEvent", "AuditHook", "BulkItem",
+    "AddressBook", "AddressBookLike", "AttendanceBook", "AttendanceRow", "BulkItem",
     "BulkResult", "Contact", "Leg", "Moderator", "Outcome", "PolicyAction", "PollResult", "RoomDiff", "RoomPolicy",
-    "RoomSummary", "RoomWatch", "Timeline", "TimelineEntry", "audit_callback", "decide", "describe_error",
-    "display_name", "format_number", "no_audit", "number_key", "run_bulk",
+    "RoomSummary", "RoomWatch", "Timeline", "TimelineEntry", "decide", "describe_error",
+    "display_name", "format_number", "number_key", "run_bulk",
 ]

@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from api.models.svaml import Svaml
 from console.calls.manage import (
+    audit_action,
     hangup_svaml,
     manage,
     play_svaml,
@@ -69,7 +70,7 @@ class ManageCallActions(_Base):
         call = self._target()
         if call is None:
             return
-        if self.session.read_only:  # refuse at once, in words (audited under the action's name); no form first
+        if self.session.gateway.refuses(audit_action(example)):  # refused at once, in the gateway's words; no form
             self._send(call, example)
             return
 
@@ -119,7 +120,7 @@ class ManageCallActions(_Base):
         call = self._target()
         if call is None:
             return
-        if self.session.read_only:
+        if self.session.gateway.refuses(audit_action(svaml)):
             self._send(call, svaml)
             return
         question = (f"{verb} [b]{escape(call.number)}[/b] (call {escape(call.call_id)})?\n\n"
@@ -133,11 +134,10 @@ class ManageCallActions(_Base):
 
     def _send(self, call: TrackedCall, svaml: Svaml) -> None:
         """Send in a worker, report the outcome in words, then look at the call again."""
-        client, audit, read_only = self.session.backend.client, self.session.audit, self.session.read_only
+        gateway = self.session.gateway
 
         async def run() -> None:
-            outcome = await manage(client, call.call_id, svaml, audit, read_only=read_only,
-                                               who=call.number)
+            outcome = await manage(gateway, call.call_id, svaml, who=call.number)
             self.status(outcome.text, error=not outcome.ok)
             self.notify(outcome.text, severity="information" if outcome.ok else "error",
                         timeout=4 if outcome.ok else 8, markup=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import ClassVar
 
 from rich.highlighter import JSONHighlighter
 from rich.text import Text
@@ -18,13 +19,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from console.calls.tracker import CallTracker, TrackedCall, filter_calls, next_sort_key, sort_calls
 from console.messages import CallPlaced
 from console.screens.call_actions import ManageCallActions
 from console.screens.dialogs import PromptScreen
+from console.screens.mode import ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
 
@@ -38,9 +39,11 @@ RESULT_STYLE = {"ANSWERED": "green", "BUSY": "red", "NOANSWER": "red", "FAILED":
 MAX_CALL_ID = 128
 
 
-class CallsScreen(ManageCallActions, Screen[None]):
+class CallsScreen(ManageCallActions, ModeScreen):
     """Tracked calls with live status, result, duration and debit; say, play, record and hang up."""
 
+    CHANGES: ClassVar[dict[str, str]] = {"say": "call_say", "play": "call_play", "record_start": "call_record_start",
+                                         "record_stop": "call_record_stop", "hangup": "call_hangup"}
     BINDINGS = [
         Binding("s", "say", "Say", id="calls.say"),
         Binding("f", "play", "Play files", id="calls.play"),

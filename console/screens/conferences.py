@@ -8,6 +8,7 @@ the watch list, the filter. Unmuting someone (m on a muted participant) or kicki
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
@@ -27,6 +28,9 @@ MAX_ROOM_ID = 64
 class ConferencesScreen(LiveRoomsScreen):
     """Live moderation of the watched conferences."""
 
+    CHANGES: ClassVar[dict[str, str]] = {
+        "mute_all": "mute_all", "unmute_all": "unmute_all", "mute_all_except_moderators": "mute_all_except_moderators",
+        "kick_all": "kick_all", "auto_mute": "auto_mute_on", "soft_lock": "soft_lock_on"}
     BINDINGS = [
         Binding("a", "add_room", "Add room", id="conference.add_room"),
         Binding("s", "save_room", "Save room", show=False, id="conference.save_room"),
@@ -84,7 +88,7 @@ class ConferencesScreen(LiveRoomsScreen):
                 self.lower_hand(room, call_id, why="kicked")
             return outcome
 
-        if self.session.read_only:  # refuse at once, in words; no dialog to answer first
+        if self.session.gateway.refuses("kick"):  # refused at once, in the gateway's words; no dialog first
             self._act(kick, room)
             return
         question = (f"Kick [b]{escape(self._who(room, call_id))}[/b] out of [b]{escape(room)}[/b]?\n"
@@ -128,7 +132,7 @@ class ConferencesScreen(LiveRoomsScreen):
             return
         room = self.room
         count = len(self.moderator.watch(room).participants)
-        if self.session.read_only:
+        if self.session.gateway.refuses("kick_all"):
             self._act(lambda: self.moderator.kick_all(room), room)
             return
         question = (f"Kick [b]all {count}[/b] participants out of [b]{escape(room)}[/b]? Every call is hung up.\n"

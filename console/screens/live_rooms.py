@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from console.rooms import Outcome, PollResult
 from console.rooms import TimelineEntry as RoomEvent
 from console.rooms.hands import HandNote, Hands, Why
+from console.screens.mode import GuardedRoster, ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
 from widgets import Roster
@@ -29,7 +29,7 @@ from widgets.timeline import Timeline, TimelineEntry
 from widgets.watch_list import RoomSummary, WatchList
 
 
-class LiveRoomsScreen(Screen[None]):
+class LiveRoomsScreen(ModeScreen):
     """Shows the watched conferences and keeps them polled; subclasses add the keys."""
 
     def __init__(self, session: Session) -> None:
@@ -53,7 +53,8 @@ class LiveRoomsScreen(Screen[None]):
             yield WatchList(id="watch")
             with Vertical(id="room-pane"):
                 yield Input(placeholder="filter by name, number or call id (escape closes)", id="filter")
-                yield Roster(address_book=self._address_book(), clock=self.session.clock, id="roster")
+                yield GuardedRoster(self.session, address_book=self._address_book(), clock=self.session.clock,
+                                    id="roster")
                 yield Timeline(id="timeline")
         yield Static("", id="status")
         yield Footer()

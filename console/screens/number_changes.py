@@ -69,14 +69,14 @@ class NumberChanges(_Base):
     # ---- keys ----------------------------------------------------------------------------------------
 
     def _refused(self, action: str) -> bool:
-        """A read-only profile: say so (and audit it) instead of offering a form."""
-        if not self.session.read_only:
+        """A change the gateway refuses (read-only): say so in its words (audited) instead of offering a form."""
+        if not self.session.gateway.refuses(CHANGE_ACTIONS[action]):
             return False
         row = self.selected()
         target = row.number if row is not None and action != "edit_callbacks" else None
 
         async def run() -> None:
-            outcome = await refuse(self.session.audit, CHANGE_ACTIONS[action], cli=target)
+            outcome = await refuse(self.session.gateway, CHANGE_ACTIONS[action], cli=target)
             self.status(outcome.text, error=True)
 
         self.run_worker(run(), group="numbers-refuse", exit_on_error=False)
@@ -143,8 +143,7 @@ class NumberChanges(_Base):
             self.status("Not assigned: cancelled.")
             return
         self.status(f"Assigning {plan.describe(self.this_app)}…")
-        outcome = await assign(self.session.backend.client, plan, self.session.audit,
-                               read_only=self.session.read_only)
+        outcome = await assign(self.session.gateway, plan)
         self._notify(outcome)
         self.load(report=outcome, select=plan.numbers[0])
 
@@ -160,8 +159,7 @@ class NumberChanges(_Base):
             self.status("Not un-assigned: cancelled.")
             return
         self.status(f"Un-assigning {plan.describe(self.this_app)}…")
-        outcome = await unassign(self.session.backend.client, plan, self.session.audit,
-                                 read_only=self.session.read_only)
+        outcome = await unassign(self.session.gateway, plan)
         self._notify(outcome)
         self.load(report=outcome, select=plan.number)
 
@@ -178,8 +176,7 @@ class NumberChanges(_Base):
             self.status("Callback URLs not changed: cancelled.")
             return
         self.status("Saving the callback URLs…")
-        outcome = await save_callbacks(self.session.backend.client, old, new, self.session.audit,
-                                       read_only=self.session.read_only)
+        outcome = await save_callbacks(self.session.gateway, old, new)
         self._notify(outcome)
         if outcome.stored is not None:
             self.callbacks, self.callbacks_error = outcome.stored, None

@@ -12,21 +12,21 @@ good data on screen.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from api.models import CallbackUrls, NumberItem
 from api.models.display import printable
 from console.numbers import ChangeOutcome, Lookup, NumberRow, describe_numbers_error, number_rows, shown_url, summary
 from console.numbers.listing import short_key
+from console.screens.mode import ModeScreen
 from console.screens.number_changes import CHANGE_ACTIONS, NumberChanges
 from console.screens.number_dialogs import QueryNumberPane
 from console.screens.topbar import topbar
@@ -39,9 +39,10 @@ PaletteCommand = tuple[str, str, Callable[[], object]]
 """(title, help, callback) for the app's command palette."""
 
 
-class NumbersScreen(NumberChanges, Screen[None]):
+class NumbersScreen(NumberChanges, ModeScreen):
     """The account's numbers, this application's callback URLs and the query-number tool."""
 
+    CHANGES: ClassVar[dict[str, str]] = CHANGE_ACTIONS
     BINDINGS = [
         Binding("a", "assign", "Assign", id="numbers.assign"),
         Binding("u", "unassign", "Un-assign", id="numbers.unassign"),
@@ -81,10 +82,6 @@ class NumbersScreen(NumberChanges, Screen[None]):
         self._generation = 0
         self.changing = False
         """True from a change key until its worker ends (form, confirmation, sending)."""
-        if session.read_only:  # the keys still answer (in words); the footer does not offer them
-            for key, bindings in list(self._bindings.key_to_bindings.items()):
-                self._bindings.key_to_bindings[key] = [
-                    dataclasses.replace(b, show=False) if b.action in CHANGE_ACTIONS else b for b in bindings]
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -244,7 +241,7 @@ class NumbersScreen(NumberChanges, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":  # offered only where it does something: in the query field
             return isinstance(self.focused, Input)
-        return True
+        return super().check_action(action, parameters)
 
     def action_leave_field(self) -> None:
         if isinstance(self.focused, Input):

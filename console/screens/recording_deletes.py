@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from api.models import Recording
-from console.recordings.deletes import READ_ONLY, delete_recordings, plural, summarize
+from console.recordings.deletes import delete_recordings, plural, summarize
 from console.screens.recording_dialogs import DeleteRecordingsScreen
 
 if TYPE_CHECKING:
@@ -64,19 +64,18 @@ class DeleteActions(_Base):
             self.deleting = False
 
     async def _delete_flow(self, recordings: list[Recording]) -> None:
-        read_only = self.session.read_only
-        if not read_only:
+        refused = self.session.gateway.refusal("delete_recording")
+        if refused is None:  # a refused delete asks nothing: the gateway refuses (and audits) each at once
             keys = [r.key for r in recordings]
             if not await self.app.push_screen_wait(DeleteRecordingsScreen(keys, off_page=self.listing.off_page(keys))):
                 self.status("Nothing deleted.")
                 return
             self.status(f"Deleting {plural(len(recordings))}…")
-        outcomes = await delete_recordings(self.session.backend.client, recordings, self.session.audit,
-                                           read_only=read_only)
+        outcomes = await delete_recordings(self.session.gateway, recordings)
         gone = {o.key for o in outcomes if o.gone}
         self.listing.remove(gone)
         self.refresh_rows()
-        text, ok = (f"{READ_ONLY}; downloads are allowed", False) if read_only else summarize(outcomes)
+        text, ok = (refused, False) if refused is not None else summarize(outcomes)
         self.status(text, error=not ok)
         self.notify(text, severity="information" if ok else "error", timeout=4 if ok else 8, markup=False)
         if gone:

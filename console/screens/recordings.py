@@ -12,16 +12,15 @@ delete (the key still answers, in words, audited).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from api.models import Recording
@@ -41,6 +40,7 @@ from console.recordings.listing import (
 )
 from console.recordings.range import SHORT, DateRange, default_range, preset_range, shown
 from console.recordings.wording import describe_list_error
+from console.screens.mode import ModeScreen
 from console.screens.recording_deletes import DeleteActions
 from console.screens.recording_dialogs import RangeScreen
 from console.screens.recording_downloads import DownloadActions, DownloadsPanel
@@ -49,7 +49,6 @@ from console.session import Session
 
 PaletteCommand = tuple[str, str, Callable[[], object]]
 LOAD_GROUP = "recordings-load"
-WRITE_ACTIONS = frozenset({"delete"})
 """Actions a read-only profile is not offered (the key still answers, in words)."""
 COLUMNS = (("mark", " ", 1), ("key", "Key", 46), ("created", "Created", 12), ("expires", "Expires", 15),
            ("size", "Size", 10), ("call", "Call", 17))
@@ -58,9 +57,10 @@ SOON_STYLE = "bold red"
 SORT_WORDS = {"created": "newest first", "expiry": "expiring first"}
 
 
-class RecordingsScreen(DeleteActions, DownloadActions, Screen[None]):
+class RecordingsScreen(DeleteActions, DownloadActions, ModeScreen):
     """Recordings in a time window, a page at a time; mark, download, delete."""
 
+    CHANGES: ClassVar[dict[str, str]] = {"delete": "delete_recording"}
     BINDINGS = [
         Binding("space", "mark", "Mark", id="recordings.mark"),
         Binding("d", "download", "Download", id="recordings.download"),
@@ -104,10 +104,6 @@ class RecordingsScreen(DeleteActions, DownloadActions, Screen[None]):
         self.deleting = False
         """True from the delete key until its worker ends (confirmation, sending, the page put right)."""
         self.setup_downloads()
-        if session.read_only:  # the key still answers (in words, audited); the footer does not offer it
-            for key, bindings in list(self._bindings.key_to_bindings.items()):
-                self._bindings.key_to_bindings[key] = [
-                    dataclasses.replace(b, show=False) if b.action in WRITE_ACTIONS else b for b in bindings]
 
     # ---- layout --------------------------------------------------------------------------------------
 

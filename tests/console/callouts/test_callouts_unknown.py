@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from callouts_helpers import Harness, until
+from callouts_helpers import Harness
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_callouts_screen import open_callouts, type_into
 from textual.widgets import DataTable, Static
+from waiting import eventually
 
 from api.models.correlation import (
     MAX_CUSTOM_CHARACTERS,
@@ -110,12 +111,12 @@ async def test_the_app_says_may_have_been_placed_and_calls_shows_the_tag(tmp_pat
                                                     "path": "/calling/v1/callouts"})
         await type_into(pilot, screen, "tts-destination", "46708168731")
         await type_into(pilot, screen, "tts-text", "Hello from the console")
-        await until(pilot, lambda: screen.checked is not None and screen.checked.plan is not None)
+        await eventually(lambda: screen.checked is not None and screen.checked.plan is not None, pilot)
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("y")
         tracker = h.app.session.calls
-        await until(pilot, lambda: any(call.outcome_unknown for call in tracker.calls), tries=400)
+        await eventually(lambda: any(call.outcome_unknown for call in tracker.calls), pilot)
         status = str(screen.query_one("#callouts-status", Static).render())
         assert "may have been placed: check Calls before sending again" in status and "failed" not in status
         [pending] = [call for call in tracker.calls if call.outcome_unknown]
@@ -123,9 +124,9 @@ async def test_the_app_says_may_have_been_placed_and_calls_shows_the_tag(tmp_pat
         placed = [c for c in (await h.state())["calls"].values() if c.get("custom") == pending.correlation_id]
         assert len(placed) == 1  # the sandbox placed it once; the console knows it only by its tag
         await h.app.switch_mode("calls")  # (the key 3 would be typed into the focused field)
-        await until(pilot, lambda: h.app.screen.__class__.__name__ == "CallsScreen")
+        await eventually(lambda: h.app.screen.__class__.__name__ == "CallsScreen", pilot)
         calls_screen = h.app.screen
-        await until(pilot, lambda: calls_screen.query_one("#calls", DataTable).row_count >= 1)
+        await eventually(lambda: calls_screen.query_one("#calls", DataTable).row_count >= 1, pilot)
         table = calls_screen.query_one("#calls", DataTable)
         row = [str(cell) for cell in table.get_row(pending.call_id)]
         assert "UNKNOWN" in row

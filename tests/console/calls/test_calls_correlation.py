@@ -166,6 +166,6 @@ async def test_manage_call_without_an_answer_is_unknown(client, http, audit, tmp
     call_id = await client.callouts.tts(NUMBER, text="Hello there, a long enough text to stay on the line.")
     await advance(http, 3)
     await _drop_after_acting(http, f"/calling/v1/calls/id/{call_id}")
-    outcome = await manage(client, call_id, hangup_svaml(), audit)
+    outcome = await manage(Gateway(client, audit), call_id, hangup_svaml())
     assert not outcome.ok and outcome.unknown and "may have been carried out" in outcome.text
     assert _audit_lines(tmp_path / "audit.jsonl")[-1]["outcome"] == "unknown"

@@ -18,6 +18,7 @@ from api import SinchVoiceClient
 from api.models import CallbackUrls, NumberItem
 from api.retry import RetryPolicy
 from console.audit import AuditLog, read_entries
+from console.gateway import Gateway, read_only_text
 from console.numbers import (
     AssignPlan,
     UnassignPlan,
@@ -190,10 +191,10 @@ async def owned(client: SinchVoiceClient) -> dict[str, str | None]:
 
 async def test_assign_and_unassign_are_sent_and_audited(client, audit) -> None:  # type: ignore[no-untyped-def]
     key = client.application_key
-    outcome = await assign(client, AssignPlan(("+14155550132",), key, "voice"), audit)
+    outcome = await assign(Gateway(client, audit), AssignPlan(("+14155550132",), key, "voice"))
     assert outcome.ok and outcome.text == "Assigned +1 415-555-0132 to this app as voice"
     assert (await owned(client))["+14155550132"] == key
-    outcome = await unassign(client, UnassignPlan("+14155550132", key, "voice"), audit)
+    outcome = await unassign(Gateway(client, audit), UnassignPlan("+14155550132", key, "voice"))
     assert outcome.ok and outcome.text == "Un-assigned +1 415-555-0132 (voice) from this app"
     assert (await owned(client))["+14155550132"] is None
     entries = read_entries(audit.path)
@@ -204,21 +205,21 @@ async def test_assign_and_unassign_are_sent_and_audited(client, audit) -> None: 
 
 
 async def test_platform_refusals_are_worded(client, audit) -> None:  # type: ignore[no-untyped-def]
-    capability = await assign(client, AssignPlan(("+33142685300",), client.application_key, "voice"), audit)
+    capability = await assign(Gateway(client, audit), AssignPlan(("+33142685300",), client.application_key, "voice"))
     assert not capability.ok and capability.error_code == 40001
     assert "does not support 'voice'" in capability.text
-    key = await assign(client, AssignPlan(("+14155550132",), OTHER, None), audit)
+    key = await assign(Gateway(client, audit), AssignPlan(("+14155550132",), OTHER, None))
     assert key.text == "Not assigned: Invalid Application Key (40003): no application with that key on this account"
-    detached = await unassign(client, UnassignPlan("+14155550132", client.application_key, None), audit)
+    detached = await unassign(Gateway(client, audit), UnassignPlan("+14155550132", client.application_key, None))
     assert not detached.ok and "is not assigned to application" in detached.text
 
 
 async def test_read_only_sends_nothing_and_audits_the_refusal(client, audit) -> None:  # type: ignore[no-untyped-def]
-    outcome = await assign(client, AssignPlan(("+14155550132",), client.application_key, "voice"), audit,
-                           read_only=True)
-    assert not outcome.ok and outcome.text == "Read-only profile: numbers are not assigned; nothing was sent"
-    saved = await save_callbacks(client, CallbackUrls(), CallbackUrls(primary="https://a.example"), audit,
-                                 read_only=True)
+    outcome = await assign(Gateway(client, audit, read_only=True),
+                           AssignPlan(("+14155550132",), client.application_key, "voice"))
+    assert not outcome.ok and outcome.text == read_only_text("assign_number")
+    saved = await save_callbacks(Gateway(client, audit, read_only=True), CallbackUrls(),
+                                 CallbackUrls(primary="https://a.example"))
     assert not saved.ok
     assert (await owned(client))["+14155550132"] is None
     assert (await client.callbacks.get()) == CallbackUrls()
@@ -228,7 +229,7 @@ async def test_read_only_sends_nothing_and_audits_the_refusal(client, audit) -> 
 
 async def test_saving_callbacks_reads_them_back(client, audit) -> None:  # type: ignore[no-untyped-def]
     new = CallbackUrls(primary="https://a.example/cb", fallback="http://localhost:8080/cb")
-    outcome = await save_callbacks(client, CallbackUrls(), new, audit)
+    outcome = await save_callbacks(Gateway(client, audit), CallbackUrls(), new)
     assert outcome.ok and outcome.stored == new
     assert outcome.text == "Saved. Stored now: primary https://a.example/cb, fallback http://localhost:8080/cb"
     entries = read_entries(audit.path)
@@ -240,7 +241,7 @@ async def test_an_unwritable_audit_log_does_not_stop_the_change(client, tmp_path
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the audit folder should be")
     audit = AuditLog(blocked / "audit.jsonl", "test", clock=lambda: START)
-    outcome = await assign(client, AssignPlan(("+14155550132",), client.application_key, "voice"), audit)
+    outcome = await assign(Gateway(client, audit), AssignPlan(("+14155550132",), client.application_key, "voice"))
     assert outcome.ok and "the audit log could not be written" in outcome.text
     assert (await owned(client))["+14155550132"] == client.application_key
 

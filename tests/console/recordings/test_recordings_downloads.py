@@ -17,6 +17,7 @@ from api import SinchVoiceClient
 from api.models import Recording
 from api.retry import RetryPolicy
 from console.backend import FROZEN_AT
+from console.gateway import Gateway, read_only_text
 from console.recordings import (
     Conflict,
     ConflictAnswer,
@@ -302,7 +303,7 @@ async def test_when_the_audit_log_cannot_be_written_downloads_and_deletes_go_ahe
     assert planned[0].state is State.DONE and planned[0].message.startswith(
         "saved (the audit log could not be written: ")
     assert (tmp_path / "out" / first.key).read_bytes() == expected(store, first.key)
-    (outcome,) = await delete_recordings(client, [second], broken)
+    (outcome,) = await delete_recordings(Gateway(client, broken), [second])
     assert outcome.gone and outcome.text.startswith(f"Deleted {second.key} (the audit log could not be written: ")
     stored = {r["key"] for r in (await http.get("/_sandbox/state")).json()["recordings"]}
     assert second.key not in stored
@@ -371,7 +372,7 @@ async def test_drop_in_the_middle_of_the_body_over_loopback(tmp_path):
 async def test_delete_many_audited_and_a_gone_one_worded(client, http, audit):
     recordings = await listed(client, 3)
     await client.recordings.delete(recordings[2].key)  # someone else was quicker
-    outcomes = await delete_recordings(client, recordings, audit)
+    outcomes = await delete_recordings(Gateway(client, audit), recordings)
     assert [o.gone for o in outcomes] == [True, True, True] and [o.already for o in outcomes] == [False, False, True]
     assert outcomes[2].text == "Not found (40400): the recording was already deleted"
     stored = {r["key"] for r in (await http.get("/_sandbox/state")).json()["recordings"]}
@@ -389,7 +390,7 @@ async def test_delete_failure_is_reported_and_kept(client, http, audit):
     (recording,) = await listed(client, 1)
     fault = {"kind": "status", "status": 500, "count": -1, "path": f"/calling/v1/recording/{recording.key}"}
     assert (await http.post("/_sandbox/faults", json=fault)).status_code == 201
-    (outcome,) = await delete_recordings(client, [recording], audit)
+    (outcome,) = await delete_recordings(Gateway(client, audit), [recording])
     assert not outcome.gone and "50000" in outcome.text
     await http.delete("/_sandbox/faults")
     assert recording.key in {r["key"] for r in (await http.get("/_sandbox/state")).json()["recordings"]}
@@ -397,8 +398,8 @@ async def test_delete_failure_is_reported_and_kept(client, http, audit):
 
 async def test_read_only_deletes_nothing_and_audits_the_refusal(client, http, audit):
     recordings = await listed(client, 2)
-    outcomes = await delete_recordings(client, recordings, audit, read_only=True)
-    assert not any(o.gone for o in outcomes) and all("Read-only" in o.text for o in outcomes)
+    outcomes = await delete_recordings(Gateway(client, audit, read_only=True), recordings)
+    assert not any(o.gone for o in outcomes) and all(o.text == read_only_text("delete_recording") for o in outcomes)
     stored = {r["key"] for r in (await http.get("/_sandbox/state")).json()["recordings"]}
     assert {r.key for r in recordings} <= stored
     assert [(line["outcome"], line["call_id"]) for line in audit_lines(audit.path)] == [

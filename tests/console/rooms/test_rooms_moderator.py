@@ -1,15 +1,16 @@
-"""The Moderator facade: worded outcomes, read-only refusals, the audit hook, polls that never raise."""
+"""The Moderator facade: worded outcomes, read-only refusals, the audit through the gateway, polls that never raise."""
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import sys
 from pathlib import Path
 
 from rooms_helpers import ROOM
 
-from console.rooms import AddressBook, AuditEvent, Moderator, audit_callback
+from console.audit import AuditLog, read_entries
+from console.gateway import Gateway, read_only_text
+from console.rooms import AddressBook, Moderator
 
 ADA = "+46708168731"
 BOOK = AddressBook({ADA: "Ada"})
@@ -66,7 +67,7 @@ async def test_platform_faults_come_back_as_outcomes_and_stale_polls(client, adm
 
 
 async def test_read_only_refuses_every_mutating_call_and_sends_nothing(client, admin, clock):
-    moderator = Moderator(client, clock=clock, read_only=True)
+    moderator = Moderator(client, clock=clock, gateway=Gateway(client, read_only=True))
     ada = await admin.join(ADA)
     await moderator.poll(ROOM)
     sent = len(client.trace)
@@ -77,40 +78,34 @@ async def test_read_only_refuses_every_mutating_call_and_sends_nothing(client, a
         await moderator.set_auto_mute(ROOM, True), await moderator.set_soft_lock(ROOM, True),
     ]
     assert all(o.refused and not o.ok for o in outcomes)
-    assert outcomes[0].text == "Read-only profile: mute refused"
-    assert outcomes[4].text == "Read-only profile: kick all refused"
+    assert outcomes[0].text == read_only_text("mute") == "Read-only profile: mute refused; nothing was sent"
+    assert outcomes[4].text == read_only_text("kick_all")
     assert len(client.trace) == sent and await admin.roster() == {ada: (await admin.roster())[ada]}
     assert not (await admin.roster())[ada]["muted"]
     assert (await moderator.poll(ROOM)).ok  # reading is fine
 
 
-async def test_the_audit_hook_sees_each_action_and_its_error_code(client, admin, clock):
-    events: list[AuditEvent] = []
-
-    async def record(event: AuditEvent) -> None:
-        events.append(event)
-
-    moderator = Moderator(client, clock=clock, address_book=BOOK, audit=audit_callback(record))
+async def test_the_gateway_audits_each_action_and_its_error_code(client, admin, clock, tmp_path):
+    audit = AuditLog(tmp_path / "audit.jsonl", "test")
+    moderator = Moderator(client, clock=clock, address_book=BOOK, gateway=Gateway(client, audit))
     ada = await admin.join(ADA)
     await moderator.poll(ROOM)
     await moderator.mute(ROOM, ada)
     await admin.hang_up(ada)
     await moderator.kick(ROOM, ada)
-    assert [(e.phase, e.action, e.call_id, e.cli, e.ok, e.error_code) for e in events] == [
-        ("requested", "mute", ada, ADA, None, None), ("done", "mute", ada, ADA, True, None),
-        ("requested", "kick", ada, ADA, None, None), ("done", "kick", ada, ADA, False, 40400)]
+    assert [(e.phase, e.action, e.call_id, e.cli, e.outcome, e.error_code) for e in read_entries(audit.path)] == [
+        ("attempt", "mute", ada, ADA, None, None), ("outcome", "mute", ada, ADA, "ok", None),
+        ("attempt", "kick", ada, ADA, None, None), ("outcome", "kick", ada, ADA, "failed", 40400)]
 
 
-async def test_a_failing_audit_hook_never_blocks_the_action(client, admin, clock):
-    @contextlib.asynccontextmanager
-    async def broken(action, room, call_id, cli):
-        raise OSError(28, "No space left on device")
-        yield
-
-    moderator = Moderator(client, clock=clock, audit=broken)
+async def test_an_unwritable_audit_log_never_blocks_the_action(client, admin, clock, tmp_path):
+    (tmp_path / "audit.jsonl").mkdir()  # a folder where the log file should be: every write fails
+    broken = AuditLog(tmp_path / "audit.jsonl", "test")
+    moderator = Moderator(client, clock=clock, gateway=Gateway(client, broken))
     ada = await admin.join(ADA)
-    assert (await moderator.mute(ROOM, ada)).ok and (await admin.roster())[ada]["muted"]
-    assert moderator.audit_error == "Audit log not written: OSError: [Errno 28] No space left on device"
+    outcome = await moderator.mute(ROOM, ada)
+    assert outcome.ok and (await admin.roster())[ada]["muted"]
+    assert "(the audit log could not be written: " in outcome.text
 
 
 def test_the_rooms_logic_imports_no_textual():

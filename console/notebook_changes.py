@@ -15,8 +15,9 @@ are built there once and used there only. No Textual is imported.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from api.sync import SyncSinchVoiceClient
 from console.audit import AuditLog
@@ -25,6 +26,8 @@ from console.calls.manage import ManageOutcome, hangup_svaml, manage
 from console.gateway import Gateway
 from console.recordings.deletes import DeleteOutcome, delete_recordings
 from console.rooms import Moderator, Outcome
+
+T = TypeVar("T")
 
 
 class NotebookChanges:
@@ -44,7 +47,7 @@ class NotebookChanges:
             self._parts = (gateway, Moderator(gateway.client, gateway=gateway), CalloutSender(gateway))
         return self._parts
 
-    def _run(self, work: Any) -> Any:
+    def _run(self, work: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return self.client.call(work)
 
     # ---- conferences -------------------------------------------------------------------------------------
@@ -58,7 +61,7 @@ class NotebookChanges:
             act = {"mute": moderator.mute, "unmute": moderator.unmute, "kick": moderator.kick}[command]
             return await act(room, call_id or "")
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
     def mute(self, room: str, call_id: str) -> Outcome:
         return self._moderate("mute", room, call_id)
@@ -84,7 +87,7 @@ class NotebookChanges:
             _, _, sender = await self._ready()
             return await sender.send(plan)
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
     def callout_tts(self, number: str, text: str, *, locale: str = "en-US", cli: str = "") -> SendOutcome:
         return self._callout(TtsForm(destination=number, text=text, locale=locale, cli=cli))
@@ -97,7 +100,7 @@ class NotebookChanges:
             gateway, _, _ = await self._ready()
             return await manage(gateway, call_id, hangup_svaml())
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
     def delete_recording(self, key: str) -> DeleteOutcome:
         from api.models import Recording
@@ -106,4 +109,4 @@ class NotebookChanges:
             gateway, _, _ = await self._ready()
             return (await delete_recordings(gateway, [Recording(key=key)]))[0]
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)

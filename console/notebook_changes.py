@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from api.sync import SyncSinchVoiceClient
 from console.audit import AuditLog
-from console.callouts import CalloutSender, ConferenceForm, SendOutcome, TtsForm, check
+from console.callouts import CalloutSender, ConferenceForm, Form, SendOutcome, TtsForm, check
 from console.calls.manage import ManageOutcome, hangup_svaml, manage
 from console.gateway import Gateway
 from console.recordings.deletes import DeleteOutcome, delete_recordings
@@ -77,7 +77,7 @@ class NotebookChanges:
 
     # ---- callouts, calls, recordings -----------------------------------------------------------------------
 
-    def _callout(self, form: Any) -> SendOutcome:
+    def _callout(self, form: Form) -> SendOutcome:
         checked = check(form)
         if checked.plan is None:
             raise ValueError("not sent: " + "; ".join(checked.problems.values()))

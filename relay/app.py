@@ -46,7 +46,8 @@ def create_app(settings: RelaySettings, *, clock: Clock = time.time, replays: Re
                              "refused": stats.refused, "unparsed": stats.unparsed, "replayed": stats.replayed,
                              "previous_secret": stats.previous_secret,
                              "connections_open": connections.open, "connections_refused": connections.refused,
-                             "connections_cut": connections.cut, "bodies_cut": stats.slow_bodies})
+                             "connections_cut": connections.cut,
+                             "bodies_cut": connections.bodies_cut + stats.slow_bodies})
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)

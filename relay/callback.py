@@ -37,6 +37,9 @@ from relay.verify import verify_callback
 log = logging.getLogger("relay.callback")
 KNOWN_TYPES = ("ice", "ace", "dice", "pie", "notify")
 MAX_TYPE_LENGTH = 32
+BACKSTOP_GRACE = 1.0
+"""Served by sinch-relay, the protocol's body deadline (relay.limits, --read-timeout from the headers) cuts first;
+this one, that much later, is for the app run under another server."""
 
 
 @dataclass
@@ -60,13 +63,13 @@ def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub, stats: Ca
                       replays: ReplayGuard, clock: Clock) -> Callable[[Request], Awaitable[Response]]:
     async def callback(request: Request) -> Response:
         try:
-            async with asyncio.timeout(settings.read_timeout):
+            async with asyncio.timeout(settings.read_timeout + BACKSTOP_GRACE):
                 body = await _read_body(request, settings.max_body)
         except BodyTooLarge:
             return error_response(40001, "Invalid request: the body is too large", status=413, headers=CLOSE)
         except TimeoutError:
             stats.slow_bodies += 1
-            log.info("cut off a callback whose body did not arrive within %ss", settings.read_timeout)
+            log.info("cut off a callback whose body did not arrive within %ss", settings.read_timeout + BACKSTOP_GRACE)
             return error_response(40001, "Invalid request: the body did not arrive in time", status=408,
                                   headers=CLOSE)
         except ClientDisconnect:  # gone before its body was whole: nobody to answer, nothing to log loudly

@@ -9,7 +9,8 @@ uvicorn settings chosen for this job: no per-message deflate (each of N subscrib
 small message again, costing more than the bytes saved on loopback or a LAN), a small inbound websocket
 limit (subscribers have nothing to say), keep-alive pings so a vanished subscriber is noticed, a short
 graceful shutdown (open websockets would otherwise hold it up), and the HTTP protocol of relay.limits
-(connection limits, a deadline on headers), idle kept-alive connections closed after the read timeout.
+(connection limits, deadlines on every request's headers and body), idle kept-alive connections closed after
+the read timeout.
 
 uvicorn logs a websocket's path with its query string, which may hold `?token=`, and at debug level every
 handshake header: relay.redact's filter hides the token and Authorization values.
@@ -41,7 +42,7 @@ def uvicorn_config(app: Starlette, *, host: str, port: int, log_level: str = "wa
     settings: RelaySettings = app.state.settings
     max_connections = fit_open_file_limit(settings.max_connections)
     limits = ConnectionLimits(max_connections=max_connections, max_per_client=settings.max_connections_per_client,
-                              header_timeout=settings.read_timeout)
+                              header_timeout=settings.read_timeout, body_timeout=settings.read_timeout)
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False,
                           http=guarded_protocol(limits, app.state.connections),
                           # the protocol refuses beyond max_connections at connect time; uvicorn's own check

@@ -15,14 +15,17 @@ script must not send it again blindly; "correlationId" (also in the callout's `c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api import errors
 from console.cli.context import NOT_FOUND, OK, OTHER, CliError, Context, finish
 from console.cli.output import pairs
 
+if TYPE_CHECKING:
+    from console.callouts import Form
 
-async def _callout(ctx: Context, form: Any) -> int:
+
+async def _callout(ctx: Context, form: Form) -> int:
     from console.callouts import CalloutSender, check
 
     checked = check(form)

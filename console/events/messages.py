@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from console.events.model import RelayEvent
+
+if TYPE_CHECKING:
+    from console.events.feed import EventFeed
 
 
 @dataclass
@@ -15,5 +18,5 @@ class EventArrived(Message):
     """A callback reached the relay: the console reacts at once (polls the room, watches it, wakes the call)."""
 
     event: RelayEvent
-    feed: Any = None
+    feed: EventFeed | None = None
     """The EventFeed it came from: one still queued from a profile switched away from is ignored."""

@@ -5,13 +5,17 @@ forget to say it is not on the real platform, or that its events have stopped co
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
 from console.session import Session
+
+if TYPE_CHECKING:
+    from console.events.feed import EventFeed
+    from console.events.subscriber import ConnectionState
 
 
 class EventsBadge(Static):
@@ -27,7 +31,7 @@ class EventsBadge(Static):
         self._stop: Callable[[], None] | None = None
 
     def on_mount(self) -> None:
-        feed: Any = getattr(self.app, "events_feed", None)
+        feed: EventFeed | None = getattr(self.app, "events_feed", None)  # SinchConsole's; not imported here
         self.display = feed is not None
         if feed is not None:
             self._show(feed.state)
@@ -38,7 +42,7 @@ class EventsBadge(Static):
         if self._stop is not None:
             self._stop()
 
-    def _show(self, state: Any) -> None:
+    def _show(self, state: ConnectionState) -> None:
         self.update(f"events {state.describe().split(' (', 1)[0]}")  # the reason is in the Events mode's title
         self.set_class(state.kind != "live", "down")
 

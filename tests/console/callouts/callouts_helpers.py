@@ -7,12 +7,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # console_helpers lives one folder up
 
-from console_helpers import SIZE, Harness, until, until_async
+from console_helpers import SIZE, Harness
 
 from console.app import SinchConsole
 from console.messages import CallPlaced
 
-__all__ = ["SIZE", "Harness", "RecordingConsole", "until", "until_async"]
+__all__ = ["SIZE", "Harness", "RecordingConsole"]
 
 
 class RecordingConsole(SinchConsole):

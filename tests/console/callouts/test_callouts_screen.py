@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from callouts_helpers import callout_calls, recording_harness, until
+from callouts_helpers import callout_calls, recording_harness
 from textual.widgets import Button, Input, Static, TextArea
+from waiting import eventually
 
 from console.screens.callouts import CalloutsScreen
 from console.screens.dialogs import ConfirmScreen
 
 
 async def open_callouts(h, pilot) -> CalloutsScreen:
-    await until(pilot, lambda: h.app.session is not None and h.app.screen.__class__.__name__ == "ConferencesScreen")
+    await eventually(lambda: h.app.session is not None and h.app.screen.__class__.__name__ == "ConferencesScreen",
+                     pilot)
     screen = CalloutsScreen(h.app.session)
     await h.app.push_screen(screen)
-    await until(pilot, lambda: h.app.screen is screen)
+    await eventually(lambda: h.app.screen is screen, pilot)
     return screen
 
 
@@ -63,16 +65,16 @@ async def test_valid_tts_callout_reaches_the_sandbox_once(tmp_path: Path) -> Non
         before = set(await callout_calls(h))
         await type_into(pilot, screen, "tts-destination", "46708168731")
         await type_into(pilot, screen, "tts-text", "Hello from the console")
-        await until(pilot, lambda: screen.preview is not None, tries=400)
+        await eventually(lambda: screen.preview is not None, pilot)
         assert screen.preview.rate.endswith("USD/min")
         assert not screen.query_one("#send", Button).disabled
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("y")
         await pilot.press("ctrl+s", "ctrl+s")
-        await until(pilot, lambda: len(h.app.placed) == 1)
+        await eventually(lambda: len(h.app.placed) == 1, pilot)
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(h.app.screen, ConfirmScreen) or True)
+        await eventually(lambda: not isinstance(h.app.screen, ConfirmScreen) or True, pilot)
         calls = {k: v for k, v in (await callout_calls(h)).items() if k not in before}
         assert len(calls) == 1
         placed = h.app.placed[0]
@@ -86,7 +88,7 @@ async def test_restricted_number_blocks_sending(tmp_path: Path) -> None:
         screen = await open_callouts(h, pilot)
         await type_into(pilot, screen, "tts-destination", "+46708166666")
         await type_into(pilot, screen, "tts-text", "Hello")
-        await until(pilot, lambda: screen.preview is not None, tries=400)
+        await eventually(lambda: screen.preview is not None, pilot)
         await pilot.pause()
         assert screen.preview.restricted
         assert "restricted" in reason(screen)
@@ -106,9 +108,9 @@ async def test_conference_callout_posts_call_placed_with_the_room(tmp_path: Path
         await type_into(pilot, screen, "conf-max_duration", "600")
         assert not screen.query_one("#send", Button).disabled, reason(screen)
         screen.action_send()
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("y")
-        await until(pilot, lambda: len(h.app.placed) == 1)
+        await eventually(lambda: len(h.app.placed) == 1, pilot)
         placed = h.app.placed[0]
         assert placed.kind == "conference" and placed.conference_id == "ops-bridge"
         call = (await callout_calls(h))[placed.call_id]
@@ -125,18 +127,17 @@ async def test_dial_in_many_shows_a_busy_leg_as_failed_and_retries_by_hand(tmp_p
         await type_into(pilot, screen, "dial-numbers", "+46708168731, 46708160000\n+4915123456789")
         assert not screen.query_one("#send", Button).disabled, reason(screen)
         screen.action_send()
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("y")
-        await until(pilot, lambda: len(h.app.placed) == 3, tries=400)
+        await eventually(lambda: len(h.app.placed) == 3, pilot)
         await h.http.post("/_sandbox/clock/advance", json={"seconds": 5})
         screen.follow_legs()
-        await until(pilot, lambda: screen.dial is not None and screen.dial.legs["+46708160000"].status == "failed",
-                    tries=400)
+        await eventually(lambda: screen.dial is not None and screen.dial.legs["+46708160000"].status == "failed", pilot)
         assert "busy" in screen.dial.legs["+46708160000"].reason
         assert screen.dial.legs["+46708168731"].status == "joined"
         count = len(await callout_calls(h))
         screen.action_retry()
-        await until(pilot, lambda: len(h.app.placed) == 4, tries=400)
+        await eventually(lambda: len(h.app.placed) == 4, pilot)
         assert len(await callout_calls(h)) == count + 1
 
 

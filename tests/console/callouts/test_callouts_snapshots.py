@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from callouts_helpers import SIZE, recording_harness, until
+from callouts_helpers import SIZE, recording_harness
 from test_callouts_screen import open_callouts, type_into
 from textual.widgets import Input
+from waiting import eventually
 
 
 def _scene(h, fill):
     async def scene(pilot) -> None:
         screen = await open_callouts(h, pilot)
         await fill(pilot, screen)
-        await until(pilot, lambda: screen.focused is not None)
+        await eventually(lambda: screen.focused is not None, pilot)
         # A focused Input's cursor blinks on a 0.5 s wall-clock timer: on a slow run the picture caught it hidden.
         # Stop the blink (the cursor stays shown, as in the accepted pictures) so the snapshot never races it.
         for field in screen.query(Input):
@@ -49,9 +50,9 @@ def test_tts_valid_with_preview(snap_compare, tmp_path: Path) -> None:
     async def fill(pilot, screen) -> None:
         await type_into(pilot, screen, "tts-destination", "46708168731")
         await type_into(pilot, screen, "tts-text", "The build is green. Deploy window opens at ten.")
-        await until(pilot, lambda: screen.preview is not None, tries=400)
-        await until(pilot, lambda: "Rate" in str(screen.query_one("#preview").render())
-                    and not screen.query_one("#send").disabled, tries=400)
+        await eventually(lambda: screen.preview is not None, pilot)
+        await eventually(lambda: "Rate" in str(screen.query_one("#preview").render())
+                    and not screen.query_one("#send").disabled, pilot)
         screen.query_one("#send").focus()  # no blinking text cursor in the picture
         await pilot.pause()
 

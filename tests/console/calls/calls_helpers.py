@@ -13,8 +13,7 @@ from textual.pilot import Pilot
 import sandbox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # console_helpers lives one folder up
-from console_helpers import until as until  # the bounded waits every console test shares
-from console_helpers import until_async as until_async
+from waiting import eventually
 
 from api import SinchVoiceClient
 from api.retry import RetryPolicy
@@ -62,8 +61,7 @@ class CallsHarness:
         return self.backend.client._http
 
     async def connected(self, pilot: Pilot[None]) -> None:
-        await until(pilot, lambda: isinstance(self.app.screen, ConferencesScreen) and self.app.session is not None,
-                    tries=400)
+        await eventually(lambda: isinstance(self.app.screen, ConferencesScreen) and self.app.session is not None, pilot)
 
     def make_tracker(self) -> CallTracker:
         self.tracker = CallTracker(self.backend.client, self.folder / "calls", lambda: FROZEN_AT)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from calls_helpers import SIZE, CallsHarness, advance, until, until_async
+from calls_helpers import SIZE, CallsHarness, advance
 from textual.widgets import DataTable
+from waiting import eventually
 
 from console.backend import FROZEN_AT
 from console.screens.call_dialogs import ManageCallDialog
@@ -32,8 +33,8 @@ async def open_calls(h: CallsHarness, pilot, *, live: bool = True) -> tuple[Call
     await advance(h.http, 3)
     screen = CallsScreen(h.app.session, tracker, interval=3600)  # tests poll by key, not by wall time
     await h.app.push_screen(screen)
-    await until(pilot, lambda: screen.query_one(DataTable).row_count == len(ids) and all(
-        tracker.get(i).result is not None for i in ids) and not screen._polling)
+    await eventually(lambda: screen.query_one(DataTable).row_count == len(ids) and all(
+        tracker.get(i).result is not None for i in ids) and not screen._polling, pilot)
     screen.refresh_rows()
     await pilot.pause()
     return screen, ids
@@ -50,7 +51,7 @@ async def test_rows_detail_and_hangup(tmp_path: Path) -> None:
         assert conf in str(screen.query_one("#call-detail").render())
         assert '"callId"' in str(screen.query_one("#call-detail").render())
         await pilot.press("h")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("y")
 
         async def ended() -> bool:
@@ -58,8 +59,8 @@ async def test_rows_detail_and_hangup(tmp_path: Path) -> None:
             found = call.get(conf) if isinstance(call, dict) else next(c for c in call if c["callId"] == conf)
             return found["status"] == "FINAL" and found["reason"] == "MANAGERHANGUP"
 
-        await until_async(pilot, ended)
-        await until(pilot, lambda: str(table.get_cell(conf, "reason")) == "MANAGERHANGUP")
+        await eventually(ended, pilot)
+        await eventually(lambda: str(table.get_cell(conf, "reason")) == "MANAGERHANGUP", pilot)
         assert "+46 70 123 45 67" in str(screen.query_one("#status").render())  # "Hung up ..." then the result
         # a FINAL call is not managed: worded, nothing sent
         await pilot.press("h")
@@ -73,13 +74,13 @@ async def test_say_shows_svaml_and_sends(tmp_path: Path) -> None:
     async with h.app.run_test(size=SIZE) as pilot:
         screen, _ = await open_calls(h, pilot)
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(h.app.screen, ManageCallDialog))
+        await eventually(lambda: isinstance(h.app.screen, ManageCallDialog), pilot)
         dialog = h.app.screen
         assert dialog.svaml is None  # empty text: nothing to send yet
         await pilot.press(*"Hello")
         assert '"say"' in str(dialog.query_one("#svaml-preview").render())
         await pilot.press("enter")
-        await until(pilot, lambda: "Said 5 characters" in str(screen.query_one("#status").render()))
+        await eventually(lambda: "Said 5 characters" in str(screen.query_one("#status").render()), pilot)
 
 
 async def test_filter_sort_and_add(tmp_path: Path) -> None:
@@ -95,11 +96,11 @@ async def test_filter_sort_and_add(tmp_path: Path) -> None:
         assert screen.sort_key == "status"
         assert [row.key.value for row in table.ordered_rows] == [conf, busy]
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await eventually(lambda: isinstance(h.app.screen, PromptScreen), pilot)
         await pilot.press(*"no-such-call", "enter")
-        await until(pilot, lambda: screen.tracker.get("no-such-call") is not None
-                    and screen.tracker.get("no-such-call").unknown)
-        await until(pilot, lambda: str(table.get_cell("no-such-call", "status")) == "UNKNOWN")
+        await eventually(lambda: screen.tracker.get("no-such-call") is not None
+                    and screen.tracker.get("no-such-call").unknown, pilot)
+        await eventually(lambda: str(table.get_cell("no-such-call", "status")) == "UNKNOWN", pilot)
 
 
 async def test_read_only_refuses_without_a_dialog(tmp_path: Path) -> None:
@@ -107,7 +108,7 @@ async def test_read_only_refuses_without_a_dialog(tmp_path: Path) -> None:
     async with h.app.run_test(size=SIZE) as pilot:
         screen, (_, conf) = await open_calls(h, pilot)
         await pilot.press("h")
-        await until(pilot, lambda: "Read-only" in str(screen.query_one("#status").render()))
+        await eventually(lambda: "Read-only" in str(screen.query_one("#status").render()), pilot)
         assert (await h.backend.client.calls.get(conf)).status == "ONGOING"
 
 
@@ -126,7 +127,7 @@ def test_snapshot_hangup_confirmation(snap_compare, tmp_path: Path) -> None:
     async def scene(pilot) -> None:
         await open_calls(h, pilot)
         await pilot.press("h")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
 
@@ -137,7 +138,7 @@ def test_snapshot_say_dialog(snap_compare, tmp_path: Path) -> None:
     async def scene(pilot) -> None:
         await open_calls(h, pilot)
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(h.app.screen, ManageCallDialog))
+        await eventually(lambda: isinstance(h.app.screen, ManageCallDialog), pilot)
         await pilot.press(*"Hello from the operator")
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)

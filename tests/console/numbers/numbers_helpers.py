@@ -13,8 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # console_helpers lives one folder up
-from console_helpers import until as until  # the bounded waits every console test shares
-from console_helpers import until_async as until_async
+from waiting import eventually
 
 from console.app import SinchConsole
 from console.audit import read_entries
@@ -76,8 +75,7 @@ class NumbersHarness:
 
     async def push(self, pilot: Pilot[None]) -> NumbersScreen:
         """Wait for the app to connect and push the Numbers screen (its first load has only begun)."""
-        await until(pilot, lambda: isinstance(self.app.screen, ConferencesScreen) and self.app.session is not None,
-                    tries=400)
+        await eventually(lambda: isinstance(self.app.screen, ConferencesScreen) and self.app.session is not None, pilot)
         assert self.app.session is not None
         screen = NumbersScreen(self.app.session)
         await self.app.push_screen(screen)
@@ -87,7 +85,7 @@ class NumbersHarness:
     async def open(self, pilot: Pilot[None]) -> NumbersScreen:
         """Push the Numbers screen and wait for its first load."""
         screen = await self.push(pilot)
-        await until(pilot, lambda: loaded(screen), tries=400)
+        await eventually(lambda: loaded(screen), pilot)
         return screen
 
 
@@ -119,4 +117,4 @@ def still_cursor(screen: Any) -> None:
 
 
 __all__ = ["ASSIGNED", "FROZEN_AT", "SIZE", "SMS", "UNASSIGNED_VOICE", "NumbersHarness", "cell", "loaded",
-           "no_sleep", "select_number", "status", "still_cursor", "until", "until_async"]
+           "no_sleep", "select_number", "status", "still_cursor"]

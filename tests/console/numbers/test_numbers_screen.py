@@ -14,10 +14,9 @@ from numbers_helpers import (
     cell,
     select_number,
     status,
-    until,
-    until_async,
 )
 from textual.widgets import Button, DataTable, Input
+from waiting import eventually
 
 from console.screens.dialogs import ConfirmScreen
 from console.screens.number_dialogs import AssignDialog, CallbacksDialog
@@ -60,12 +59,12 @@ async def test_assign_an_unassigned_number(tmp_path: Path) -> None:
         screen = await h.open(pilot)
         await select_number(pilot, screen, number)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(h.app.screen, AssignDialog))
+        await eventually(lambda: isinstance(h.app.screen, AssignDialog), pilot)
         dialog = h.app.screen
         assert dialog.query_one("#assign-numbers", Input).value == number  # the selected number, preset
         assert "to this app as voice" in text(dialog, "#form-summary")
         await pilot.press("enter")
-        await until(pilot, lambda: "Assigned" in status(screen) and not screen.fetching)
+        await eventually(lambda: "Assigned" in status(screen) and not screen.fetching, pilot)
         assert (await h.numbers())[number] == h.app_key
         assert cell(screen, number, "application") == "this app"
         assert "Assigned +1 415-555-0132 to this app as voice" in status(screen)
@@ -79,13 +78,13 @@ async def test_assign_several_numbers_at_once(tmp_path: Path) -> None:
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(h.app.screen, AssignDialog))
+        await eventually(lambda: isinstance(h.app.screen, AssignDialog), pilot)
         field = h.app.screen.query_one("#assign-numbers", Input)
         field.value = "+1 415 555 0132, 0049 30 901820"
         await pilot.pause()
         assert "2 numbers" in text(h.app.screen, "#assign-numbers-msg")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "Assigned" in status(screen) and not screen.fetching)
+        await eventually(lambda: "Assigned" in status(screen) and not screen.fetching, pilot)
         owned = await h.numbers()
         assert all(owned[n] == h.app_key for n in UNASSIGNED_VOICE)
         assert "5 numbers · 4 on this app · 1 unassigned" in text(screen, "#numbers-title")
@@ -98,18 +97,18 @@ async def test_unassign_asks_first_and_cancelling_changes_nothing(tmp_path: Path
         screen = await h.open(pilot)
         await select_number(pilot, screen, number)
         await pilot.press("u")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         question = text(h.app.screen, "#dialog-question")
         assert "+46 8 505 123 45" in question and "this app" in question and h.app_key in question
         await pilot.press("n")
-        await until(pilot, lambda: "cancelled" in status(screen))
+        await eventually(lambda: "cancelled" in status(screen), pilot)
         assert (await h.numbers())[number] == h.app_key
         assert h.audit() == []
 
         await pilot.press("u")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("y")
-        await until(pilot, lambda: "Un-assigned" in status(screen) and not screen.fetching)
+        await eventually(lambda: "Un-assigned" in status(screen) and not screen.fetching, pilot)
         assert (await h.numbers())[number] is None
         assert cell(screen, number, "application") == "unassigned"
         assert [(e.action, e.outcome) for e in h.audit()] == [("unassign_number", None), ("unassign_number", "ok")]
@@ -132,7 +131,7 @@ async def test_wrong_capability_and_foreign_numbers_are_refused_in_words(tmp_pat
         screen = await h.open(pilot)
         await select_number(pilot, screen, SMS)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(h.app.screen, AssignDialog))
+        await eventually(lambda: isinstance(h.app.screen, AssignDialog), pilot)
         dialog = h.app.screen
         assert "to this app as sms" in text(dialog, "#form-summary")  # the number's own capability, preset
         dialog.query_one("#assign-capability").value = "voice"
@@ -148,7 +147,7 @@ async def test_wrong_capability_and_foreign_numbers_are_refused_in_words(tmp_pat
         await pilot.press("enter")  # nothing to send: the dialog stays
         assert h.app.screen is dialog
         await pilot.press("escape")
-        await until(pilot, lambda: "Not assigned: cancelled" in status(screen))
+        await eventually(lambda: "Not assigned: cancelled" in status(screen), pilot)
         assert (await h.numbers())[SMS] is None
         assert h.audit() == []
 
@@ -160,12 +159,12 @@ async def test_the_platform_refusing_an_application_key_is_worded_and_audited(tm
         screen = await h.open(pilot)
         await select_number(pilot, screen, number)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(h.app.screen, AssignDialog))
+        await eventually(lambda: isinstance(h.app.screen, AssignDialog), pilot)
         h.app.screen.query_one("#assign-key", Input).value = "11983f76-12c8-1111-9515-4785c7b49ca8"
         await pilot.pause()
         assert "application 11983f76…" in text(h.app.screen, "#form-summary")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "Not assigned" in status(screen) and not screen.fetching)
+        await eventually(lambda: "Not assigned" in status(screen) and not screen.fetching, pilot)
         assert "Invalid Application Key (40003)" in status(screen)
         assert (await h.numbers())[number] is None
         outcome = h.audit()[-1]
@@ -177,7 +176,7 @@ async def test_callback_urls_are_saved_after_confirmation_and_read_back(tmp_path
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot)
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(h.app.screen, CallbacksDialog))
+        await eventually(lambda: isinstance(h.app.screen, CallbacksDialog), pilot)
         dialog = h.app.screen
         assert dialog.query_one("#submit", Button).disabled  # nothing changed yet
         await pilot.press(*"https://hooks.example.com/sinch")
@@ -187,12 +186,12 @@ async def test_callback_urls_are_saved_after_confirmation_and_read_back(tmp_path
         assert "plain http, only for this machine" in text(dialog, "#cb-fallback-msg")
         assert "(not set) → https://hooks.example.com/sinch" in text(dialog, "#form-summary")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         question = text(h.app.screen, "#dialog-question")
         assert "Primary: (not set) → https://hooks.example.com/sinch" in question
         assert "Fallback: (not set) → http://localhost:8080/cb" in question
         await pilot.press("y")
-        await until(pilot, lambda: "Saved" in status(screen))
+        await eventually(lambda: "Saved" in status(screen), pilot)
         assert await h.callbacks() == {"primary": "https://hooks.example.com/sinch",
                                        "fallback": "http://localhost:8080/cb"}
         assert "Stored now: primary https://hooks.example.com/sinch, fallback http://localhost:8080/cb" in status(
@@ -204,14 +203,14 @@ async def test_callback_urls_are_saved_after_confirmation_and_read_back(tmp_path
 
         # edit again: clearing the fallback unsets it
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(h.app.screen, CallbacksDialog))
+        await eventually(lambda: isinstance(h.app.screen, CallbacksDialog), pilot)
         h.app.screen.query_one("#cb-fallback", Input).value = ""
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         assert "Fallback: http://localhost:8080/cb → (not set)" in text(h.app.screen, "#dialog-question")
         await pilot.press("y")
-        await until_async(pilot, lambda: _callbacks_are(h, {"primary": "https://hooks.example.com/sinch"}))
+        await eventually(lambda: _callbacks_are(h, {"primary": "https://hooks.example.com/sinch"}), pilot)
 
 
 async def _callbacks_are(h: NumbersHarness, expected: dict[str, str]) -> bool:
@@ -223,7 +222,7 @@ async def test_plain_http_to_another_host_is_refused(tmp_path: Path) -> None:
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot)
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(h.app.screen, CallbacksDialog))
+        await eventually(lambda: isinstance(h.app.screen, CallbacksDialog), pilot)
         dialog = h.app.screen
         await pilot.press(*"http://example.com/cb")
         message = text(dialog, "#cb-primary-msg")
@@ -232,7 +231,7 @@ async def test_plain_http_to_another_host_is_refused(tmp_path: Path) -> None:
         await pilot.press("enter", "ctrl+s")
         assert h.app.screen is dialog  # refused: nothing to confirm
         await pilot.press("escape")
-        await until(pilot, lambda: "not changed: cancelled" in status(screen))
+        await eventually(lambda: "not changed: cancelled" in status(screen), pilot)
         assert await h.callbacks() == {}
         assert h.audit() == []
 
@@ -246,7 +245,7 @@ async def test_query_number_shows_country_type_rate_and_restriction(tmp_path: Pa
         await pilot.press(*"0046 70-123 66 66")
         assert "→ +46701236666 · +46 70 123 66 66 · Sweden" in text(screen, "#query-normalised")
         await pilot.press("enter")
-        await until(pilot, lambda: screen.lookup is not None)
+        await eventually(lambda: screen.lookup is not None, pilot)
         result = lookup_text(screen)
         assert "RESTRICTED: calls to this number are blocked" in result and "Restricted yes" in result
         assert screen.query_one("#query-banner").has_class("restricted")
@@ -255,7 +254,7 @@ async def test_query_number_shows_country_type_rate_and_restriction(tmp_path: Pa
 
         screen.query_one("#query-input", Input).value = "+1 415 555 0132"
         await pilot.press("enter")
-        await until(pilot, lambda: "Not restricted" in lookup_text(screen))
+        await eventually(lambda: "Not restricted" in lookup_text(screen), pilot)
         assert "US · United States" in lookup_text(screen)
         assert "0.0085 USD per minute" in lookup_text(screen)
 
@@ -271,7 +270,7 @@ async def test_query_number_refuses_a_non_number_before_sending(tmp_path: Path) 
         await pilot.press("l", *"12ab")
         assert "Not a number yet" in text(screen, "#query-normalised")
         await pilot.press("enter")
-        await until(pilot, lambda: "Not sent" in lookup_text(screen))
+        await eventually(lambda: "Not sent" in lookup_text(screen), pilot)
         assert lookups() == sent
         await pilot.press("escape")  # back to the list: letters are keys again
         assert screen.focused is screen.query_one("#numbers")
@@ -283,11 +282,11 @@ async def test_query_number_platform_errors_are_worded(tmp_path: Path) -> None:
         screen = await h.open(pilot)
         await h.fault(kind="status", status=500, count=-1, path="/v1/calling/query")
         await pilot.press("l", *"+46701234567", "enter")
-        await until(pilot, lambda: "Could not look it up" in lookup_text(screen))
+        await eventually(lambda: "Could not look it up" in lookup_text(screen), pilot)
         assert "(50000)" in lookup_text(screen)
         await h.clear_faults()
         await pilot.press("enter")
-        await until(pilot, lambda: "Not restricted" in lookup_text(screen))
+        await eventually(lambda: "Not restricted" in lookup_text(screen), pilot)
 
 
 async def test_read_only_can_look_but_every_change_is_refused(tmp_path: Path) -> None:
@@ -304,7 +303,7 @@ async def test_read_only_can_look_but_every_change_is_refused(tmp_path: Path) ->
         for key, words in (("a", "numbers are not assigned"), ("u", "numbers are not un-assigned"),
                            ("e", "callback URLs are not changed")):
             await pilot.press(key)
-            await until(pilot, lambda words=words: words in status(screen))
+            await eventually(lambda words=words: words in status(screen), pilot)
             assert "Read-only profile" in status(screen)
             assert h.app.screen is screen  # no form was offered
         after = await h.state()
@@ -314,7 +313,7 @@ async def test_read_only_can_look_but_every_change_is_refused(tmp_path: Path) ->
                            ("update_callbacks", "refused")]
         # looking is allowed
         await pilot.press("l", *"+46701234567", "enter")
-        await until(pilot, lambda: "Not restricted" in lookup_text(screen))
+        await eventually(lambda: "Not restricted" in lookup_text(screen), pilot)
 
 
 async def test_a_platform_500_keeps_the_screen_usable(tmp_path: Path) -> None:
@@ -323,20 +322,20 @@ async def test_a_platform_500_keeps_the_screen_usable(tmp_path: Path) -> None:
         screen = await h.open(pilot)
         await h.fault(kind="status", status=500, count=-1, path="/v1/configuration")
         await pilot.press("r")
-        await until(pilot, lambda: "Numbers not listed" in status(screen) and not screen.fetching)
+        await eventually(lambda: "Numbers not listed" in status(screen) and not screen.fetching, pilot)
         assert "Service unavailable (injected fault) (50000)" in status(screen)
         assert "list not refreshed" in text(screen, "#numbers-title")
         assert screen.query_one("#numbers", DataTable).row_count == 5  # the last good list stays
         # a change while the platform fails is worded too
         await select_number(pilot, screen, UNASSIGNED_VOICE[0])
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(h.app.screen, AssignDialog))
+        await eventually(lambda: isinstance(h.app.screen, AssignDialog), pilot)
         await pilot.press("enter")
-        await until(pilot, lambda: "Not assigned: Service unavailable" in status(screen))
+        await eventually(lambda: "Not assigned: Service unavailable" in status(screen), pilot)
         assert h.audit()[-1].outcome == "failed" and h.audit()[-1].error_code == 50000
         await h.clear_faults()
         await pilot.press("r")
-        await until(pilot, lambda: "Loaded at" in status(screen) and not screen.fetching)
+        await eventually(lambda: "Loaded at" in status(screen) and not screen.fetching, pilot)
         assert "list not refreshed" not in text(screen, "#numbers-title")
 
 
@@ -345,7 +344,7 @@ async def test_a_500_on_the_first_load_is_worded_once_and_r_recovers(tmp_path: P
     await h.fault(kind="status", status=500, count=-1, path="/v1/configuration")
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.push(pilot)
-        await until(pilot, lambda: screen.list_error is not None and not screen.fetching, tries=400)
+        await eventually(lambda: screen.list_error is not None and not screen.fetching, pilot)
         assert status(screen) == ("Numbers not listed, callback URLs not read: "
                                   "Service unavailable (injected fault) (50000)")
         assert "not listed" in text(screen, "#numbers-title") and "refreshed" not in text(screen, "#numbers-title")
@@ -353,7 +352,7 @@ async def test_a_500_on_the_first_load_is_worded_once_and_r_recovers(tmp_path: P
         assert "not listed yet (r reloads)" in status(screen)
         await h.clear_faults()
         await pilot.press("r")
-        await until(pilot, lambda: "Loaded at" in status(screen) and not screen.fetching)
+        await eventually(lambda: "Loaded at" in status(screen) and not screen.fetching, pilot)
         assert screen.query_one("#numbers", DataTable).row_count == 5
 
 
@@ -363,14 +362,14 @@ async def test_the_network_going_down_is_worded(tmp_path: Path) -> None:
         screen = await h.open(pilot)
         await h.fault(kind="drop", count=-1, path="/v1/configuration")
         await pilot.press("r")
-        await until(pilot, lambda: "Numbers not listed" in status(screen) and not screen.fetching)
+        await eventually(lambda: "Numbers not listed" in status(screen) and not screen.fetching, pilot)
         assert "No connection to the platform" in status(screen)
         await pilot.press("e")  # the URLs shown were read before: editing still works, saving is worded
-        await until(pilot, lambda: isinstance(h.app.screen, CallbacksDialog))
+        await eventually(lambda: isinstance(h.app.screen, CallbacksDialog), pilot)
         await pilot.press(*"https://hooks.example.com/sinch", "enter")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("y")
-        await until(pilot, lambda: "Not saved: No connection to the platform" in status(screen))
+        await eventually(lambda: "Not saved: No connection to the platform" in status(screen), pilot)
         await h.clear_faults()
         assert await h.callbacks() == {}
 
@@ -379,12 +378,12 @@ async def test_callbacks_that_could_not_be_read_are_not_edited_blind(tmp_path: P
     h = NumbersHarness(tmp_path)
     await h.fault(kind="status", status=500, count=-1, path="/v1/configuration/callbacks")
     async with h.app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: h.app.session is not None, tries=400)
+        await eventually(lambda: h.app.session is not None, pilot)
         from console.screens.numbers import NumbersScreen
 
         screen = NumbersScreen(h.app.session)
         await h.app.push_screen(screen)
-        await until(pilot, lambda: screen.items is not None and not screen.fetching, tries=400)
+        await eventually(lambda: screen.items is not None and not screen.fetching, pilot)
         assert "Could not read them: Service unavailable" in text(screen, "#callbacks-view")
         assert "Callback URLs not read" in status(screen)
         await pilot.press("e")
@@ -404,9 +403,9 @@ async def test_keys_reach_the_three_areas(tmp_path: Path) -> None:
         await pilot.press("tab")
         assert screen.focused is screen.query_one("#callbacks-edit")
         await pilot.press("enter")  # the button opens the editor too
-        await until(pilot, lambda: isinstance(h.app.screen, CallbacksDialog))
+        await eventually(lambda: isinstance(h.app.screen, CallbacksDialog), pilot)
         await pilot.press("escape")
-        await until(pilot, lambda: h.app.screen is screen)
+        await eventually(lambda: h.app.screen is screen, pilot)
         def offered() -> set[str]:
             return {b.binding.action for b in screen.active_bindings.values() if b.enabled and b.binding.show}
 
@@ -426,12 +425,12 @@ async def test_one_change_at_a_time(tmp_path: Path) -> None:
         screen.action_assign()
         screen.action_edit_callbacks()  # before the first form is even shown
         assert "already under way" in status(screen)
-        await until(pilot, lambda: isinstance(h.app.screen, AssignDialog))
+        await eventually(lambda: isinstance(h.app.screen, AssignDialog), pilot)
         await pilot.press("escape")
-        await until(pilot, lambda: not screen.changing)
+        await eventually(lambda: not screen.changing, pilot)
         assert len(h.app.screen_stack) == 2  # the Conferences mode below, this screen: no stray dialog
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(h.app.screen, CallbacksDialog))
+        await eventually(lambda: isinstance(h.app.screen, CallbacksDialog), pilot)
 
 
 @pytest.mark.parametrize("read_only", [False, True])

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from numbers_helpers import SIZE, UNASSIGNED_VOICE, NumbersHarness, select_number, still_cursor, until
+from numbers_helpers import SIZE, UNASSIGNED_VOICE, NumbersHarness, select_number, still_cursor
 from textual.widgets import DataTable, Input
+from waiting import eventually
 
 from console.screens.dialogs import ConfirmScreen
 from console.screens.number_dialogs import AssignDialog, CallbacksDialog
@@ -29,7 +30,7 @@ def test_callback_form_with_a_warning(snap_compare, tmp_path: Path) -> None:
     async def scene(pilot) -> None:
         await h.open(pilot)
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(h.app.screen, CallbacksDialog))
+        await eventually(lambda: isinstance(h.app.screen, CallbacksDialog), pilot)
         dialog = h.app.screen
         dialog.query_one("#cb-primary", Input).value = "http://localhost:8080/sinch/events"
         dialog.query_one("#cb-fallback", Input).value = "http://backup.example.com/events"
@@ -47,7 +48,7 @@ def test_query_result_of_a_restricted_number(snap_compare, tmp_path: Path) -> No
     async def scene(pilot) -> None:
         screen = await h.open(pilot)
         await pilot.press("l", *"0046 70-123 66 66", "enter")
-        await until(pilot, lambda: screen.lookup is not None)
+        await eventually(lambda: screen.lookup is not None, pilot)
         still_cursor(screen)
         await pilot.pause()
 
@@ -61,7 +62,7 @@ def test_unassign_confirmation(snap_compare, tmp_path: Path) -> None:
         screen = await h.open(pilot)
         await select_number(pilot, screen, "+442071838750")
         await pilot.press("u")
-        await until(pilot, lambda: isinstance(h.app.screen, ConfirmScreen))
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.pause()
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
@@ -74,7 +75,7 @@ def test_assign_form_filled_in(snap_compare, tmp_path: Path) -> None:
         screen = await h.open(pilot)
         await select_number(pilot, screen, UNASSIGNED_VOICE[0])
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(h.app.screen, AssignDialog))
+        await eventually(lambda: isinstance(h.app.screen, AssignDialog), pilot)
         dialog = h.app.screen
         dialog.query_one("#assign-numbers", Input).value = "+1 415 555 0132; 0049 30 901820"
         await pilot.pause()
@@ -92,8 +93,8 @@ def test_numbers_after_a_platform_500_on_load(snap_compare, tmp_path: Path) -> N
     async def scene(pilot) -> None:
         await h.fault(kind="status", status=500, count=-1, path="/v1/configuration")
         screen = await h.push(pilot)
-        await until(pilot, lambda: screen.list_error is not None and screen.callbacks_error is not None
-                    and not screen.fetching, tries=400)
+        await eventually(lambda: screen.list_error is not None and screen.callbacks_error is not None
+                    and not screen.fetching, pilot)
         assert screen.focused is screen.query_one("#numbers", DataTable)  # the keys still answer
         await pilot.pause()
 

@@ -167,7 +167,7 @@ class SinchConsole(App[None]):
 
         async def preload() -> None:
             for module in ("console.screens.callouts", "console.screens.calls", "console.screens.recordings",
-                           "console.screens.numbers", "phonenumbers.geocoder"):
+                           "console.screens.numbers"):
                 await asyncio.to_thread(importlib.import_module, module)
 
         self.run_worker(preload(), group="preload", exit_on_error=False)

@@ -17,6 +17,7 @@ import phonenumbers
 from api.models.callouts import LOCALES, MAX_DURATION_SECONDS, MAX_TTS_CHARACTERS
 from api.models.common import normalize_number
 from api.models.correlation import MAX_TAGGED_TEXT
+from console.callouts.country_names import country_name
 
 MAX_CUSTOM_CHARACTERS = MAX_TAGGED_TEXT
 """Sinch allows 1,024 characters in `custom`; the console's correlation tag takes 16 (api.models.correlation)."""
@@ -80,15 +81,8 @@ def check_number(text: str, field: str = "Destination") -> Endpoint:
     if not region or region == "ZZ":
         region = phonenumbers.region_code_for_country_code(parsed.country_code or 0)
     region = "" if region == "ZZ" else region
-    try:
-        # Imported here: its geodata takes ~0.5 s to load, which start-up must not pay (CalloutsScreen warms it
-        # in a thread when the mode opens).
-        from phonenumbers import geocoder
-
-        name = geocoder.country_name_for_number(parsed, "en") or region
-    except Exception:
-        name = region
-    return Endpoint("number", e164, region, name)
+    # A small table, not phonenumbers' geocoder: that one loads ~100 MB of place names for one country name.
+    return Endpoint("number", e164, region, country_name(region) or region)
 
 
 def check_destination(text: str, destination_type: str = "number", *, required: bool = True) -> Endpoint | None:

@@ -20,8 +20,7 @@ def short_key(application_key: str) -> str:
 
 
 def country_of(number: str) -> tuple[str, str]:
-    """(ISO code, English name) of an E.164 number; ("", "") when it has none. May load phonenumbers' geodata
-    (~0.5 s the first time): screens warm it in a thread first."""
+    """(ISO code, English name) of an E.164 number; ("", "") when it has none."""
     from console.callouts.fields import FieldProblem, check_number
 
     try:

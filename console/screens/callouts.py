@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import ClassVar
 
 from rich.markup import escape
 from rich.text import Text
@@ -17,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
     Button,
@@ -61,15 +61,17 @@ from console.screens.callout_forms import (
 )
 from console.screens.callout_preview import DestinationPreview
 from console.screens.dialogs import ConfirmScreen
+from console.screens.mode import ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
 
 KINDS = ("tts", "conference", "custom", "dialin")
 
 
-class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
+class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
     """Place callouts. `t`/`c`/`u`/`d` switch forms, ctrl+s sends, `r` retries failed dial-in legs."""
 
+    CHANGES: ClassVar[dict[str, str]] = {"send": "callout", "retry": "callout"}
     BINDINGS = [
         Binding("t", "show('tts')", "TTS", id="callouts.tts"),
         Binding("c", "show('conference')", "Conference", id="callouts.conference"),
@@ -231,12 +233,9 @@ class CalloutsScreen(DestinationPreview, DialInPart, Screen[None]):
             counter = self.query_one("#tts-counter", Static)
             counter.update(tts_counter(text))
             counter.set_class(len(text) > 600, "over")
-        if reason is None and self.kind != "dialin" and self.preview is not None and self.checked is not None:
-            plan = self.checked.plan
-            if plan is not None and self.preview.normalized == plan.destination:
-                reason = self.preview.block_reason
-        if reason is None:
-            reason = self.session.gateway.refusal("callout")
+        plan = self.checked.plan if self.kind != "dialin" and self.checked is not None else None
+        if reason is None:  # the gateway's words: read-only, or the preview found the number restricted
+            reason = self.sender.refusal(plan, self.preview) if plan is not None else self.sender.refusal_now()
         if reason is None and self._sending:
             reason = "Sending…"
         self.query_one("#send-reason", Static).update(Text(reason or "Ready to send."))

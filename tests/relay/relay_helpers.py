@@ -6,7 +6,6 @@ with `api.auth`, so a bug shared by our signer and our verifier cannot make thes
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -116,13 +115,3 @@ def assert_refused(response: httpx.Response) -> None:
     assert set(body) == {"errorCode", "message", "reference"}, body
     assert body["errorCode"] == 40108 and body["message"] == "Invalid credentials" and body["reference"]
     assert SECRET not in response.text and DOC_SECRET not in response.text
-
-
-async def wait_until(predicate: Any, timeout: float = 5.0, step: float = 0.01) -> None:
-    """Poll a cheap condition until it holds; fail after `timeout` seconds instead of hanging."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(step)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from relay_helpers import KEY, SECRET, TOKEN, body_of, ice, make_settings, signed_headers, wait_until
+from relay_helpers import KEY, SECRET, TOKEN, body_of, ice, make_settings, signed_headers
 from slow_clients import (
     PARTIAL_BODY,
     PARTIAL_HEADERS,
@@ -28,6 +28,7 @@ from slow_clients import (
     open_slow,
     still_waiting,
 )
+from waiting import eventually
 from websockets.asyncio.client import connect as subscribe
 from websockets.exceptions import ConnectionClosed
 
@@ -62,7 +63,7 @@ async def test_a_genuine_callback_is_answered_while_1000_slow_clients_hang(relay
     ensure_open_files(2 * 1000 + 200)  # both ends of every connection live in this process
     stats = relay.app.state.connections
     with closing_all(await asyncio.to_thread(open_slow, relay.port, 1000, per_address=40)) as slow:
-        await wait_until(lambda: stats.open == 1000, timeout=20)
+        await eventually(lambda: stats.open == 1000)
         response = await asyncio.to_thread(genuine_callback, relay.url)
         assert response.status_code == 200 and response.json() == HANGUP
         assert relay.hub.relayed == 1
@@ -99,16 +100,16 @@ async def test_one_client_cannot_hold_more_than_its_share(relay: RunningRelay) -
     stats = relay.app.state.connections
     held = [connect(relay.port, "127.0.0.2", PARTIAL_BODY) for _ in range(4)]
     with closing_all(held):
-        await wait_until(lambda: stats.open == 4)
+        await eventually(lambda: stats.open == 4)
         with closing_all([connect(relay.port, "127.0.0.2", PARTIAL_HEADERS)]) as [extra]:
             answer = await asyncio.to_thread(answer_of, extra)
         assert answer.startswith(b"HTTP/1.1 503 ") and b"retry-after: 5" in answer
         assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["errorCode"] == 50300
         assert (await asyncio.to_thread(genuine_callback, relay.url)).status_code == 200  # another address
         held.pop().close()
-        await wait_until(lambda: stats.open == 3)
+        await eventually(lambda: stats.open == 3)
         with closing_all([connect(relay.port, "127.0.0.2", PARTIAL_HEADERS)]) as [again]:
-            await wait_until(lambda: stats.open == 4)  # a freed place is taken again
+            await eventually(lambda: stats.open == 4)  # a freed place is taken again
             assert still_waiting([again]) == 1
     assert health(relay)["connections_refused"] == 1
 
@@ -118,7 +119,7 @@ async def test_a_proxy_on_this_host_is_not_one_client(relay: RunningRelay) -> No
     # Caddy or a tunnel on the same host connects from 127.0.0.1 for every client, Sinch included
     stats = relay.app.state.connections
     with closing_all([connect(relay.port, "127.0.0.1", PARTIAL_BODY) for _ in range(3)]) as held:
-        await wait_until(lambda: stats.open == 3)
+        await eventually(lambda: stats.open == 3)
         assert (await asyncio.to_thread(genuine_callback, relay.url)).status_code == 200
         assert still_waiting(held) == 3 and stats.refused == 0
 
@@ -128,11 +129,11 @@ async def test_a_proxy_on_this_host_is_not_one_client(relay: RunningRelay) -> No
 async def test_connections_beyond_the_total_are_refused_at_once(relay: RunningRelay) -> None:
     stats = relay.app.state.connections
     with closing_all([connect(relay.port, data=PARTIAL_HEADERS) for _ in range(5)]):
-        await wait_until(lambda: stats.open == 5)
+        await eventually(lambda: stats.open == 5)
         with closing_all([connect(relay.port)]) as [extra]:
             assert (await asyncio.to_thread(answer_of, extra)).startswith(b"HTTP/1.1 503 ")
         assert stats.refused == 1
-    await wait_until(lambda: stats.open == 0)
+    await eventually(lambda: stats.open == 0)
     assert (await asyncio.to_thread(genuine_callback, relay.url)).status_code == 200
 
 
@@ -180,9 +181,9 @@ async def test_subscribers_beyond_the_cap_are_told_to_try_again_later(relay: Run
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013
         assert relay.hub.subscribers == 2
         await second.close()
-        await wait_until(lambda: relay.hub.subscribers == 1)
+        await eventually(lambda: relay.hub.subscribers == 1)
         async with subscribe(relay.events_url, additional_headers=BEARER, proxy=None, open_timeout=10):
-            await wait_until(lambda: relay.hub.subscribers == 2)  # a freed place is taken again
+            await eventually(lambda: relay.hub.subscribers == 2)  # a freed place is taken again
 
 
 def test_a_short_token_is_refused_at_start_up_in_words() -> None:

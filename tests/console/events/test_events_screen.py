@@ -4,8 +4,7 @@ subscription and its reactions (a new room joins the watch list, a tracked call 
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from events_helpers import (
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
+from waiting import eventually
 
 from console.events import ConnectionState, EventFeed
 from console.screens import event_reactions
@@ -37,23 +37,11 @@ from console.screens.events import EventsScreen
 from relay import Rules, RunningRelay, start_relay_thread
 from widgets.watch_list import WatchList
 
-WAIT = 5.0
-
-
-async def settle(pilot: Pilot[None], condition: Callable[[], Any], timeout: float = WAIT) -> None:
-    """Let the app (and sockets) work until `condition()` holds; fail after `timeout` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await pilot.pause(0.01)
-
 
 async def open_events(h: EventsHarness, pilot: Pilot[None]) -> EventsScreen:
-    await settle(pilot, lambda: h.app.session is not None and "events" in h.app._modes)
+    await eventually(lambda: h.app.session is not None and "events" in h.app._modes, pilot)
     await pilot.press("6")
-    await settle(pilot, lambda: isinstance(h.app.screen, EventsScreen))
+    await eventually(lambda: isinstance(h.app.screen, EventsScreen), pilot)
     screen = h.app.screen
     assert isinstance(screen, EventsScreen)
     return screen
@@ -88,7 +76,7 @@ async def test_rows_arrive_and_the_table_follows(tmp_path: Path) -> None:
         assert rows(screen) == [] and "0 events" in title(screen)
         for event in sample_events():
             feed.add(event)
-        await settle(pilot, lambda: table(screen).row_count == 5)
+        await eventually(lambda: table(screen).row_count == 5, pilot)
         assert rows(screen)[0] == ["09:30:00", "ICE", "call-1", "standup", "46708168731",
                                    "ICE 46708168731 → 46730170101, connectConf standup"]
         assert rows(screen)[4][1:4] == ["DiCE", "call-1", "standup"]
@@ -96,7 +84,7 @@ async def test_rows_arrive_and_the_table_follows(tmp_path: Path) -> None:
         assert table(screen).cursor_row == 4  # following the newest
         await pilot.press("up", "up")
         feed.add(relayed(ace("call-3"), seq=6, at="2026-11-23T09:31:00Z"))
-        await settle(pilot, lambda: table(screen).row_count == 6)
+        await eventually(lambda: table(screen).row_count == 6, pilot)
         assert table(screen).cursor_row == 2  # reading older rows: not yanked to the bottom
         feed.set_state(ConnectionState("retrying", retry_in=4.2, reason="connection refused"))
         await pilot.pause()
@@ -107,16 +95,16 @@ async def test_events_are_collected_while_another_mode_is_shown(tmp_path: Path) 
     feed = offline_feed()
     h = EventsHarness(tmp_path, feed)
     async with h.app.run_test(size=SIZE) as pilot:
-        await settle(pilot, lambda: h.app.session is not None and "events" in h.app._modes)
+        await eventually(lambda: h.app.session is not None and "events" in h.app._modes, pilot)
         feed.add(sample_events()[0])  # before the Events screen ever existed
         screen = await open_events(h, pilot)
-        await settle(pilot, lambda: table(screen).row_count == 1)
+        await eventually(lambda: table(screen).row_count == 1, pilot)
         await pilot.press("1")
-        await settle(pilot, lambda: not isinstance(h.app.screen, EventsScreen))
+        await eventually(lambda: not isinstance(h.app.screen, EventsScreen), pilot)
         for event in sample_events()[1:]:
             feed.add(event)
         await pilot.press("6")
-        await settle(pilot, lambda: h.app.screen is screen and table(screen).row_count == 5)
+        await eventually(lambda: h.app.screen is screen and table(screen).row_count == 5, pilot)
 
 
 async def test_filter(tmp_path: Path) -> None:
@@ -125,23 +113,23 @@ async def test_filter(tmp_path: Path) -> None:
     h = EventsHarness(tmp_path, feed)
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await open_events(h, pilot)
-        await settle(pilot, lambda: table(screen).row_count == 5)
+        await eventually(lambda: table(screen).row_count == 5, pilot)
         await pilot.press("slash")
         assert screen.query_one("#events-filter", Input).has_focus
         await pilot.press(*"type:ace")
-        await settle(pilot, lambda: table(screen).row_count == 2)
+        await eventually(lambda: table(screen).row_count == 2, pilot)
         assert [row[2] for row in rows(screen)] == ["call-1", "call-2"]
         assert "2 shown" in title(screen)
         feed.add(relayed(ace("call-7"), seq=6, at="2026-11-23T09:31:00Z"))
         feed.add(relayed(dice("call-7"), seq=7, at="2026-11-23T09:31:30Z"))
-        await settle(pilot, lambda: table(screen).row_count == 3)  # new events go through the filter too
+        await eventually(lambda: table(screen).row_count == 3, pilot)  # new events go through the filter too
         await pilot.press("enter")
         assert table(screen).has_focus
         screen.query_one("#events-filter", Input).value = "room:standup call:call-1 hungup"
-        await settle(pilot, lambda: table(screen).row_count == 1)
+        await eventually(lambda: table(screen).row_count == 1, pilot)
         assert rows(screen)[0][1] == "DiCE"
         screen.query_one("#events-filter", Input).value = ""
-        await settle(pilot, lambda: table(screen).row_count == 7)
+        await eventually(lambda: table(screen).row_count == 7, pilot)
 
 
 async def test_pause_keeps_collecting(tmp_path: Path) -> None:
@@ -151,20 +139,20 @@ async def test_pause_keeps_collecting(tmp_path: Path) -> None:
     h = EventsHarness(tmp_path, feed)
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await open_events(h, pilot)
-        await settle(pilot, lambda: table(screen).row_count == 3)
+        await eventually(lambda: table(screen).row_count == 3, pilot)
         await pilot.press("p")
         for event in events[3:]:
             feed.add(event)
-        await settle(pilot, lambda: "paused, 2 new" in title(screen))
+        await eventually(lambda: "paused, 2 new" in title(screen), pilot)
         await pilot.pause()
         assert table(screen).row_count == 3 and feed.log.total == 5
         screen.query_one("#events-filter", Input).value = "type:ace"  # a filter applies to the frozen rows
-        await settle(pilot, lambda: table(screen).row_count == 1)
+        await eventually(lambda: table(screen).row_count == 1, pilot)
         screen.query_one("#events-filter", Input).value = ""
-        await settle(pilot, lambda: table(screen).row_count == 3)
+        await eventually(lambda: table(screen).row_count == 3, pilot)
         assert "paused, 2 new" in title(screen)
         await pilot.press("p")
-        await settle(pilot, lambda: table(screen).row_count == 5)
+        await eventually(lambda: table(screen).row_count == 5, pilot)
         assert "paused" not in title(screen)
 
 
@@ -177,7 +165,7 @@ async def test_detail_shows_the_event_json_and_the_answer(tmp_path: Path) -> Non
     h = EventsHarness(tmp_path, feed)
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await open_events(h, pilot)
-        await settle(pilot, lambda: table(screen).row_count == 6)
+        await eventually(lambda: table(screen).row_count == 6, pilot)
         assert not screen.query_one("#event-detail-pane").display
         await pilot.press("enter")
         assert screen.query_one("#event-detail-pane").display
@@ -223,11 +211,11 @@ async def test_the_app_subscribes_and_reacts(tmp_path: Path, retro_relay: Runnin
     h = Harness(tmp_path, config=config, seed=7)
     async with h.app.run_test(size=SIZE) as pilot, \
             httpx.AsyncClient(base_url=retro_relay.url, trust_env=False) as http:
-        await settle(pilot, lambda: h.app.events_feed is not None and h.app.events_feed.state.kind == "live")
+        await eventually(lambda: h.app.events_feed is not None and h.app.events_feed.state.kind == "live", pilot)
         feed = h.app.events_feed
         assert isinstance(feed, EventFeed)
         badge = h.screen.query_one("#events-badge")  # every mode's top bar says whether events come in
-        await settle(pilot, lambda: str(badge.render()) == "events live")
+        await eventually(lambda: str(badge.render()) == "events live", pilot)
         session = h.app.session
         assert session is not None
         tracked = session.calls.add("call-9")
@@ -235,12 +223,12 @@ async def test_the_app_subscribes_and_reacts(tmp_path: Path, retro_relay: Runnin
         watch_list = h.screen.query_one(WatchList)
         assert "retro" not in watch_list.rooms
         await post_callback(http, ice("call-9"))  # the rule connects it to the room "retro"
-        await settle(pilot, lambda: "retro" in watch_list.rooms)
+        await eventually(lambda: "retro" in watch_list.rooms, pilot)
         assert h.screen.room != "retro" or watch_list.rooms == ["retro"]  # the visible room did not change
         await post_callback(http, dice("call-9"))
-        await settle(pilot, lambda: feed.log.total == 2 and not tracked.unknown)
+        await eventually(lambda: feed.log.total == 2 and not tracked.unknown, pilot)
         screen = await open_events(h, pilot)  # type: ignore[arg-type]
-        await settle(pilot, lambda: table(screen).row_count == 2)
+        await eventually(lambda: table(screen).row_count == 2, pilot)
         assert [row[1] for row in rows(screen)] == ["ICE", "DiCE"] and rows(screen)[1][3] == "retro"
         assert "relay live · 2 events" in title(screen)
 
@@ -256,22 +244,22 @@ async def test_a_wrong_token_shows_refused(tmp_path: Path, retro_relay: RunningR
             badge = badge or next(iter(h.app.screen.query("#events-badge")), None)
             return badge is not None and str(badge.render()) == "events refused: bad token"
 
-        await settle(pilot, refused_in_top_bar)
+        await eventually(refused_in_top_bar, pilot)
         assert badge is not None and badge.has_class("down")
         screen = await open_events(h, pilot)  # type: ignore[arg-type]
-        await settle(pilot, lambda: "relay refused: bad token" in title(screen))
+        await eventually(lambda: "relay refused: bad token" in title(screen), pilot)
         assert not screen.query("#events-badge")  # the Events mode says it in its title instead
 
 
 async def test_reactions_poll_and_watch_rooms_without_changing_the_visible_one(tmp_path: Path) -> None:
     h = EventsHarness(tmp_path, offline_feed())
     async with h.app.run_test(size=SIZE) as pilot:
-        await settle(pilot, lambda: h.app.session is not None and "events" in h.app._modes)
+        await eventually(lambda: h.app.session is not None and "events" in h.app._modes, pilot)
         conferences = h.screen
         session = h.app.session
         assert session is not None
         watch_list = conferences.query_one(WatchList)
-        await settle(pilot, lambda: watch_list.rooms == ["standup", "board-room", "support-bridge"])
+        await eventually(lambda: watch_list.rooms == ["standup", "board-room", "support-bridge"], pilot)
         visible = conferences.room
         polled: list[str] = []
         conferences._poll_soon = lambda room, delay: polled.append(room)  # type: ignore[method-assign]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from events_helpers import SIZE, EventsHarness, ace, offline_feed, relayed, sample_events, until
+from events_helpers import SIZE, EventsHarness, ace, offline_feed, relayed, sample_events
 from textual.widgets import Input
+from waiting import eventually
 
 from console.events import ConnectionState
 from console.screens.events import EventsScreen
@@ -14,9 +15,9 @@ from console.screens.events import EventsScreen
 
 def _scene(h: EventsHarness, act):
     async def scene(pilot) -> None:
-        await until(pilot, lambda: h.app.session is not None and "events" in h.app._modes, tries=400)
+        await eventually(lambda: h.app.session is not None and "events" in h.app._modes, pilot)
         await pilot.press("6")
-        await until(pilot, lambda: isinstance(h.app.screen, EventsScreen))
+        await eventually(lambda: isinstance(h.app.screen, EventsScreen), pilot)
         screen = h.app.screen
         await act(pilot, screen)
         for field in screen.query(Input):  # a blinking cursor would race the picture
@@ -34,7 +35,7 @@ def test_live_log_with_detail(snap_compare, tmp_path: Path) -> None:
     async def act(pilot, screen) -> None:
         for event in sample_events():
             feed.add(event)
-        await until(pilot, lambda: screen.query_one("#events").row_count == 5)
+        await eventually(lambda: screen.query_one("#events").row_count == 5, pilot)
         await pilot.press(*["up"] * 4, "enter")
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
@@ -50,7 +51,7 @@ def test_filtered_and_paused_while_retrying(snap_compare, tmp_path: Path) -> Non
         feed.add(relayed(ace("call-8"), seq=6, at="2026-11-23T09:31:00Z"))
         feed.add(relayed(ace("call-9"), seq=7, at="2026-11-23T09:31:05Z"))
         feed.set_state(ConnectionState("retrying", retry_in=4.0, reason="connection refused"))
-        await until(pilot, lambda: "paused, 2 new" in str(screen.query_one("#events-title").render()))
+        await eventually(lambda: "paused, 2 new" in str(screen.query_one("#events-title").render()), pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
 

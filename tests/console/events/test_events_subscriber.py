@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from events_helpers import TOKEN, WAIT, ace, dice, ice, pie, post_callback, settings, wait_for
+from events_helpers import TOKEN, WAIT, ace, dice, ice, pie, post_callback, settings
+from waiting import eventually
 
 from console.events import Backoff, ConnectionState, EventFeed, EventSubscriber, RelayEvent
 from console.events.subscriber import events_url
@@ -62,10 +63,10 @@ class Collector:
 
 async def test_events_arrive_in_order_with_their_answers(running: RunningRelay, http: httpx.AsyncClient) -> None:
     async with Collector(running.events_url) as collector:
-        await wait_for(lambda: collector.subscriber.state.kind == "live")
+        await eventually(lambda: collector.subscriber.state.kind == "live")
         for document in (ice("call-1"), ace("call-1"), pie("1", "call-1"), dice("call-1")):
             await post_callback(http, document)
-        await wait_for(lambda: len(collector.events) == 4)
+        await eventually(lambda: len(collector.events) == 4)
     events = collector.events
     assert [event.type for event in events] == ["ice", "ace", "pie", "dice"]
     assert [event.seq for event in events] == [1, 2, 3, 4]
@@ -88,15 +89,16 @@ async def test_a_wrong_token_is_reported_as_refused_and_not_retried(running: Run
 async def test_reconnects_when_the_relay_restarts(running: RunningRelay) -> None:
     port = running.port
     async with Collector(running.events_url, backoff=FAST) as collector:
-        await wait_for(lambda: collector.subscriber.state.kind == "live")
+        await eventually(lambda: collector.subscriber.state.kind == "live")
         running.stop()
-        await wait_for(lambda: "retrying" in collector.kinds)
+        await eventually(lambda: "retrying" in collector.kinds)
         restarted = start_relay_thread(settings(), port=port)
         try:
-            await wait_for(lambda: collector.subscriber.connections == 2 and collector.subscriber.state.kind == "live")
+            subscriber = collector.subscriber
+            await eventually(lambda: subscriber.connections == 2 and subscriber.state.kind == "live")
             async with httpx.AsyncClient(base_url=restarted.url, trust_env=False) as http:
                 await post_callback(http, ace("after-restart"))
-            await wait_for(lambda: len(collector.events) == 1)
+            await eventually(lambda: len(collector.events) == 1)
         finally:
             restarted.stop()
     assert collector.events[0].call_id == "after-restart" and collector.events[0].seq == 1
@@ -157,12 +159,12 @@ async def test_the_feed_keeps_events_and_survives_a_failing_listener(running: Ru
     stop = feed.listen(on_event=lambda event: seen.append(event.call_id))
     task = asyncio.create_task(feed.run())
     try:
-        await wait_for(lambda: feed.state.kind == "live")
+        await eventually(lambda: feed.state.kind == "live")
         await post_callback(http, ace("a"))
-        await wait_for(lambda: seen == ["a"])
+        await eventually(lambda: seen == ["a"])
         stop()
         await post_callback(http, ace("b"))
-        await wait_for(lambda: feed.log.total == 2)
+        await eventually(lambda: feed.log.total == 2)
         assert seen == ["a"] and [event.call_id for event in feed.log.events] == ["a", "b"]
     finally:
         feed.stop()
@@ -173,9 +175,9 @@ async def test_the_feed_keeps_events_and_survives_a_failing_listener(running: Ru
 
 async def test_stop_closes_an_open_connection(running: RunningRelay) -> None:
     async with Collector(running.events_url) as collector:
-        await wait_for(lambda: collector.subscriber.state.kind == "live" and running.hub.subscribers == 1)
+        await eventually(lambda: collector.subscriber.state.kind == "live" and running.hub.subscribers == 1)
         collector.subscriber.stop()
         assert collector.task is not None
         await asyncio.wait_for(collector.task, WAIT)  # ends by itself, without being cancelled
-        await wait_for(lambda: running.hub.subscribers == 0)
+        await eventually(lambda: running.hub.subscribers == 0)
     assert collector.kinds[-1] == "stopped" and "retrying" not in collector.kinds

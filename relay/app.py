@@ -7,6 +7,8 @@
 `clock` (epoch seconds) is what timestamps are checked against and replays expire by; `replays` is the replay
 guard (one in memory, holding at most `settings.replay_capacity` callbacks, unless given). Tests pass both.
 
+The token and secrets are registered with relay.redact, so no log line (ours, uvicorn's) shows them.
+
 `/health` needs no token: it holds counts only, for a load balancer or a console's status line. `/events` and
 `/health` also answer under the prefix, so one proxy location can carry all three. Unknown paths
 and methods answer in the Sinch error shape, and slashes are never redirected (a redirect would lose a signed
@@ -23,16 +25,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
+from api.auth import basic_authorization
 from relay.callback import CallbackStats, callback_endpoint
 from relay.errors import error_response
 from relay.hub import Hub
 from relay.limits import ConnectionStats
+from relay.redact import protect
 from relay.replay import Clock, MemoryReplayGuard, ReplayGuard
 from relay.settings import RelaySettings
 from relay.subscribers import events_endpoint
 
 
+def basic_credentials(key: str, secret: str) -> str:
+    """What follows `Basic ` for this application: the secret in a thin disguise, so never logged either."""
+    return basic_authorization(key, secret).partition(" ")[2]
+
+
 def create_app(settings: RelaySettings, *, clock: Clock = time.time, replays: ReplayGuard | None = None) -> Starlette:
+    protect(settings.token, *settings.secrets, *(basic_credentials(settings.application_key, secret)
+                                                for secret in settings.secrets))
     hub = Hub(settings.queue_size)
     stats = CallbackStats()
     connections = ConnectionStats()

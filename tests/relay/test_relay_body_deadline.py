@@ -23,15 +23,16 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
-from relay_helpers import body_of, ice, make_settings, signed_headers, wait_until
+from relay_helpers import body_of, ice, make_settings, signed_headers
 from slow_clients import answer_of, closing_all, connect
+from waiting import DEADLINE, eventually
 
 from relay import RunningRelay, start_relay_thread
 from relay.limits import ConnectionLimits, ConnectionStats, client_key, guarded_protocol
 
 HANGUP = {"instructions": [], "action": {"name": "hangup"}}
-DRIP_BOUND = 10.0
-"""Seconds a dripping client keeps going before the test gives up on the server closing it."""
+DRIP_BOUND = DEADLINE
+"""Seconds a dripping client keeps going before the test gives up on the server closing it (bounds a failure)."""
 
 
 def drip_request(method: str, path: str, length: int = 1_000_000) -> bytes:
@@ -96,7 +97,7 @@ async def test_a_body_dripped_to_another_route_is_cut_once_answered(relay: Runni
     with closing_all([connect(relay.port, data=drip_request(method, path))]) as [sock]:
         answer = await asyncio.to_thread(drip_until_closed, sock)
     assert answer.startswith(b"HTTP/1.1 " + status + b" ")
-    await wait_until(lambda: relay.app.state.connections.open == 0)
+    await eventually(lambda: relay.app.state.connections.open == 0, what="every connection closed")
 
 
 @pytest.mark.parametrize("relay", [{"read_timeout": 60.0, "max_connections": 30}], indirect=True)
@@ -117,7 +118,7 @@ async def test_a_genuine_callback_is_answered_while_slow_drips_to_other_routes_h
     dripping = threading.Thread(target=keep_dripping, daemon=True)
     dripping.start()
     try:
-        await wait_until(lambda: stats.open == 0, timeout=DRIP_BOUND)  # answered and closed, dripping or not
+        await eventually(lambda: stats.open == 0, what="the drippers closed")  # answered, closed, dripping or not
         response = await asyncio.to_thread(genuine_callback, relay.url)
         assert response.status_code == 200 and response.json() == HANGUP
     finally:
@@ -151,7 +152,7 @@ async def test_line_breaks_dripped_between_requests_do_not_hold_a_connection(rel
 
         answer = await asyncio.to_thread(drip_line_breaks)
     assert answer == b"" or answer.startswith(b"HTTP/1.1 408 ")
-    await wait_until(lambda: relay.app.state.connections.open == 0)
+    await eventually(lambda: relay.app.state.connections.open == 0, what="every connection closed")
 
 
 async def reads_its_body_slowly(scope, receive, send) -> None:  # type: ignore[no-untyped-def]

@@ -37,8 +37,10 @@ from relay.settings import (
 EPILOG = """Give Sinch the callback URL http(s)://PUBLIC-HOST[/PREFIX]/callback (behind a TLS proxy that forwards
 the path unchanged); consoles subscribe to ws(s)://HOST[/PREFIX]/events with the token. Without --rules: ICE is
 answered hangup, ACE and PIE continue, DiCE and Notify an empty 200. A callback is accepted once: the same
-signed callback again within --max-age is refused (401). To rotate the secret, start with the new one as the
-secret and the old one as the previous secret until Sinch signs with the new one."""
+signed callback again within --max-age is refused (401). The replay memory is kept in this process only: a
+restart forgets it, so a callback accepted just before a restart can be accepted once more within its window
+(a later version keeps it in Redis). To rotate the secret, start with the new one as the secret and the old one
+as the previous secret until Sinch signs with the new one."""
 
 SECRET = SecretSource("--application-secret", "SINCH_APPLICATION_SECRET")
 PREVIOUS_SECRET = SecretSource("--previous-application-secret", "SINCH_APPLICATION_SECRET_PREVIOUS")
@@ -74,19 +76,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     limits.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY,
                         help=f"bytes a callback body may have (default {DEFAULT_MAX_BODY})")
     limits.add_argument("--read-timeout", type=float, default=DEFAULT_READ_TIMEOUT,
-                        help="seconds to send a request's headers, and again its body (default "
-                             f"{DEFAULT_READ_TIMEOUT:g})")
+                        help="seconds to send a request's headers, and again its body, on every route "
+                             f"(default {DEFAULT_READ_TIMEOUT:g})")
     limits.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS,
                         help=f"open connections in all (default {DEFAULT_MAX_CONNECTIONS})")
     limits.add_argument("--max-connections-per-client", type=int, default=DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
-                        help="open connections from one IP address, 127.0.0.1 and ::1 (a local proxy) "
-                             "exempt; 0: no limit, e.g. behind a proxy on another host "
+                        help="open connections from one IPv4 address or IPv6 /64, 127.0.0.1 and ::1 (a local "
+                             "proxy) exempt; 0: no limit, e.g. behind a proxy on another host "
                              f"(default {DEFAULT_MAX_CONNECTIONS_PER_CLIENT})")
     limits.add_argument("--max-subscribers", type=int, default=DEFAULT_MAX_SUBSCRIBERS,
                         help=f"websocket subscribers at once (default {DEFAULT_MAX_SUBSCRIBERS})")
     limits.add_argument("--replay-capacity", type=int, default=DEFAULT_REPLAY_CAPACITY,
-                        help="callbacks remembered to refuse replays; when full, callbacks get 503 "
-                             f"(default {DEFAULT_REPLAY_CAPACITY})")
+                        help="callbacks remembered to refuse replays, in memory only (a restart forgets "
+                             f"them); when full, callbacks get 503 (default {DEFAULT_REPLAY_CAPACITY})")
     parser.add_argument("--log-level", default="warning", choices=("debug", "info", "warning", "error"))
     parser.add_argument("--exit-on-stdin-close", action="store_true",
                         help="stop when standard input closes (a parent process started us and went away)")

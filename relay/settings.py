@@ -54,16 +54,18 @@ class RelaySettings:
     previous_application_secret: str = field(default="", repr=False)
     """During a secret rotation: callbacks signed with this one verify too (empty: only the current one)."""
     read_timeout: float = DEFAULT_READ_TIMEOUT
-    """Seconds a client has to send a request's headers, and then again its body; slower ones are cut off."""
+    """Seconds a client has to send a request's headers, and then again its body (any route); slower ones are cut
+    off."""
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     """Open connections in all (websocket subscribers included); more are closed at once with a 503."""
     max_connections_per_client: int = DEFAULT_MAX_CONNECTIONS_PER_CLIENT
-    """Open HTTP connections from one IP address; 0 = no limit. 127.0.0.1 and ::1 are exempt (a reverse proxy on
-    this host carries every client); behind a proxy on another host, set 0."""
+    """Open HTTP connections from one IPv4 address or IPv6 /64; 0 = no limit. 127.0.0.1 and ::1 are exempt (a
+    reverse proxy on this host carries every client); behind a proxy on another host, set 0."""
     max_subscribers: int = DEFAULT_MAX_SUBSCRIBERS
     """Websocket subscribers at once; one more is closed with 1013 (try again later)."""
     replay_capacity: int = DEFAULT_REPLAY_CAPACITY
-    """Callbacks remembered at once to refuse replays; when full, new callbacks get 503 until entries expire."""
+    """Callbacks remembered at once to refuse replays; when full, new callbacks get 503 until entries expire. The
+    memory is this process's: a restart forgets it."""
 
     def __post_init__(self) -> None:
         if not self.application_key.strip():

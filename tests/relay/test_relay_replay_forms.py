@@ -33,6 +33,7 @@ from relay_helpers import (
 )
 
 from relay import create_app, start_relay_thread
+from relay.__main__ import parse_args
 from relay.replay import MemoryReplayGuard
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC).timestamp()
@@ -202,3 +203,10 @@ async def test_the_reviewers_replays_through_uvicorn_get_401() -> None:
         assert statuses == [b"HTTP/1.1 200 OK"] + [b"HTTP/1.1 401 Unauthorized"] * 6
         assert subscriber.queued == 1
         assert KEY in authorization.decode()
+
+
+def test_help_says_the_replay_memory_is_forgotten_on_restart(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "in memory only" in text and "a restart forgets" in text

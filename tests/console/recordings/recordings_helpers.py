@@ -17,8 +17,7 @@ from textual.widgets import DataTable
 import sandbox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # console_helpers lives one folder up
-from console_helpers import until as until  # the bounded waits every console test shares
-from console_helpers import until_async as until_async
+from waiting import eventually
 
 from api import SinchVoiceClient
 from api.download import CHUNK_SIZE
@@ -114,8 +113,7 @@ class RecordingsHarness:
 
     async def open(self, pilot: Pilot[None], *, rows: int | None = DEMO_COUNT,
                    download_dir: Path | None = None) -> RecordingsScreen:
-        await until(pilot, lambda: isinstance(self.app.screen, ConferencesScreen) and self.app.session is not None,
-                    tries=400)
+        await eventually(lambda: isinstance(self.app.screen, ConferencesScreen) and self.app.session is not None, pilot)
         assert self.app.session is not None
         if download_dir is not None:
             self.app.session.download_dir = download_dir
@@ -123,7 +121,7 @@ class RecordingsHarness:
         await self.app.push_screen(screen)
         self.screen = screen
         if rows is not None:
-            await until(pilot, lambda: screen.listing.loaded and self.table.row_count == rows, tries=400)
+            await eventually(lambda: screen.listing.loaded and self.table.row_count == rows, pilot)
         return screen
 
     @property
@@ -175,27 +173,6 @@ class RecordingsHarness:
 
         token = base64.b64encode(f"{sandbox.DEMO_APPLICATION_KEY}:{sandbox.DEMO_APPLICATION_SECRET}".encode())
         return {"Authorization": "Basic " + token.decode()}
-
-
-async def within(pilot: Pilot[None], condition: Callable[[], Any], seconds: float = 10.0) -> None:
-    """Let the app work until `condition()` holds, for what waits on the wall clock by design (a sandbox latency
-    fault, a throttle's timer): bounded in seconds rather than in pauses."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await pilot.pause(0.005)
-
-
-async def eventually(condition: Callable[[], Any], seconds: float = 10.0) -> None:
-    """Let the loop (and worker threads: the audit log writes on one) run until `condition()` holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition never became true")
-        await asyncio.sleep(0.002)
 
 
 def files(folder: Path) -> list[str]:

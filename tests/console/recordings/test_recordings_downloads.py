@@ -10,7 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from recordings_helpers import eventually, files, no_sleep
+from recordings_helpers import files, no_sleep
+from waiting import eventually
 
 import sandbox
 from api import SinchVoiceClient

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from recordings_helpers import SIZE, RecordingsHarness, until
+from recordings_helpers import SIZE, RecordingsHarness
 from rich.text import Text
 from textual.widgets import Static
+from waiting import eventually
 
 HOSTILE = "call\x1b]0;pwned\x07\x1b[2J\u202e-9"
 
@@ -32,7 +33,7 @@ async def test_a_hostile_key_is_shown_without_its_escape_sequences(tmp_path: Pat
         screen = await h.open(pilot)
         added = await h.add_recording(seconds=2, callId=HOSTILE)
         await pilot.press("r")
-        await until(pilot, lambda: added["key"] in h.row_keys())
+        await eventually(lambda: added["key"] in h.row_keys(), pilot)
         assert "\x1b" not in h.cell(added["key"], "key")  # the cell itself is printable
         screen.query_one("#recordings").move_cursor(row=h.row_keys().index(added["key"]))
         await pilot.pause()
@@ -49,5 +50,5 @@ async def test_the_app_filter_cleans_text_no_screen_sanitised(tmp_path: Path) ->
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot)
         await screen.mount(Static(Text(f"raw {HOSTILE} text")), before=0)
-        await until(pilot, lambda: "raw" in frame(h.app))
+        await eventually(lambda: "raw" in frame(h.app), pilot)
         assert_clean(frame(h.app))

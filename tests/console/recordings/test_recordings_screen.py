@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from recordings_helpers import DEMO_COUNT, RecordingsHarness, count_calls, files, until, until_async, within
+from recordings_helpers import DEMO_COUNT, RecordingsHarness, count_calls, files
 from textual.widgets import Input
+from waiting import eventually
 
 from api.models import Recording
 from api.resources.recordings import RECORDINGS_PATH
@@ -76,7 +77,7 @@ async def test_countdowns_follow_the_session_clock(tmp_path: Path) -> None:
         listed = count_calls(h.client.recordings, "list")
         h.app.session.clock = lambda: FROZEN_AT + timedelta(hours=4)
         screen._tick()  # past its expiry: the platform has deleted it, so the page is asked for again
-        await until(pilot, lambda: listed() == 1)
+        await eventually(lambda: listed() == 1, pilot)
 
 
 async def test_paging_and_page_size(tmp_path: Path) -> None:
@@ -85,25 +86,25 @@ async def test_paging_and_page_size(tmp_path: Path) -> None:
         screen = await h.open(pilot)
         first_page = h.row_keys()
         await pilot.press("minus")
-        await until(pilot, lambda: screen.listing.page_size == 25)
+        await eventually(lambda: screen.listing.page_size == 25, pilot)
         await pilot.press("minus")
-        await until(pilot, lambda: screen.listing.page_size == 10 and h.table.row_count == 10)
+        await eventually(lambda: screen.listing.page_size == 10 and h.table.row_count == 10, pilot)
         assert h.row_keys() == first_page[:10] and "page 1 · 10 (10 per page)" in h.text("#recordings-title")
         await pilot.press("minus")
         assert "Pages hold at least 10 recordings." in h.status()
         await pilot.press("right_square_bracket")
-        await until(pilot, lambda: screen.listing.page == 2 and h.table.row_count == 6)
+        await eventually(lambda: screen.listing.page == 2 and h.table.row_count == 6, pilot)
         assert h.row_keys() == first_page[10:]
         listed = count_calls(h.client.recordings, "list")
         await pilot.press("right_square_bracket")  # a short page is the last one: nothing is asked
-        await until(pilot, lambda: "No more recordings: page 2 is the last one (6 of at most 10)." in h.status())
+        await eventually(lambda: "No more recordings: page 2 is the last one (6 of at most 10)." in h.status(), pilot)
         assert listed() == 0 and screen.listing.page == 2
         await pilot.press("left_square_bracket")
-        await until(pilot, lambda: screen.listing.page == 1 and h.row_keys() == first_page[:10])
+        await eventually(lambda: screen.listing.page == 1 and h.row_keys() == first_page[:10], pilot)
         await pilot.press("left_square_bracket")
         assert "Already on the first page." in h.status()
         await pilot.press("plus")  # 25 per page keeps the first row in view
-        await until(pilot, lambda: screen.listing.page_size == 25 and h.table.row_count == DEMO_COUNT)
+        await eventually(lambda: screen.listing.page_size == 25 and h.table.row_count == DEMO_COUNT, pilot)
 
 
 async def test_a_full_last_page_asks_and_says_there_is_no_more(tmp_path: Path) -> None:
@@ -113,13 +114,13 @@ async def test_a_full_last_page_asks_and_says_there_is_no_more(tmp_path: Path) -
         for _ in range(4):
             await h.add_recording(seconds=2)
         await pilot.press("minus", "minus")
-        await until(pilot, lambda: screen.listing.page_size == 10 and h.table.row_count == 10)
+        await eventually(lambda: screen.listing.page_size == 10 and h.table.row_count == 10, pilot)
         await pilot.press("right_square_bracket")
-        await until(pilot, lambda: screen.listing.page == 2 and h.table.row_count == 10)
+        await eventually(lambda: screen.listing.page == 2 and h.table.row_count == 10, pilot)
         second_page = h.row_keys()
         listed = count_calls(h.client.recordings, "list")
         await pilot.press("right_square_bracket")
-        await until(pilot, lambda: "No more recordings: page 2 is the last one." in h.status())
+        await eventually(lambda: "No more recordings: page 2 is the last one." in h.status(), pilot)
         assert listed() == 1 and screen.listing.page == 2 and h.row_keys() == second_page  # the page stays
 
 
@@ -128,12 +129,12 @@ async def test_presets(tmp_path: Path) -> None:
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot)
         await pilot.press("t")
-        await until(pilot, lambda: screen.listing.range.preset == "today" and h.table.row_count == 2)
+        await eventually(lambda: screen.listing.range.preset == "today" and h.table.row_count == 2, pilot)
         assert "today (Nov 23 00:00 → Nov 23 09:31)" in h.text("#recordings-title")
         await pilot.press("w")
-        await until(pilot, lambda: screen.listing.range.preset == "week" and h.table.row_count == 9)
+        await eventually(lambda: screen.listing.range.preset == "week" and h.table.row_count == 9, pilot)
         await pilot.press("m")
-        await until(pilot, lambda: screen.listing.range.preset == "month" and h.table.row_count == DEMO_COUNT)
+        await eventually(lambda: screen.listing.range.preset == "month" and h.table.row_count == DEMO_COUNT, pilot)
 
 
 async def test_range_editor_refuses_to_before_from_and_sends_nothing(tmp_path: Path) -> None:
@@ -142,7 +143,7 @@ async def test_range_editor_refuses_to_before_from_and_sends_nothing(tmp_path: P
         screen = await h.open(pilot)
         listed = count_calls(h.client.recordings, "list")
         await pilot.press("g")
-        await until(pilot, lambda: isinstance(h.app.screen, RangeScreen))
+        await eventually(lambda: isinstance(h.app.screen, RangeScreen), pilot)
         dialog = h.app.screen
         assert dialog.query_one("#range-from", Input).value == "2026-10-24 09:31"
         dialog.query_one("#range-from", Input).value = "2026-11-20"
@@ -160,8 +161,8 @@ async def test_range_editor_refuses_to_before_from_and_sends_nothing(tmp_path: P
         assert "Sent as 2026-11-20T00:00:00Z → 2026-11-23T00:00:00Z (UTC)" in str(
             dialog.query_one("#range-preview").render())
         await pilot.press("enter")
-        await until(pilot, lambda: h.app.screen is screen and screen.listing.range.preset is None
-                    and h.table.row_count == 5)
+        await eventually(lambda: h.app.screen is screen and screen.listing.range.preset is None
+                    and h.table.row_count == 5, pilot)
         assert listed() == 1 and "custom range (Nov 20 00:00 → Nov 23 00:00)" in h.text("#recordings-title")
 
 
@@ -170,12 +171,12 @@ async def test_an_empty_window_says_so(tmp_path: Path) -> None:
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot)
         await pilot.press("g")
-        await until(pilot, lambda: isinstance(h.app.screen, RangeScreen))
+        await eventually(lambda: isinstance(h.app.screen, RangeScreen), pilot)
         h.app.screen.query_one("#range-from", Input).value = "2025-01-01"
         h.app.screen.query_one("#range-to", Input).value = "2025-01-01"
         await pilot.press("enter")
-        await until(pilot, lambda: screen.listing.range.preset is None and screen.listing.loaded
-                    and h.table.row_count == 0)
+        await eventually(lambda: screen.listing.range.preset is None and screen.listing.loaded
+                    and h.table.row_count == 0, pilot)
         assert "No recordings between 2025-01-01 00:00 and 2025-01-02 00:00 (custom range)." in h.text(
             "#recordings-empty")
         assert screen.query_one("#recordings-empty").display and not h.table.display
@@ -189,7 +190,7 @@ async def test_the_platforms_refusal_is_worded_and_the_table_stays(tmp_path: Pat
         screen = await h.open(pilot)
         await h.fault(kind="status", status=400, count=1, path=RECORDINGS_PATH)
         await pilot.press("r")
-        await until(pilot, lambda: "refused" in h.status())
+        await eventually(lambda: "refused" in h.status(), pilot)
         assert h.status() == "The platform refused the request (40003): Injected fault"
         assert h.table.row_count == DEMO_COUNT and screen.is_attached
         assert not (await h.state())["faults"]  # it was the list that met it
@@ -200,13 +201,13 @@ async def test_a_failed_first_load_says_why_where_the_rows_would_be(tmp_path: Pa
     await h.fault(kind="status", status=500, count=-1, path=RECORDINGS_PATH)
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot, rows=None)
-        await until(pilot, lambda: "Could not list recordings" in h.status())
+        await eventually(lambda: "Could not list recordings" in h.status(), pilot)
         empty = h.text("#recordings-empty")
         assert empty.startswith("Could not list recordings") and "(50000)" in empty and "r tries again" in empty
         assert "Loading" not in empty and screen.query_one("#recordings-empty").display
         await h.clear_faults()
         await pilot.press("r")
-        await until(pilot, lambda: h.table.row_count == DEMO_COUNT)
+        await eventually(lambda: h.table.row_count == DEMO_COUNT, pilot)
         assert h.table.display and not screen.query_one("#recordings-empty").display
 
 
@@ -215,7 +216,7 @@ async def test_the_timer_never_cancels_a_page_just_asked_for(tmp_path: Path) -> 
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot)
         await pilot.press("minus", "minus")
-        await until(pilot, lambda: screen.listing.page_size == 10 and h.table.row_count == 10)
+        await eventually(lambda: screen.listing.page_size == 10 and h.table.row_count == 10, pilot)
         await h.fault(kind="latency", seconds=1.0, count=1, path=RECORDINGS_PATH)
         listed = count_calls(h.client.recordings, "list")
         await pilot.press("right_square_bracket")
@@ -223,7 +224,7 @@ async def test_the_timer_never_cancels_a_page_just_asked_for(tmp_path: Path) -> 
         assert h.app.session is not None
         h.app.session.clock = lambda: FROZEN_AT + timedelta(days=31)  # every row shown has expired meanwhile
         screen._tick()  # it would reload: not while a page is on its way
-        await within(pilot, lambda: screen.listing.page == 2)
+        await eventually(lambda: screen.listing.page == 2, pilot)
         assert h.status() == "6 recordings on page 2 (last 30 days)." and listed() == 1
 
 
@@ -246,16 +247,16 @@ async def test_server_errors_and_a_dead_network_are_worded(tmp_path: Path) -> No
         await h.open(pilot)
         await h.fault(kind="status", status=500, count=-1, path=RECORDINGS_PATH)
         await pilot.press("r")
-        await until(pilot, lambda: "Could not list recordings" in h.status())
+        await eventually(lambda: "Could not list recordings" in h.status(), pilot)
         assert "(50000)" in h.status() and h.table.row_count == DEMO_COUNT
         await h.clear_faults()
         await h.fault(kind="drop", count=-1, path=RECORDINGS_PATH)
         await pilot.press("r")
-        await until(pilot, lambda: "No connection to the platform" in h.status())
+        await eventually(lambda: "No connection to the platform" in h.status(), pilot)
         assert h.table.row_count == DEMO_COUNT
         await h.clear_faults()
         await pilot.press("r")
-        await until(pilot, lambda: h.status() == "16 recordings on page 1 (last 30 days).")
+        await eventually(lambda: h.status() == "16 recordings on page 1 (last 30 days).", pilot)
 
 
 async def test_sort_by_expiry_and_the_cursor_stays_on_its_recording(tmp_path: Path) -> None:
@@ -270,7 +271,7 @@ async def test_sort_by_expiry_and_the_cursor_stays_on_its_recording(tmp_path: Pa
         assert screen.selected_key() == keys[3]
         new = await h.add_recording(seconds=3)  # a new recording comes first after a reload
         await pilot.press("o", "r")
-        await until(pilot, lambda: h.table.row_count == DEMO_COUNT + 1)
+        await eventually(lambda: h.table.row_count == DEMO_COUNT + 1, pilot)
         assert h.row_keys()[0] == new["key"] and screen.selected_key() == keys[3]
 
 
@@ -283,7 +284,7 @@ async def test_download_lands_with_the_platforms_bytes_and_is_audited(tmp_path: 
         key = h.row_keys()[0]
         assert str(h.downloads) in h.text("#download-folder")
         await pilot.press("d")
-        await until(pilot, lambda: h.status().startswith("Saved"))
+        await eventually(lambda: h.status().startswith("Saved"), pilot)
         assert downloaded(h) == [key]
         assert (h.downloads / key).read_bytes() == platform_bytes(h, key)
         assert (h.downloads / key).read_bytes() == await h.bytes_of(key)
@@ -303,30 +304,30 @@ async def test_an_existing_file_is_skipped_overwritten_or_kept_with_a_new_one(tm
         h.downloads.mkdir(parents=True)
         (h.downloads / key).write_bytes(OLD)
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        await eventually(lambda: isinstance(h.app.screen, ExistingFileScreen), pilot)
         assert not h.app.screen.query("#apply-all")  # one file: nothing to apply to
         await pilot.press("s")
-        await until(pilot, lambda: h.status() == f"Skipped: {key} already exists")
+        await eventually(lambda: h.status() == f"Skipped: {key} already exists", pilot)
         assert (h.downloads / key).read_bytes() == OLD and downloaded(h) == [key]
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        await eventually(lambda: isinstance(h.app.screen, ExistingFileScreen), pilot)
         await pilot.press("k")
         second = key.replace(".wav", " (1).wav")
-        await until(pilot, lambda: h.status() == f"Saved {h.downloads / second}")
+        await eventually(lambda: h.status() == f"Saved {h.downloads / second}", pilot)
         assert (h.downloads / key).read_bytes() == OLD
         assert (h.downloads / second).read_bytes() == platform_bytes(h, key)
         (row,) = screen.query(DownloadRow)
         assert str(row.query_one(".download-note").render()) == f"saved as {second}"
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        await eventually(lambda: isinstance(h.app.screen, ExistingFileScreen), pilot)
         await pilot.press("o")
-        await until(pilot, lambda: h.status() == f"Saved {h.downloads / key}")
+        await eventually(lambda: h.status() == f"Saved {h.downloads / key}", pilot)
         assert (h.downloads / key).read_bytes() == platform_bytes(h, key)
         assert downloaded(h) == sorted([key, second])
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        await eventually(lambda: isinstance(h.app.screen, ExistingFileScreen), pilot)
         await pilot.press("escape")
-        await until(pilot, lambda: h.status() == "Download cancelled: nothing was replaced.")
+        await eventually(lambda: h.status() == "Download cancelled: nothing was replaced.", pilot)
 
 
 async def test_bulk_download_is_bounded_and_one_answer_can_apply_to_all(tmp_path: Path) -> None:
@@ -342,10 +343,10 @@ async def test_bulk_download_is_bounded_and_one_answer_can_apply_to_all(tmp_path
         assert [h.cell(key, "mark") for key in keys] == ["●"] * 6
         h.transport.hold = True
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        await eventually(lambda: isinstance(h.app.screen, ExistingFileScreen), pilot)
         assert "Apply to the 1 other existing file" in str(h.app.screen.query_one("#apply-all").render())
         await pilot.press("a", "k")  # keep both, for this one and the next
-        await until(pilot, lambda: h.transport.open == 3, tries=400)
+        await eventually(lambda: h.transport.open == 3, pilot)
         for _ in range(20):
             await pilot.pause()
         assert h.transport.open == 3 and screen.downloader.in_flight == 3
@@ -353,7 +354,7 @@ async def test_bulk_download_is_bounded_and_one_answer_can_apply_to_all(tmp_path
         assert "0 of 6 saved · 3 running · 3 queued" in h.text("#downloads-title")
         assert len(screen.query(DownloadRow)) == 6
         h.transport.release()
-        await until(pilot, lambda: h.status().startswith("Saved 6 recordings"), tries=400)
+        await eventually(lambda: h.status().startswith("Saved 6 recordings"), pilot)
         assert h.transport.max_open == 3 and screen.downloader.max_in_flight == 3
         for key in keys:
             landed = h.downloads / (key.replace(".wav", " (1).wav") if key in keys[1:3] else key)
@@ -368,10 +369,11 @@ async def test_cancel_leaves_nothing(tmp_path: Path) -> None:
         screen = await h.open(pilot)
         h.transport.hold = True
         await pilot.press("d")
-        await until(pilot, lambda: screen.downloads and screen.downloads[0].done > 0, tries=400)
+        await eventually(lambda: screen.downloads and screen.downloads[0].done > 0, pilot)
         assert [name for name in downloaded(h) if name.endswith(".part")]  # half-way: only the temporary file
         await pilot.press("c")
-        await until(pilot, lambda: h.status() == f"Download of {h.row_keys()[0]} cancelled: nothing partial was kept")
+        cancelled = f"Download of {h.row_keys()[0]} cancelled: nothing partial was kept"
+        await eventually(lambda: h.status() == cancelled, pilot)
         assert screen.downloads[0].state is State.CANCELLED and "1 cancelled" in h.text("#downloads-title")
         assert downloaded(h) == []
         await pilot.press("escape")  # nothing running: the finished round is put away
@@ -388,7 +390,7 @@ async def test_an_interrupted_download_leaves_nothing(tmp_path: Path) -> None:
         key = h.row_keys()[0]
         await h.fault(kind="drop", count=-1, path=f"{RECORDINGS_PATH}/{key}")
         await pilot.press("d")
-        await until(pilot, lambda: h.status().startswith("Could not download"))
+        await eventually(lambda: h.status().startswith("Could not download"), pilot)
         assert h.status() == f"Could not download {key}: Connection lost: the download stopped and nothing was kept"
         assert downloaded(h) == []
         assert audit(h, "download_recording")[-1]["outcome"] == "failed"
@@ -400,16 +402,16 @@ async def test_the_folder_can_change_for_the_session(tmp_path: Path) -> None:
         await h.open(pilot)
         (tmp_path / "a-file").write_text("x")
         await pilot.press("f")
-        await until(pilot, lambda: isinstance(h.app.screen, PromptScreen))
+        await eventually(lambda: isinstance(h.app.screen, PromptScreen), pilot)
         prompt = h.app.screen
         prompt.query_one(Input).value = str(tmp_path / "a-file")
         await pilot.press("enter")
         assert "is a file, not a folder" in str(prompt.query_one("#dialog-error").render())
         prompt.query_one(Input).value = str(tmp_path / "elsewhere")
         await pilot.press("enter")
-        await until(pilot, lambda: str(tmp_path / "elsewhere") in h.text("#download-folder"))
+        await eventually(lambda: str(tmp_path / "elsewhere") in h.text("#download-folder"), pilot)
         await pilot.press("d")
-        await until(pilot, lambda: h.status().startswith("Saved"))
+        await eventually(lambda: h.status().startswith("Saved"), pilot)
         assert files(tmp_path / "elsewhere") == [h.row_keys()[0]]
 
 
@@ -422,18 +424,18 @@ async def test_delete_asks_naming_it_and_cancel_keeps_it(tmp_path: Path) -> None
         keys = h.row_keys()
         await pilot.press("down", "down")
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await eventually(lambda: isinstance(h.app.screen, DeleteRecordingsScreen), pilot)
         question = str(h.app.screen.query_one("#dialog-question").render())
         assert "Delete 1 recording from the Sinch Drive?" in question and keys[2] in question
         await pilot.press("n")
-        await until(pilot, lambda: h.status() == "Nothing deleted.")
+        await eventually(lambda: h.status() == "Nothing deleted.", pilot)
         assert keys[2] in await h.stored() and h.table.row_count == DEMO_COUNT
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await eventually(lambda: isinstance(h.app.screen, DeleteRecordingsScreen), pilot)
         await pilot.press("y")
-        await until(pilot, lambda: h.status() == f"Deleted {keys[2]}")
+        await eventually(lambda: h.status() == f"Deleted {keys[2]}", pilot)
         assert keys[2] not in await h.stored()
-        await until(pilot, lambda: h.row_keys() == keys[:2] + keys[3:])
+        await eventually(lambda: h.row_keys() == keys[:2] + keys[3:], pilot)
         assert screen.selected_key() == keys[3]  # the cursor stays where it was: on the next recording
         lines = audit(h, "delete_recording")
         assert [(line["phase"], line["outcome"], line["message"]) for line in lines] == [
@@ -447,14 +449,14 @@ async def test_delete_many_names_a_few_and_counts_them(tmp_path: Path) -> None:
         keys = h.row_keys()
         await pilot.press(*["space"] * 7)
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await eventually(lambda: isinstance(h.app.screen, DeleteRecordingsScreen), pilot)
         question = str(h.app.screen.query_one("#dialog-question").render())
         assert "Delete 7 recordings from the Sinch Drive?" in question
         assert all(key in question for key in keys[:5]) and keys[5] not in question and "and 2 more" in question
         await pilot.press("y")
-        await until(pilot, lambda: h.status() == "Deleted 7 recordings")
+        await eventually(lambda: h.status() == "Deleted 7 recordings", pilot)
         assert not set(keys[:7]) & set(await h.stored())
-        await until(pilot, lambda: h.row_keys() == keys[7:])
+        await eventually(lambda: h.row_keys() == keys[7:], pilot)
         assert screen.listing.marked == {} and len(audit(h, "delete_recording")) == 14
 
 
@@ -465,11 +467,11 @@ async def test_deleting_one_already_gone_says_so_and_drops_the_row(tmp_path: Pat
         key = h.row_keys()[0]
         await h.client.recordings.delete(key)  # behind the console's back
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await eventually(lambda: isinstance(h.app.screen, DeleteRecordingsScreen), pilot)
         await pilot.press("y")
-        await until(pilot, lambda: "40400" in h.status())
+        await eventually(lambda: "40400" in h.status(), pilot)
         assert h.status() == "Not found (40400): the recording was already deleted"
-        await until(pilot, lambda: key not in h.row_keys() and h.table.row_count == DEMO_COUNT - 1)
+        await eventually(lambda: key not in h.row_keys() and h.table.row_count == DEMO_COUNT - 1, pilot)
 
 
 async def test_read_only_refuses_to_delete_but_downloads(tmp_path: Path) -> None:
@@ -482,13 +484,13 @@ async def test_read_only_refuses_to_delete_but_downloads(tmp_path: Path) -> None
         await pilot.pause()
         assert "Read-only" not in h.status() and audit(h, "delete_recording") == []
         screen.action_delete()  # reached anyway (a stale palette entry, say): the gateway refuses, audited
-        await until(pilot, lambda: "Read-only" in h.status())
+        await eventually(lambda: "Read-only" in h.status(), pilot)
         assert not isinstance(h.app.screen, DeleteRecordingsScreen)
         assert h.status() == read_only_text("delete_recording")
         assert key in await h.stored() and h.table.row_count == DEMO_COUNT
         assert [line["outcome"] for line in audit(h, "delete_recording")] == ["refused"]
         await pilot.press("d")
-        await until_async(pilot, lambda: _landed(h, key))
+        await eventually(lambda: _landed(h, key), pilot)
         assert screen.is_attached
 
 
@@ -501,19 +503,19 @@ async def test_a_second_x_does_not_cancel_the_delete_under_way(tmp_path: Path) -
         key = h.row_keys()[0]
         await h.fault(kind="latency", seconds=1.0, count=1, path=f"{RECORDINGS_PATH}/{key}")
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await eventually(lambda: isinstance(h.app.screen, DeleteRecordingsScreen), pilot)
         await pilot.press("y")
-        await until(pilot, lambda: h.status() == "Deleting 1 recording…")
+        await eventually(lambda: h.status() == "Deleting 1 recording…", pilot)
         await pilot.press("x")
         assert h.status() == "A delete is already under way: wait for it to finish."
         await pilot.pause()
         assert h.app.screen is screen
-        await within(pilot, lambda: h.status() == f"Deleted {key}")
+        await eventually(lambda: h.status() == f"Deleted {key}", pilot)
         assert key not in await h.stored() and key not in h.row_keys() and not screen.deleting
         lines = audit(h, "delete_recording")
         assert [(line["phase"], line["outcome"]) for line in lines] == [("attempt", None), ("outcome", "ok")]
         await pilot.press("x")  # over: the next delete asks again
-        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await eventually(lambda: isinstance(h.app.screen, DeleteRecordingsScreen), pilot)
 
 
 async def test_pressing_d_twice_downloads_once(tmp_path: Path) -> None:
@@ -523,12 +525,12 @@ async def test_pressing_d_twice_downloads_once(tmp_path: Path) -> None:
         key = h.row_keys()[0]
         h.transport.hold = True
         await pilot.press("d")
-        await until(pilot, lambda: screen.downloads and screen.downloads[0].done > 0, tries=400)
+        await eventually(lambda: screen.downloads and screen.downloads[0].done > 0, pilot)
         await pilot.press("d")
-        await until(pilot, lambda: h.status() == f"Skipped: {key} is already downloading")
+        await eventually(lambda: h.status() == f"Skipped: {key} is already downloading", pilot)
         assert h.app.screen is screen and len(screen.query(DownloadRow)) == 1  # no question, no second row
         h.transport.release()
-        await until(pilot, lambda: h.status() == f"Saved {h.downloads / key}", tries=400)
+        await eventually(lambda: h.status() == f"Saved {h.downloads / key}", pilot)
         assert downloaded(h) == [key] and h.transport.downloads == 1
 
 
@@ -537,24 +539,24 @@ async def test_marks_are_cleared_when_the_window_changes_not_the_page(tmp_path: 
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await h.open(pilot)
         await pilot.press("minus", "minus")
-        await until(pilot, lambda: screen.listing.page_size == 10 and h.table.row_count == 10)
+        await eventually(lambda: screen.listing.page_size == 10 and h.table.row_count == 10, pilot)
         marked = h.row_keys()[:3]
         await pilot.press("space", "space", "space", "right_square_bracket")
-        await until(pilot, lambda: screen.listing.page == 2 and h.table.row_count == 6)
+        await eventually(lambda: screen.listing.page == 2 and h.table.row_count == 6, pilot)
         assert list(screen.listing.marked) == marked and "3 marked" in h.text("#recordings-title")
         await pilot.press("space")  # one of this page too
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await eventually(lambda: isinstance(h.app.screen, DeleteRecordingsScreen), pilot)
         question = str(h.app.screen.query_one("#dialog-question").render())
         assert "Delete 4 recordings" in question and "3 of them are not on the page shown" in question
         await pilot.press("n")
         assert h.app.session is not None
         h.app.session.clock = lambda: FROZEN_AT + timedelta(minutes=1)
         await pilot.press("r")  # the same preset, moved on with the clock: the same window
-        await until(pilot, lambda: h.status() == "6 recordings on page 2 (last 30 days).")
+        await eventually(lambda: h.status() == "6 recordings on page 2 (last 30 days).", pilot)
         assert len(screen.listing.marked) == 4
         await pilot.press("w")
-        await until(pilot, lambda: screen.listing.range.preset == "week")
+        await eventually(lambda: screen.listing.range.preset == "week", pilot)
         assert screen.listing.marked == {} and "marked" not in h.text("#recordings-title")
         assert h.status() == "9 recordings on page 1 (last 7 days). 4 marks cleared: the range changed."
         assert "●" not in [h.cell(key, "mark") for key in h.row_keys()]
@@ -570,7 +572,7 @@ async def test_progress_is_drawn_at_most_ten_times_a_second(tmp_path: Path) -> N
         download = Download(screen.listing.recordings[0], h.downloads / "x.wav", total=1_000_000)
         screen.downloads = [download]
         panel.show(screen.downloads)
-        await until(pilot, lambda: screen.query(DownloadRow) and screen.query_one(DownloadRow).is_mounted)
+        await eventually(lambda: screen.query(DownloadRow) and screen.query_one(DownloadRow).is_mounted, pilot)
         row = screen.query_one(DownloadRow)
 
         def note() -> str:
@@ -591,7 +593,7 @@ async def test_progress_is_drawn_at_most_ten_times_a_second(tmp_path: Path) -> N
         download.done = 600_000
         screen._download_changed(download)
         assert panel.pending and note() == "50% of 976.6 KiB"
-        await within(pilot, lambda: not panel.pending)  # the chunks paused: the last progress is drawn anyway
+        await eventually(lambda: not panel.pending, pilot)  # the chunks paused: the last progress is drawn anyway
         assert note() == "60% of 976.6 KiB" and panel.draws == draws + 2
         download.done, download.state, download.message = 700_000, State.FAILED, "Connection lost"
         screen._download_changed(download)  # the same instant, but a change of state
@@ -609,7 +611,7 @@ async def test_palette_commands_follow_the_profile(tmp_path: Path, read_only: bo
         assert ("delete" in offered(screen)) is not read_only
         assert {"recordings: download", "recordings: reload", "recordings: last 7 days"} <= set(commands)
         commands["recordings: last 7 days"]()
-        await until(pilot, lambda: screen.listing.range.preset == "week" and h.table.row_count == 9)
+        await eventually(lambda: screen.listing.range.preset == "week" and h.table.row_count == 9, pilot)
 
 
 def offered(screen: RecordingsScreen) -> set[str]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from recordings_helpers import SIZE, RecordingsHarness, until, within
+from recordings_helpers import SIZE, RecordingsHarness
 from textual.widgets import Input
+from waiting import eventually
 
 from api.download import CHUNK_SIZE
 from console.recordings import State
@@ -41,11 +42,11 @@ def test_empty_window(snap_compare, tmp_path: Path) -> None:
 
     async def act(pilot, screen) -> None:
         await pilot.press("g")
-        await until(pilot, lambda: isinstance(h.app.screen, RangeScreen))
+        await eventually(lambda: isinstance(h.app.screen, RangeScreen), pilot)
         h.app.screen.query_one("#range-from", Input).value = "2025-01-01"
         h.app.screen.query_one("#range-to", Input).value = "2025-01-01"
         await pilot.press("enter")
-        await until(pilot, lambda: screen.listing.range.preset is None and not screen.listing.recordings)
+        await eventually(lambda: screen.listing.range.preset is None and not screen.listing.recordings, pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
 
@@ -55,7 +56,7 @@ def test_invalid_range(snap_compare, tmp_path: Path) -> None:
 
     async def act(pilot, screen) -> None:
         await pilot.press("g")
-        await until(pilot, lambda: isinstance(h.app.screen, RangeScreen))
+        await eventually(lambda: isinstance(h.app.screen, RangeScreen), pilot)
         h.app.screen.query_one("#range-from", Input).value = "2026-11-20 14:00"
         h.app.screen.query_one("#range-to", Input).value = "2026-11-19"
         await pilot.press("enter")
@@ -68,7 +69,7 @@ def test_delete_question(snap_compare, tmp_path: Path) -> None:
 
     async def act(pilot, screen) -> None:
         await pilot.press(*["space"] * 7, "x")
-        await until(pilot, lambda: isinstance(h.app.screen, DeleteRecordingsScreen))
+        await eventually(lambda: isinstance(h.app.screen, DeleteRecordingsScreen), pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
 
@@ -79,10 +80,10 @@ def test_downloads_half_way(snap_compare, tmp_path: Path) -> None:
     async def act(pilot, screen) -> None:
         h.transport.hold = True
         await pilot.press(*["space"] * 4, "d")
-        await until(pilot, lambda: [d.done for d in screen.downloads if d.state is State.RUNNING] == [CHUNK_SIZE] * 3,
-                    tries=400)
+        await eventually(lambda: [d.done for d in screen.downloads if d.state is State.RUNNING] == [CHUNK_SIZE] * 3,
+                         pilot)
         panel = screen.query_one(DownloadsPanel)
-        await within(pilot, lambda: not panel.pending)  # progress is drawn at most ten times a second: wait for it
+        await eventually(lambda: not panel.pending, pilot)  # progress is drawn at most ten times a second: wait for it
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
 
@@ -96,6 +97,6 @@ def test_existing_file_question(snap_compare, tmp_path: Path) -> None:
         for key in keys[:2]:
             (h.downloads / key).write_bytes(b"old")
         await pilot.press(*["space"] * 3, "d")
-        await until(pilot, lambda: isinstance(h.app.screen, ExistingFileScreen))
+        await eventually(lambda: isinstance(h.app.screen, ExistingFileScreen), pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))

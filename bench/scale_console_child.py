@@ -75,6 +75,39 @@ class Probe:
         return count, late
 
 
+class Diagnosis:
+    """Where the time and memory go, to stderr, when asked: BENCH_PROFILE=1 (cProfile of the UI thread over the
+    window, top functions by own time) and BENCH_TRACEMALLOC=1 (allocations that grew over the window)."""
+
+    def __init__(self) -> None:
+        self.profile = self.memory = None
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+
+            self.profile = cProfile.Profile()
+            self.profile.enable()
+        if os.environ.get("BENCH_TRACEMALLOC"):
+            import tracemalloc
+
+            tracemalloc.start(8)
+            self.memory = tracemalloc.take_snapshot()
+
+    def report(self) -> None:
+        if self.profile is not None:
+            import pstats
+
+            self.profile.disable()
+            pstats.Stats(self.profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        if self.memory is not None:
+            import tracemalloc
+
+            grown = tracemalloc.take_snapshot().compare_to(self.memory, "traceback")
+            for stat in grown[:8]:
+                print(f"{stat.size_diff / 1e6:+.2f} MB  {stat.count_diff:+d} blocks", file=sys.stderr)
+                for line in stat.traceback.format()[-8:]:
+                    print("    " + line, file=sys.stderr)
+
+
 async def main(url: str, rooms: list[str], seconds: float, folder: Path) -> dict[str, object]:
     import httpx
 
@@ -104,9 +137,11 @@ async def main(url: str, rooms: list[str], seconds: float, folder: Path) -> dict
         ready = time.perf_counter()
         print("READY", flush=True)
         await asyncio.sleep(START_SETTLE)
+        diagnose = Diagnosis()
         start, cpu0, rss0 = time.perf_counter(), time.process_time(), rss_mb()
         await asyncio.sleep(seconds)
         end, cpu1, rss1 = time.perf_counter(), time.process_time(), rss_mb()
+        diagnose.report()
         monitor.cancel()
     at_start = probe.lag_between(launched, ready + START_SETTLE)
     window = probe.lag_between(start, end)

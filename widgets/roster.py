@@ -147,6 +147,7 @@ class Roster(BatchedTable):
         selected = self.selected_call_id
         entries = self._entries
         first_show = not entries
+        visible = self._visible_keys()
         seen: set[str] = set()
         joined: list[str] = []
         for participant in participants:
@@ -174,7 +175,8 @@ class Roster(BatchedTable):
                 del self._leaving[call_id]
                 entry.look = "new" if call_id in self._fresh else ""
                 restyle = True
-            if call_id in given and given[call_id] != entry.joined_at:
+            moved = call_id in given and given[call_id] != entry.joined_at
+            if moved:
                 entry.joined_at = given[call_id]
             elif (  # the common case: nothing to do for this row
                 not restyle
@@ -185,6 +187,12 @@ class Roster(BatchedTable):
             ):
                 continue
             entry.seconds = participant.duration
+            if (  # only the time moved, off screen: the tick rewrites it once the row is in view
+                visible is not None and call_id not in visible and not restyle
+                and participant.muted == before.muted and participant.on_hold == before.on_hold
+                and participant.cli == before.cli and not moved
+            ):
+                continue
             if participant.cli != before.cli:
                 self._identify(entry)
             self._update(call_id, entry, restyle=restyle)

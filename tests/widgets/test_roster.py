@@ -253,3 +253,23 @@ async def test_tick_rewrites_only_the_durations_on_screen_and_catches_up_when_sc
         await pilot.pause()
         roster.tick(later(61))
         assert texts(roster, "p299")[3] == format_duration(66)
+
+
+async def test_a_poll_where_only_durations_moved_rewrites_the_rows_on_screen_only() -> None:
+    app = host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        roster = app.widget
+        roster.show([person(f"p{i:03d}", duration=5) for i in range(300)], now=T0)
+        await pilot.pause()
+        writes: list[str] = []
+        real_update = roster.update_cell
+        roster.update_cell = lambda row, column, *a, **k: (writes.append(row), real_update(row, column, *a, **k))
+        moved = [person(f"p{i:03d}", duration=9, muted=i == 299) for i in range(300)]
+        roster.show(moved, now=later(4))
+        assert 0 < len(set(writes) - {"p299"}) < 30  # durations on screen only
+        assert "p299" in writes and "muted" in texts(roster, "p299")[4].lower()  # other changes are always drawn
+        assert texts(roster, "p298")[3] == format_duration(5)  # off screen, only its time moved: left for the tick
+        roster.move_cursor(row=298)
+        await pilot.pause()
+        roster.tick(later(4))
+        assert texts(roster, "p298")[3] == format_duration(9)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +65,3 @@ async def wait_for_roster(app: SinchConsole, pilot: Pilot[None]) -> ConferencesS
         return screen if isinstance(screen, ConferencesScreen) and screen.query_one(Roster).row_count else None
 
     return await eventually(shown, pilot, what="the first room's roster")
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], Any], tries: int = 0) -> None:
-    """Old name of `waiting.eventually(condition, pilot)`, kept while files still use it."""
-    await eventually(condition, pilot)
-
-
-async def until_async(pilot: Pilot[None], condition: Callable[[], Any], tries: int = 0) -> None:
-    """Old name of `waiting.eventually(condition, pilot)`, kept while files still use it."""
-    await eventually(condition, pilot)

@@ -15,7 +15,8 @@ from textual.widgets import Input, Static, TextArea
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # console_helpers lives one folder up
 
-from console_helpers import SIZE, Harness, until, wait_for_roster
+from console_helpers import SIZE, Harness, wait_for_roster
+from waiting import eventually
 
 from api import SyncSinchVoiceClient
 from console.backend import connect_in_process
@@ -58,13 +59,13 @@ async def tui_restricted_callout(folder: Path) -> str:
         await wait_for_roster(h.app, pilot)
         screen = CalloutsScreen(h.app.session)
         await h.app.push_screen(screen)
-        await until(pilot, lambda: h.app.screen is screen)
+        await eventually(lambda: h.app.screen is screen, pilot)
         screen.query_one("#tts-destination", Input).value = RESTRICTED
         screen.query_one("#tts-text", TextArea).text = "Hello"
-        await until(pilot, lambda: screen.preview is not None and screen.preview.restricted, tries=400)
+        await eventually(lambda: screen.preview is not None and screen.preview.restricted, pilot)
         await pilot.press("ctrl+s")
         status = screen.query_one("#callouts-status", Static)
-        await until(pilot, lambda: "Not sent" in str(status.render()))
+        await eventually(lambda: "Not sent" in str(status.render()), pilot)
         return str(status.render())
 
 
@@ -81,7 +82,7 @@ async def tui_read_only_mute(folder: Path) -> str:
         assert call_id is not None
         before = (await h.participants(screen.room or ""))[call_id]["muted"]
         roster.post_message(Roster.MuteToggleRequested(roster, call_id, False))  # mute, reached anyway: refused
-        await until(pilot, lambda: "Read-only" in h.status())
+        await eventually(lambda: "Read-only" in h.status(), pilot)
         assert (await h.participants(screen.room or ""))[call_id]["muted"] == before  # nothing was sent
         return h.status()
 

@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.backend import connect
-from console.config import REGIONS, ConfigError, resolve_settings
+from console.config import ConfigError, resolve_settings
+from console.flags import parse_args
 from console.sandbox_process import SandboxProcess
 
 if TYPE_CHECKING:
     from console.app import SinchConsole
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="sinch-console",
-        description="Watch and moderate Sinch voice conferences from the terminal. Without an application key "
-        "and secret (profile or SINCH_APPLICATION_KEY / SINCH_APPLICATION_SECRET) it runs on a built-in sandbox.",
-        epilog="Scripts: sinch-console SUBCOMMAND ... runs headless (conference, callout, call, recordings, numbers, "
-        "callbacks, number); see sinch-console conference --help. In a browser: sinch-console serve "
-        "[--host 127.0.0.1] [--port 8000].",
-    )
-    parser.add_argument("--profile", help="profile from the config file (default: SINCH_PROFILE or the file's)")
-    parser.add_argument("--config", type=Path, metavar="PATH", help="config file (default: the user config dir)")
-    parser.add_argument("--sandbox", action="store_true", help="use the built-in sandbox even if credentials are set")
-    parser.add_argument("--read-only", action="store_true", help="look, never change (refuses mute, kick, ...)")
-    parser.add_argument("--room", action="append", default=None, metavar="ID", help="conference id to watch (repeat)")
-    parser.add_argument("--region", choices=REGIONS, help="traffic region (default: the profile's or SINCH_REGION)")
-    parser.add_argument("--poll-interval", type=float, metavar="SECONDS", help="seconds between polls (default 1)")
-    parser.add_argument("--seed", type=int, help="seed for the sandbox's demo scenario (a repeatable demo)")
-    return parser.parse_args(argv)
 
 
 def build_app(argv: list[str] | None = None) -> SinchConsole:

@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 def parse(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     """Serve's own options and the console flags to pass on; SystemExit(2) for a bad flag of either."""
     args, console_flags = build_parser().parse_known_args(list(argv))
-    from console.__main__ import parse_args as parse_console_flags  # validates them: usage error, exit 2
+    from console.flags import parse_args as parse_console_flags  # validates them: usage error, exit 2
 
     console_args = parse_console_flags(console_flags)
     from console.config import ConfigError, resolve_settings

@@ -13,6 +13,7 @@ import pytest
 from console.backend import connect_in_process
 from console.cli import SUBCOMMANDS, main, wants_cli
 from console.cli.output import table
+from console.gateway import read_only_text
 
 
 class Tty(io.StringIO):
@@ -123,11 +124,11 @@ def test_cli_kick_all_needs_yes(run: Run) -> None:
 def test_cli_read_only_refuses_with_5(run: Run) -> None:
     person = first_call(run)
     code, _, err = run("--read-only", "conference", "mute", "standup", person["id"])
-    assert code == 5 and "Read-only" in err
+    assert code == 5 and err == f"sinch-console: {read_only_text('mute')}\n"
     code, _, err = run("recordings", "delete", "some-key.wav", "--yes", "--read-only")
-    assert code == 5 and "Read-only" in err
-    refused = [line for line in run.audit() if line["outcome"] == "refused"]
-    assert refused and refused[0]["action"] == "delete_recording"
+    assert code == 5 and err == f"sinch-console: {read_only_text('delete_recording')}\n"
+    refused = [line for line in run.audit() if line["outcome"] == "refused"]  # the gateway audits each refusal
+    assert [line["action"] for line in refused] == ["mute", "delete_recording"]
 
 
 # ---- callouts and calls ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from numbers_helpers import (
 from textual.widgets import Button, DataTable, Input
 from waiting import eventually
 
+from console.gateway import read_only_text
 from console.screens.dialogs import ConfirmScreen
 from console.screens.number_dialogs import AssignDialog, CallbacksDialog
 
@@ -300,11 +301,13 @@ async def test_read_only_can_look_but_every_change_is_refused(tmp_path: Path) ->
         assert not screen.query("#callbacks-edit")
         assert "read-only" in str(screen.query_one("#numbers-pane").border_title)
         await select_number(pilot, screen, ASSIGNED[0])
-        for key, words in (("a", "numbers are not assigned"), ("u", "numbers are not un-assigned"),
-                           ("e", "callback URLs are not changed")):
-            await pilot.press(key)
-            await eventually(lambda words=words: words in status(screen), pilot)
-            assert "Read-only profile" in status(screen)
+        await pilot.press("a", "u", "e")  # the keys do nothing (check_action)
+        await pilot.pause()
+        assert "Read-only" not in status(screen) and h.app.screen is screen
+        for act, action in ((screen.action_assign, "assign_number"), (screen.action_unassign, "unassign_number"),
+                            (screen.action_edit_callbacks, "update_callbacks")):
+            act()  # reached anyway (a stale palette entry, say): the gateway refuses in its words
+            await eventually(lambda action=action: status(screen) == read_only_text(action), pilot)
             assert h.app.screen is screen  # no form was offered
         after = await h.state()
         assert after["numbers"] == before["numbers"] and after["callbacks"] == before["callbacks"]

@@ -26,7 +26,7 @@ from textual.widgets import Footer, Header, Static
 
 from console.backend import Backend
 from console.config import Resolved
-from console.messages import CallPlaced
+from console.messages import CallPlaced, EventArrived
 from console.screens.conferences import ConferencesScreen
 from console.screens.dialogs import ConfirmScreen
 from console.screens.help import HelpScreen, describe_bindings
@@ -36,7 +36,6 @@ from widgets.printable_filter import PRINTABLE_FILTER
 
 if TYPE_CHECKING:
     from console.events import EventFeed
-    from console.events.messages import EventArrived
 
 
 class SplashScreen(Screen[None]):
@@ -140,7 +139,6 @@ class SinchConsole(App[None]):
         if not backend.live_demo and (not profile.relay_url or profile.relay_token is None):
             return None
         from console.events import EventFeed
-        from console.events.messages import EventArrived
 
         work: Coroutine[Any, Any, None]
         if backend.live_demo:

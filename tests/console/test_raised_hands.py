@@ -16,7 +16,7 @@ from waiting import eventually
 from api import SinchVoiceClient
 from console.backend import FROZEN_AT, Backend
 from console.events import EventFeed, parse_message
-from console.events.messages import EventArrived
+from console.messages import EventArrived
 from console.screens.conferences import ConferencesScreen
 from relay import RelaySettings, Rules, RunningRelay, start_relay_thread
 from sandbox import DEMO_APPLICATION_KEY, DEMO_APPLICATION_SECRET, DEMO_ROOMS, Clock, Sandbox, create_app

@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
+from waiting import eventually_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 TMUX = shutil.which("tmux")
@@ -20,24 +20,27 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 
 def tmux(socket: str, *args: str) -> str:
-    done = subprocess.run([TMUX, "-L", socket, *args], capture_output=True, text=True, timeout=20)
+    done = subprocess.run([TMUX, "-L", socket, *args], capture_output=True, text=True)
     return done.stdout
 
 
 def session_alive(socket: str) -> bool:
-    done = subprocess.run([TMUX, "-L", socket, "has-session", "-t", "console"], capture_output=True, timeout=20)
+    done = subprocess.run([TMUX, "-L", socket, "has-session", "-t", "console"], capture_output=True)
     return done.returncode == 0
 
 
-def wait_for(socket: str, predicate, timeout: float = 60.0) -> str:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux(socket, "capture-pane", "-p", "-t", "console")
-        if predicate(screen):
-            return screen
-        time.sleep(0.25)
-    raise AssertionError(f"screen never matched; last screen:\n{screen}")
+def wait_for(socket: str, predicate) -> str:
+    """The screen once `predicate` holds for it (60 s at most: `make run` may install first), else the last."""
+    last = [""]
+
+    def matching() -> str | None:
+        last[0] = tmux(socket, "capture-pane", "-p", "-t", "console")
+        return last[0] if predicate(last[0]) else None
+
+    try:
+        return eventually_sync(matching, seconds=60, step=0.25, what="the screen")
+    except AssertionError:
+        raise AssertionError(f"screen never matched; last screen:\n{last[0]}") from None
 
 
 def test_make_run_shows_a_live_demo_mutes_on_m_streams_events_on_6_and_quits_on_q() -> None:
@@ -52,25 +55,24 @@ def test_make_run_shows_a_live_demo_mutes_on_m_streams_events_on_6_and_quits_on_
         first = wait_for(socket, lambda s: "SANDBOX" in s and " in · " in s and "+" in s)
         assert "standup" in first
         # The demo is alive: durations tick and people come and go within a few seconds.
-        later = wait_for(socket, lambda s: s != first, timeout=15)
+        later = wait_for(socket, lambda s: s != first)
         assert "Traceback" not in later
         # m mutes (or unmutes) the participant under the cursor; the status line says so in words.
         tmux(socket, "send-keys", "-t", "console", "m")
-        acted = wait_for(socket, lambda s: "Muted +" in s or "Unmuted +" in s, timeout=15)
+        acted = wait_for(socket, lambda s: "Muted +" in s or "Unmuted +" in s)
         assert "Traceback" not in acted
         tmux(socket, "send-keys", "-t", "console", "]")
-        wait_for(socket, lambda s: "board-room ·" in s, timeout=10)
+        wait_for(socket, lambda s: "board-room ·" in s)
         # 6: the demo's callbacks stream in through the relay the console runs for its sandbox.
         tmux(socket, "send-keys", "-t", "console", "6")
         events = wait_for(socket, lambda s: "relay live" in s and any(
-            f" {kind} " in line for line in s.splitlines() for kind in ("ICE", "DiCE", "PIE")), timeout=20)
+            f" {kind} " in line for line in s.splitlines() for kind in ("ICE", "DiCE", "PIE")))
         assert "Traceback" not in events
         tmux(socket, "send-keys", "-t", "console", "q")
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and session_alive(socket):
-            time.sleep(0.2)
-        if session_alive(socket):  # when the app quits, make returns and the tmux session ends
+        try:  # when the app quits, make returns and the tmux session ends
+            eventually_sync(lambda: not session_alive(socket), step=0.2)
+        except AssertionError:
             pane = tmux(socket, "capture-pane", "-p", "-t", "console")
-            raise AssertionError(f"console did not exit on q:\n{pane}")
+            raise AssertionError(f"console did not exit on q:\n{pane}") from None
     finally:
         subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True)

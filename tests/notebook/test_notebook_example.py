@@ -4,7 +4,6 @@ no error output in any cell."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import nbformat
@@ -42,11 +41,10 @@ def jupyter_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_notebook_example_runs_top_to_bottom_against_the_sandbox(jupyter_home: Path) -> None:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     nbformat.validate(notebook)
-    started = time.monotonic()
-    # Any error output raises CellExecutionError (allow_errors is False), naming the cell and the traceback.
+    # Any error output raises CellExecutionError (allow_errors is False), naming the cell and the traceback;
+    # the 120 s a cell bounds a hung kernel (nothing asserts how long the run took: loaded machines vary).
     NotebookClient(notebook, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    assert time.monotonic() - started < 90
 
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(cell.execution_count for cell in code)  # every cell ran

@@ -5,16 +5,15 @@ control connection from the served origin proves the recorder does see keys that
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shlex
 import sys
-import time
 from pathlib import Path
 
 import websockets
 from aiohttp.test_utils import TestServer
 from serve_helpers import FOREIGN_ORIGIN, handshake_status
+from waiting import eventually
 
 from console.serve import build_parser, free_port, make_server
 
@@ -32,14 +31,14 @@ while len(head := stdin.read(5)) == 5:
 '''
 
 
-async def wait_for(path: Path, needle: bytes, timeout: float) -> bytes:
-    """The recorder's file once it holds `needle` (or whatever it holds when `timeout` runs out)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and needle in path.read_bytes():
-            break
-        await asyncio.sleep(0.05)
-    return path.read_bytes() if path.exists() else b""
+async def recorded(path: Path, needle: bytes) -> bytes:
+    """The recorder's file once it holds `needle`."""
+
+    def holding() -> bytes | None:
+        content = path.read_bytes() if path.exists() else b""
+        return content if needle in content else None
+
+    return await eventually(holding, step=0.05, what=f"{needle!r} in the recorder's file")
 
 
 async def test_m_from_a_foreign_origin_never_reaches_the_app(tmp_path: Path) -> None:
@@ -65,10 +64,9 @@ async def test_m_from_a_foreign_origin_never_reaches_the_app(tmp_path: Path) -> 
         async with websockets.connect(f"{ws}/{token}?width=80&height=24", origin=f"http://127.0.0.1:{port}",
                                       open_timeout=20) as operator:
             await operator.send(json.dumps(["stdin", "k"]))
-            seen = await wait_for(record, b"Dk\n", timeout=20)
-        assert b"Dk\n" in seen  # the control: a key that is let through does reach the recorder
+            await recorded(record, b"Dk\n")  # the control: a key that is let through does reach the recorder
     finally:
         await web.close()
-    seen = await wait_for(record, b'"quit"', timeout=20)
+    seen = await recorded(record, b'"quit"')
     assert seen.count(b"START\n") == 1  # the refused connections never started an app
     assert b"Dm\n" not in seen

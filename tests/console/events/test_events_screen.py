@@ -286,7 +286,7 @@ async def test_reactions_poll_and_watch_rooms_without_changing_the_visible_one(t
         finally:
             event_reactions.MAX_WATCHED_FROM_EVENTS = monkeypatch_limit
         assert "one-too-many" not in watch_list.rooms and len(watch_list.rooms) == 4
-        from console.events.messages import EventArrived
+        from console.messages import EventArrived
 
         stale = relayed({**ace("c-8"), "conferenceId": "old-profile-room"}, seq=9, at="2026-11-23T09:30:09Z")
         h.app.post_message(EventArrived(stale, feed=object()))  # queued from the relay of a previous session

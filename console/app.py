@@ -1,6 +1,6 @@
 """The Textual application: connects off the UI loop, then shows one mode per area of the console.
 
-Modes (DESIGN.md section 7) are switched with the digit keys: 1 Conferences, 2 Callouts, 3 Calls, 4 Recordings,
+Modes are switched with the digit keys: 1 Conferences, 2 Callouts, 3 Calls, 4 Recordings,
 5 Numbers & callbacks, 6 Events and 7 Log. With a relay in the profile (relay_url, relay_token) the app
 subscribes to its events when the session opens (`console.events.EventFeed`, an app worker, so events are
 collected whichever mode is shown) and reacts to each one (`console.screens.event_reactions`). On the spawned
@@ -234,7 +234,8 @@ class SinchConsole(App[None]):
                                     lambda name=name: self.switch_profile(name))
         if isinstance(screen, ConferencesScreen):
             for name, action, help_text in CONFERENCE_COMMANDS:
-                yield SystemCommand(f"conference: {name}", help_text, getattr(screen, f"action_{action}"))
+                if screen.check_action(action, ()) is not False:  # what a read-only profile refuses is not offered
+                    yield SystemCommand(f"conference: {name}", help_text, getattr(screen, f"action_{action}"))
         commands = getattr(screen, "palette_commands", None)  # a mode's own "area: verb" commands
         if callable(commands):
             for title, help_text, callback in commands():

@@ -2,7 +2,7 @@
 
 A callout rings a real phone and costs money, so this never sends twice: a second `send` while one is in
 flight returns an "ignored" outcome at once, and nothing here retries (the client retries only a request that
-certainly was not sent, DESIGN.md section 3).
+certainly was not sent: api.retry).
 
 Every callout is tagged: its `custom` field starts with a fresh correlation tag (`sc-` + 12 hex digits, see
 api.models.correlation). When the request went out and no answer came (api.errors.OutcomeUnknownError), the

@@ -264,7 +264,7 @@ class NumbersScreen(NumberChanges, ModeScreen):
             ("numbers: look up a number", "Query number: country, type, rate, restriction (l)", self.action_lookup),
             ("numbers: reload", "Read the numbers and the callback URLs again (r)", self.action_reload),
         ]
-        return reads if self.session.read_only else commands + reads
+        return reads if self.session.gateway.refuses("assign_number") else commands + reads
 
     # ---- feedback ------------------------------------------------------------------------------------
 

@@ -380,7 +380,7 @@ class RecordingsScreen(DeleteActions, DownloadActions, ModeScreen):
             ("recordings: sort", "Newest first, or expiring first, within the page (o)", self.action_sort),
             ("recordings: reload", "Ask for the page again (r)", self.action_reload),
         ]
-        return reads if self.session.read_only else writes + reads
+        return reads if self.session.gateway.refuses("delete_recording") else writes + reads
 
     # ---- feedback ------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Payloads copied from the spec (spec/calling-api.md) and from the official Java SDK's test fixtures
+"""Payloads copied from the Calling API reference's examples (https://developers.sinch.com/docs/voice/api-reference)
+and from the official Java SDK's test fixtures
 (sinch/sinch-sdk-java openapi-contracts/src/test/resources/domains/voice/v1), parsed into our models."""
 
 from __future__ import annotations

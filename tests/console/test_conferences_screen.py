@@ -132,6 +132,8 @@ async def test_read_only_profile_refuses_and_sends_nothing(tmp_path: Path) -> No
         room = h.screen.room
         before = await h.participants(room)
         assert not {"mute_toggle", "kick", "mute_all", "kick_all"} & offered(h)  # the footer hides them
+        titles = {command.title for command in h.app.get_system_commands(h.app.screen)}
+        assert "conference: mute all" not in titles and "conference: refresh" in titles  # so does the palette
         await pilot.press("m", "M")  # and their keys do nothing
         await pilot.pause()
         assert "Read-only" not in h.status()

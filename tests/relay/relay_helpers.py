@@ -1,6 +1,7 @@
 """Relay test helpers (a unique module name: `conftest` is ambiguous across test folders).
 
-Signatures here are computed by hand from the layout in DESIGN.md section 4 (hashlib, hmac, base64), never
+Signatures here are computed by hand from the layout Sinch documents
+(https://developers.sinch.com/docs/voice/api-reference/authentication/signed-request: hashlib, hmac, base64), never
 with `api.auth`, so a bug shared by our signer and our verifier cannot make these tests pass.
 """
 

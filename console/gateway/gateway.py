@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from api.errors import OutcomeUnknownError
 from console.audit import AuditLog, send_audited
 from console.gateway.outcome import Change
-from console.gateway.wording import MAY_HAVE_BEEN_PLACED, read_only_text, restricted_text
+from console.gateway.wording import MAY_HAVE_HAPPENED, action_name, read_only_text, restricted_text
 
 if TYPE_CHECKING:
     from api import SinchVoiceClient
@@ -111,7 +111,7 @@ class Gateway:
             value, note = await send_audited(self.audit, action, send, room=room, call_id=call_id, cli=cli,
                                              message=message, describe=describe)
         except OutcomeUnknownError as error:  # sent, unanswered: it may have happened
-            words = failed(error) if failed is not None else f"{describe_error(error)}: {MAY_HAVE_BEEN_PLACED}"
+            words = failed(error) if failed is not None else f"{action_name(action).capitalize()}: {MAY_HAVE_HAPPENED}"
             return Change("unknown", words, action, error=error)
         except Exception as error:
             words = failed(error) if failed is not None else describe_error(error)

@@ -7,6 +7,7 @@ One set, so the console, the CLI and the notebook say the same thing: a test com
 from __future__ import annotations
 
 MAY_HAVE_BEEN_PLACED = "may have been placed: check Calls before sending again"
+MAY_HAVE_HAPPENED = "no answer came, so it may have been carried out: check before sending it again"
 
 # action -> how a person names it in "Read-only profile: <name> refused; nothing was sent"
 _NAMES = {

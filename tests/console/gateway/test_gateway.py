@@ -12,6 +12,7 @@ import pytest
 from api.errors import NotFoundError, OutcomeUnknownError
 from console.audit import AuditLog
 from console.gateway import Gateway, read_only_text, restricted_text
+from console.gateway.wording import MAY_HAVE_HAPPENED
 
 
 class FakeClient:
@@ -73,7 +74,7 @@ async def test_failed_and_unknown_are_told_apart(tmp_path: Path) -> None:
     failed = await gateway.change("kick", missing, done=lambda _: "Kicked")
     unknown = await gateway.change("callout", unanswered, done=lambda _: "Placed")
     assert failed.status == "failed" and failed.error_code == 40400 and "40400" in failed.text
-    assert unknown.status == "unknown" and "may have been placed" in unknown.text
+    assert unknown.status == "unknown" and unknown.text == f"Callout: {MAY_HAVE_HAPPENED}"  # never "failed"
     outcomes = [line["outcome"] for line in lines(tmp_path / "audit.jsonl") if line["phase"] == "outcome"]
     assert outcomes == ["failed", "unknown"]
 

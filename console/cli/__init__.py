@@ -34,7 +34,8 @@ Exit codes:
     3  not found (40400): unknown room, call or recording
     4  authentication or permission refused (401 / 403)
     5  refused: a destructive command without --yes (kick, kick-all, recordings delete, callbacks set),
-       a read-only profile, or a download that would replace a file without --overwrite
+       a read-only profile, a callout to a number query number calls restricted, or a download that would
+       replace a file without --overwrite
     6  unknown outcome: a callout was sent but no answer came, so it may have been placed; check before
        sending again (JSON on stdout carries its "correlationId", the tag in the callout's `custom`)
 

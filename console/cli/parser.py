@@ -29,7 +29,8 @@ exit codes:
   3  not found (40400): unknown room, call or recording
   4  credentials or permission refused (401 / 403)
   5  refused: a destructive command without --yes (kick, kick-all, recordings delete, callbacks set),
-     a read-only profile, or a download that would replace a file without --overwrite
+     a read-only profile, a callout to a restricted number, or a download that would replace a file
+     without --overwrite
   6  unknown: a callout was sent but no answer came: it may have been placed, so check (call show, or
      the callbacks tagged with its correlationId) before sending it again
 

@@ -97,11 +97,18 @@ class Diagnosis:
             import pstats
 
             self.profile.disable()
-            pstats.Stats(self.profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+            if os.environ["BENCH_PROFILE"] != "1":  # a path: keep the whole profile for pstats
+                self.profile.dump_stats(os.environ["BENCH_PROFILE"])
+            pstats.Stats(self.profile, stream=sys.stderr).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "tottime")).print_stats(40)
         if self.memory is not None:
             import tracemalloc
 
-            grown = tracemalloc.take_snapshot().compare_to(self.memory, "traceback")
+            now = tracemalloc.take_snapshot()
+            total = sum(stat.size_diff for stat in now.compare_to(self.memory, "filename"))
+            print(f"traced Python memory grew {total / 1e6:+.2f} MB over the window", file=sys.stderr)
+            for stat in now.compare_to(self.memory, "filename")[:8]:
+                print(f"{stat.size_diff / 1e6:+.2f} MB  {stat.traceback.format()[0].strip()}", file=sys.stderr)
+            grown = now.compare_to(self.memory, "traceback")
             for stat in grown[:8]:
                 print(f"{stat.size_diff / 1e6:+.2f} MB  {stat.count_diff:+d} blocks", file=sys.stderr)
                 for line in stat.traceback.format()[-8:]:

@@ -37,13 +37,16 @@ class BatchedTable(DataTable[str | Text]):
 
     _batching = False
     _batched_layout = False
+    _batched_refresh = False
 
     def refresh(
         self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
     ) -> BatchedTable:
-        """While reconciling, many cell updates become one refresh (each costs ~25 µs of dirty-region work)."""
+        """While reconciling, many cell updates become one refresh (each costs ~25 µs of dirty-region work), and
+        none when nothing asked for one."""
         if self._batching and not recompose:
             self._batched_layout |= layout
+            self._batched_refresh = True
             return self
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
@@ -52,12 +55,15 @@ class BatchedTable(DataTable[str | Text]):
         if self._batching:
             yield
             return
-        self._batching, self._batched_layout = True, False
+        self._batching, self._batched_layout, self._batched_refresh = True, False, False
         try:
             yield
         finally:
             self._batching = False
-            super().refresh(layout=self._batched_layout)
+            # A poll or tick that changed no cell repaints nothing: a full repaint of the table is the costly
+            # part of the console's second (compositor and cell rendering), not the reconciling.
+            if self._batched_refresh:
+                super().refresh(layout=self._batched_layout)
 
     def _remove_rows(self, keys: list[str]) -> None:
         """Remove rows, renumbering the others once.

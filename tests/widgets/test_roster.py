@@ -273,3 +273,25 @@ async def test_a_poll_where_only_durations_moved_rewrites_the_rows_on_screen_onl
         await pilot.pause()
         roster.tick(later(4))
         assert texts(roster, "p298")[3] == format_duration(9)
+
+
+async def test_a_poll_or_tick_that_changes_nothing_repaints_nothing(monkeypatch) -> None:
+    app = host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        roster = app.widget
+        people = [person(f"p{i:02d}", duration=5) for i in range(5)]
+        roster.show(people, now=T0)
+        await pilot.pause()
+        repaints: list[bool] = []
+        real_refresh = DataTable.refresh
+
+        def counted(self, *regions, **options):  # DataTable's own, which the batching defers to once
+            repaints.append(True)
+            return real_refresh(self, *regions, **options)
+
+        monkeypatch.setattr(DataTable, "refresh", counted)
+        roster.show(people, now=T0)  # the same answer again
+        roster.tick(T0)  # and no time passed
+        assert repaints == []
+        roster.tick(later(1))  # five durations move on screen: one repaint for all of them
+        assert repaints == [True]

@@ -129,7 +129,7 @@ class SyncSinchVoiceClient:
         self._region = bound.arguments.get("region", "global")
         self._lock = threading.Lock()
         self._loop: _Loop | None = None
-        self._finalizer: weakref.finalize | None = None
+        self._finalizer: weakref.finalize[[], SyncSinchVoiceClient] | None = None
         self._closed = False
         self._proxies: dict[str, _SyncProxy] = {}
 

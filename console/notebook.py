@@ -28,10 +28,13 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from console.serve import DEFAULT_HOST, free_port
 from console.serve_guard import TOKEN_ENV, new_token
+
+if TYPE_CHECKING:
+    from IPython.display import IFrame
 
 
 @dataclass
@@ -128,7 +131,7 @@ def start(host: str = DEFAULT_HOST, port: int | None = None, *, sandbox: bool = 
 
 
 def show(host: str = DEFAULT_HOST, port: int | None = None, *, sandbox: bool = True, width: str | int = "100%",
-         height: int = 600, **flags: Any):  # -> IPython.display.IFrame
+         height: int = 600, **flags: Any) -> IFrame:
     """Start the console server for this kernel (once) and display it: the cell's value is an IFrame."""
     from IPython.display import IFrame  # Jupyter's own; not needed anywhere else
 

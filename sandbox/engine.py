@@ -35,7 +35,7 @@ from sandbox.errors import invalid, not_found
 from sandbox.ids import Ids
 from sandbox.locking import locked as _locked
 from sandbox.rates import destination_behaviour, rate_for
-from sandbox.state import DEMO_APPLICATION_KEY, DEMO_APPLICATION_SECRET, Call, Conference, Participant
+from sandbox.state import DEMO_APPLICATION_KEY, DEMO_APPLICATION_SECRET, Call, Conference, Participant, Recording
 from sandbox.stores import NumberStore, RecordingStore
 
 NO_ANSWER_SECONDS = 30.0
@@ -309,7 +309,7 @@ class Sandbox(CallbackAnswers):
 
     @_locked
     def add_recording(self, call_id: str, at: datetime, *, seconds: float | None = None,
-                      size_bytes: int | None = None):
+                      size_bytes: int | None = None) -> Recording:
         frames = audio.frames_for(seconds=seconds, size_bytes=size_bytes)
         return self.recordings.add(self.ids.recording_key(call_id), call_id, at, frames)
 

@@ -23,6 +23,19 @@ def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _steady_cursors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cursors that never blink in snapshot tests: a focused field's cursor blinks off every half second of wall
+    time, so a screenshot taken later on a loaded machine missed it (test_kick_all_confirmation under load).
+    Focusing or typing still shows it, as in the first half second; a renamed Textual method fails loudly here."""
+    if "snap_compare" not in request.fixturenames:
+        return
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
 # Whole programs (make run in tmux, a Jupyter kernel, textual-serve) and screenshot comparisons: `make test` runs
 # them, `make test-fast` (-m "not slow") leaves them out. Marked here so a new test in these folders, or a new
 # snapshot anywhere, is slow without anyone remembering to say so.

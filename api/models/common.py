@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import phonenumbers
 from pydantic import Field, field_validator, model_validator
@@ -137,10 +137,11 @@ class Destination(RequestModel):
         return cls(type="number", endpoint=value)
 
 
-def e164_field_validator(*fields: str):
-    """A reusable pydantic validator normalising the named optional number fields to E.164."""
+def e164_field_validator(*fields: str) -> Any:
+    """A reusable pydantic validator normalising the named optional number fields to E.164 (pydantic's own
+    validator object, which it types as Any)."""
 
-    def _check(cls, value: str | None) -> str | None:
+    def _check(cls: type, value: str | None) -> str | None:
         if value is None or value == "":
             return value
         return normalize_number(value)

@@ -129,7 +129,8 @@ def show(label: str, f: dict[str, float]) -> str:
     return (f"{label:<7} cpu {f['cpu_pct']:5.1f} %  lag p95 {f['lag_p95_ms']:6.1f} ms  max {f['lag_max_ms']:6.0f} ms  "
             f"start max {f['start_lag_max_ms']:5.0f} ms  polls/room/s {f['polls_per_room_s']:.2f}  "
             f"late {f['late_polls']:4.0f}  rss {f['rss_start_mb']:5.1f} -> {f['rss_end_mb']:5.1f} MB  "
-            f"attendance on disk {f['attendance_kb']:.0f} kB")
+            f"attendance on disk {f['attendance_kb']:.0f} kB  full GCs {f.get('gc_full', 0):.0f} "
+            f"(longest {f.get('gc_full_max_ms', 0):.0f} ms)")
 
 
 def main() -> int:

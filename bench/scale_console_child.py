@@ -75,6 +75,28 @@ class Probe:
         return count, late
 
 
+class GcPauses:
+    """Full (generation 2) garbage collections and how long each held the loop: a suspect for stalls."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.pauses: list[tuple[float, float]] = []
+        self._started = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((time.perf_counter(), time.perf_counter() - self._started))
+
+    def between(self, start: float, end: float) -> list[float]:
+        return [pause for at, pause in self.pauses if start <= at <= end]
+
+
 class Diagnosis:
     """Where the time and memory go, to stderr, when asked: BENCH_PROFILE=1 (cProfile of the UI thread over the
     window, top functions by own time) and BENCH_TRACEMALLOC=1 (allocations that grew over the window)."""
@@ -99,7 +121,8 @@ class Diagnosis:
             self.profile.disable()
             if os.environ["BENCH_PROFILE"] != "1":  # a path: keep the whole profile for pstats
                 self.profile.dump_stats(os.environ["BENCH_PROFILE"])
-            pstats.Stats(self.profile, stream=sys.stderr).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "tottime")).print_stats(40)
+            order = os.environ.get("BENCH_PROFILE_SORT", "tottime")
+            pstats.Stats(self.profile, stream=sys.stderr).sort_stats(order).print_stats(40)
         if self.memory is not None:
             import tracemalloc
 
@@ -124,6 +147,7 @@ async def main(url: str, rooms: list[str], seconds: float, folder: Path) -> dict
     from console.config import resolve_settings
 
     probe = Probe()
+    gc_pauses = GcPauses()
     launched = time.perf_counter()
     monitor = asyncio.create_task(probe.watch_loop())
 
@@ -159,6 +183,8 @@ async def main(url: str, rooms: list[str], seconds: float, folder: Path) -> dict
         "start_lag_max_ms": 1000 * max(at_start, default=0.0), "ready_s": ready - launched,
         "polls_per_room_s": polls / len(rooms) / (end - start), "late_polls": late, "polls": polls,
         "rss_start_mb": rss0, "rss_end_mb": rss1, "rss_growth_mb": rss1 - rss0,
+        "gc_full": len(gc_pauses.between(start, end)),
+        "gc_full_max_ms": 1000 * max(gc_pauses.between(start, end), default=0.0),
         "attendance_kb": sum(f.stat().st_size for f in (folder / "data").rglob("attendance*") if f.is_file()) / 1e3,
     }
 

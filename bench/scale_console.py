@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -106,6 +107,58 @@ def run_console(source: Path, scenario: Scenario, seconds: float) -> dict[str, f
         sandbox.stop()
 
 
+def book_load_ms(legs: int = 30_000, rounds: int = 5) -> tuple[float, float]:
+    """Median ms to load a generated book of `legs` legs: (snapshot + a 5,000-line journal, the same as an old
+    version-1 snapshot). Goal: under 200 ms."""
+    import statistics
+
+    from console.rooms import attendance_journal as journal
+    from console.rooms.attendance import AttendanceBook
+
+    start = journal.to_micros(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    assert start is not None
+    rooms: journal.Rooms = {}
+    for n in range(legs):
+        joined = start + n * 1_000_000
+        rooms.setdefault(f"room-{n % 40}", {})[f"call-{n:08d}"] = [
+            f"call-{n:08d}", f"+4670{n:07d}", joined, joined + 600_000_000, joined + 590_000_000, n % 3, n % 50 == 0]
+    timings = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        split = legs - 5_000
+        snapshot = {room: dict(list(legs_.items())[: split // 40]) for room, legs_ in rooms.items()}
+        (folder / journal.SNAPSHOT_NAME).write_bytes(journal.snapshot_bytes(snapshot))
+        with open(folder / journal.JOURNAL_NAME, "w") as lines:
+            for room, legs_ in rooms.items():
+                for wire in list(legs_.values())[split // 40:]:
+                    lines.write(json.dumps(["leg", room, wire]) + "\n")
+        for ms in (timings,):
+            for _ in range(rounds):
+                started = time.perf_counter()
+                book = AttendanceBook.load(folder, now=datetime(2026, 12, 1, tzinfo=UTC))
+                ms.append(1000 * (time.perf_counter() - started))
+        assert sum(len(legs_) for legs_ in book.rooms.values()) == legs
+        old = Path(tmp) / "v1"
+        old.mkdir()
+        v1 = {room: [{"call_id": w[0], "cli": w[1], "joined": _iso(w[2]), "left": _iso(w[3]),
+                      "last_seen": _iso(w[4]), "times_muted": w[5], "kicked": w[6]} for w in legs_.values()]
+              for room, legs_ in rooms.items()}
+        (old / journal.SNAPSHOT_NAME).write_text(json.dumps({"version": 1, "rooms": v1}, indent=1))
+        v1_timings = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            AttendanceBook.load(old, now=datetime(2026, 12, 1, tzinfo=UTC))
+            v1_timings.append(1000 * (time.perf_counter() - started))
+    return statistics.median(timings), statistics.median(v1_timings)
+
+
+def _iso(micros: int | None) -> str | None:
+    from console.rooms.attendance_journal import from_micros
+
+    when = from_micros(micros)
+    return None if when is None else when.isoformat().replace("+00:00", "Z")
+
+
 def checkout(rev: str, into: Path) -> Path:
     """The source of `rev` (a commit of this repository) unpacked into `into`."""
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
@@ -141,6 +194,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1, help="runs per scenario and source (alternating)")
     args = parser.parse_args()
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (figures are noisy above ~1 per core)")
+    journal_ms, v1_ms = book_load_ms()
+    print(f"attendance book of 30,000 legs loads in {journal_ms:.0f} ms (snapshot + journal; goal < 200 ms), "
+          f"{v1_ms:.0f} ms from a version-1 file")
     with tempfile.TemporaryDirectory(prefix="scale-before-") as old:
         sources = [("after", ROOT)]
         if args.before != "none":

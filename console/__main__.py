@@ -6,7 +6,6 @@ import sys
 from functools import partial
 from typing import TYPE_CHECKING
 
-from console.backend import connect
 from console.config import ConfigError, resolve_settings
 from console.flags import parse_args
 from console.sandbox_process import SandboxProcess
@@ -29,9 +28,11 @@ def build_app(argv: list[str] | None = None) -> SinchConsole:
         print(f"sinch-console: {args.config} does not exist: starting with an empty configuration", file=sys.stderr)
     for warning in resolved.warnings:
         print(f"sinch-console: {warning}", file=sys.stderr)
-    # Spawn the sandbox before importing Textual: its start-up then overlaps ours on the other core.
+    # Spawn the sandbox before importing the API client (httpx) and Textual: its start-up then overlaps ours on
+    # the other core, and a bad flag or profile is reported without loading either.
     sandbox = SandboxProcess(scenario="demo", seed=args.seed) if resolved.uses_sandbox else None
-    from console.app import SinchConsole  # Textual loads only once the arguments are known to be good
+    from console.app import SinchConsole
+    from console.backend import connect
 
     return SinchConsole(partial(connect, resolved, sandbox, args.seed), resolved, overrides=overrides)
 

@@ -310,11 +310,12 @@ def _wire(leg: Leg) -> journal.Wire:
             journal.to_micros(leg.last_seen), leg.times_muted, leg.kicked]
 
 
-def _leg(wire: journal.Wire) -> Leg:
-    micros = journal.from_micros
-    joined = micros(wire[2])
-    assert joined is not None
-    return Leg(wire[0], str(wire[1]), joined, micros(wire[3]), micros(wire[4]), int(wire[5]), bool(wire[6]))
+def _leg(wire: journal.Wire, epoch: datetime = journal.EPOCH, delta: type[timedelta] = timedelta) -> Leg:
+    # inlined from_micros: a 30,000-leg book is 90,000 of these conversions on every start
+    left, seen = wire[3], wire[4]
+    return Leg(wire[0], str(wire[1]), epoch + delta(microseconds=wire[2]),
+               None if left is None else epoch + delta(microseconds=left),
+               None if seen is None else epoch + delta(microseconds=seen), int(wire[5]), bool(wire[6]))
 
 
 def _row_wire(row: AttendanceRow, *, flat: bool) -> dict[str, object]:

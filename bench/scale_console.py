@@ -191,6 +191,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=180, help="measured window per run (600 = 10 minutes)")
     parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
     parser.add_argument("--before", default=BEFORE, help="commit for today's-design figures ('none' skips)")
+    parser.add_argument("--after", default=None,
+                        help="commit for the new figures (default: this checkout's files, uncommitted edits included)")
     parser.add_argument("--runs", type=int, default=1, help="runs per scenario and source (alternating)")
     args = parser.parse_args()
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
@@ -198,8 +200,9 @@ def main() -> int:
     journal_ms, v1_ms = book_load_ms()
     print(f"attendance book of 30,000 legs loads in {journal_ms:.0f} ms (snapshot + journal; goal < 200 ms), "
           f"{v1_ms:.0f} ms from a version-1 file")
-    with tempfile.TemporaryDirectory(prefix="scale-before-") as old:
-        sources = [("after", ROOT)]
+    with tempfile.TemporaryDirectory(prefix="scale-before-") as old, \
+            tempfile.TemporaryDirectory(prefix="scale-after-") as new:
+        sources = [("after", ROOT if args.after is None else checkout(args.after, Path(new)))]
         if args.before != "none":
             sources.insert(0, ("before", checkout(args.before, Path(old))))
         for name in names:

@@ -25,7 +25,7 @@ import pytest
 import uvicorn
 from relay_helpers import body_of, ice, make_settings, signed_headers
 from slow_clients import answer_of, closing_all, connect
-from waiting import DEADLINE, eventually
+from waiting import DEADLINE, eventually, eventually_sync
 
 from relay import RunningRelay, start_relay_thread
 from relay.limits import ConnectionLimits, ConnectionStats, client_key, guarded_protocol
@@ -175,10 +175,8 @@ def guarded_server(limits: ConnectionLimits, stats: ConnectionStats) -> Iterator
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.01)
+    eventually_sync(lambda: server.started or not thread.is_alive(), step=0.01, what="the test server's start")
+    assert thread.is_alive(), "the test server did not start"
     try:
         yield server.servers[0].sockets[0].getsockname()[1]
     finally:

@@ -23,6 +23,7 @@ from soak_checks import (
 )
 from soak_sandbox import RandomFaults
 from textual.app import App
+from waiting import eventually
 
 from api import SinchVoiceClient
 from sandbox import create_app
@@ -134,10 +135,7 @@ async def test_a_failed_worker_is_counted_with_its_error() -> None:
         watch = WorkerWatch(app)
         app.run_worker(broken(), name="broken", exit_on_error=False)
         app.run_worker(asyncio.sleep(0), name="fine", exit_on_error=False)
-        for _ in range(20):
-            await pilot.pause()
-            if watch.finished >= 2:
-                break
+        await eventually(lambda: watch.finished >= 2, pilot)
         watch.scan()
     assert len(watch) == 1
     assert "the soak must see this" in next(iter(watch.failed.values()))

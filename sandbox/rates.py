@@ -74,7 +74,7 @@ class NumberFacts:
 
 
 def normalize(raw: str, field: str = "number") -> str:
-    """E.164 or a 40001 naming the field (accepts `+46(0)73-017-0101` and the spec's plus-less form)."""
+    """E.164 or a 40001 naming the field (accepts `+46(0)73-017-0101` and the API reference's plus-less form)."""
     try:
         return normalize_number(raw)
     except ValueError as exc:
@@ -97,7 +97,7 @@ def facts(raw: str) -> NumberFacts:
 
 
 def query_number_body(raw: str) -> dict[str, object]:
-    """The spec names the object `numberItem`; sinch 1.1.4 reads `number`. Send both, same content."""
+    """The API reference names the object `numberItem`; sinch 1.1.4 reads `number`. Send both, same content."""
     item = facts(raw).to_wire()
     return {"numberItem": item, "number": dict(item)}
 

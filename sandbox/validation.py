@@ -2,7 +2,7 @@
 
 Values are checked with the shared request models (api.models), so the sandbox refuses what the real API
 refuses (601-character TTS text, DTMF outside [0-9#w], unknown locale, a number that is not a number).
-Spelling is forgiven where real clients differ from the spec: sinch 1.1.4 sends `enabledice`,
+Spelling is forgiven where real clients differ from the API reference: sinch 1.1.4 sends `enabledice`,
 `application_key`, extra keys such as `conference`, and `null` for everything it was not given.
 """
 

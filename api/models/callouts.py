@@ -15,7 +15,7 @@ MAX_TTS_CHARACTERS = 600
 DTMF_PATTERN = r"^[0-9#w]*$"
 MAX_DURATION_SECONDS = 14400
 
-# The two locale lists of the spec (TTS callout and conference greeting) merged; `zn-CN` is the spec's typo,
+# The two locale lists of the API reference (TTS callout and conference greeting) merged; `zn-CN` is its typo,
 # kept because Sinch accepts what it documents.
 LOCALES: dict[str, str] = {
     "cmn-CN": "Chinese, Mandarin",

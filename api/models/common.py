@@ -38,7 +38,7 @@ def _number_character(ch: str) -> bool:
 
 
 def normalize_number(value: str, default_region: str | None = None) -> str:
-    """Return `value` in E.164, accepting the spec's plus-less form ("46000000001") and "+46(0)73-017 01 01".
+    """Return `value` in E.164, accepting the API reference's plus-less form ("46000000001") and "+46(0)73-017 01 01".
 
     A number that is valid in its country's numbering plan is formatted by phonenumbers (which also drops
     a wrongly typed trunk zero); a number that is merely possible keeps exactly the digits typed, so a

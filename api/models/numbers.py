@@ -56,7 +56,7 @@ class AssignNumbersRequest(RequestModel):
 
 
 class UnassignNumberRequest(RequestModel):
-    """Body of DELETE /configuration/numbers: the spec spells this one `applicationKey`."""
+    """Body of DELETE /configuration/numbers: the API reference spells this one `applicationKey`."""
 
     number: str
     application_key: str | None = Field(default=None, alias="applicationKey")

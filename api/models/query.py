@@ -27,6 +27,6 @@ class NumberInfo(Displayable, WireModel):
 
 
 class QueryNumberResponse(WireModel):
-    """The spec names the object `numberItem`; the official SDKs read `number`. Accept both."""
+    """The API reference names the object `numberItem`; the official SDKs read `number`. Accept both."""
 
     number_item: NumberInfo = Field(validation_alias=AliasChoices("numberItem", "number"))

@@ -161,14 +161,14 @@ class Park(WireModel):
 
 
 class StartRecordingAction(WireModel):
-    """The spec's manage-call form: recording started by the action, options under `recordingOptions`."""
+    """The API reference's manage-call form: recording started by the action, options under `recordingOptions`."""
 
     name: Literal["startRecording"] = "startRecording"
     recording_options: RecordingOptions | None = None
 
 
 class StopRecordingAction(WireModel):
-    """The spec's manage-call form of stopping a recording."""
+    """The API reference's manage-call form of stopping a recording."""
 
     name: Literal["stopRecording"] = "stopRecording"
 

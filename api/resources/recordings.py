@@ -18,7 +18,7 @@ RECORDINGS_PATH = "/calling/v1/recording"
 
 
 class RecordingPage(WireModel):
-    """Tolerated alternative shape: the spec documents a bare array, some deployments wrap it."""
+    """Tolerated alternative shape: the API reference documents a bare array, some deployments wrap it."""
 
     recordings: list[Recording] = Field(default_factory=list)
 

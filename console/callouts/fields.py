@@ -151,7 +151,7 @@ def check_tts(text: str, prompts: str) -> tuple[str | None, str | None]:
 
 
 def check_locale(text: str, *, required: bool = True) -> str | None:
-    """One of the spec's locales, e.g. en-US."""
+    """One of the API reference's locales, e.g. en-US."""
     value = text.strip()
     if not value:
         if required:

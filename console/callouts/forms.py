@@ -111,7 +111,7 @@ class Checked:
 
 
 def _flag(value: bool) -> bool | None:
-    return True if value else None  # unset flags are left out of the request, as the spec's examples do
+    return True if value else None  # unset flags are left out of the request, as the API reference's examples do
 
 
 def check(form: Form) -> Checked:

@@ -45,7 +45,7 @@ ACTIONS = {
 def _check_locale(locale: str | None) -> str | None:
     locale = (locale or "").strip() or None
     if locale is not None and locale not in LOCALES:
-        raise ValueError(f"unknown locale {locale!r}: use one of the spec's, e.g. en-US, sv-SE, de-DE")
+        raise ValueError(f"unknown locale {locale!r}: use one Sinch supports, e.g. en-US, sv-SE, de-DE")
     return locale
 
 
@@ -98,7 +98,7 @@ def play_svaml(prompts: str | list[str], locale: str | None = "en-US", *, hang_u
 
 def recording_options(destination_url: str = "", credentials: str = "", format: str = "",
                       notification_events: bool | None = None) -> RecordingOptions | None:
-    """The spec's recording options; None when none are given (the platform's defaults apply)."""
+    """The API reference's recording options; None when none are given (the platform's defaults apply)."""
     fmt = format.strip().lower() or None
     if fmt is not None and fmt not in RECORDING_FORMATS:
         raise ValueError(f"format must be one of {', '.join(RECORDING_FORMATS)}, not {format!r}")
@@ -113,7 +113,7 @@ def recording_options(destination_url: str = "", credentials: str = "", format: 
 
 
 def start_recording_svaml(options: RecordingOptions | None = None) -> Svaml:
-    """The spec's manage-call form: `{"action": {"name": "startRecording", "recordingOptions": {...}}}`."""
+    """The API reference's manage-call form: `{"action": {"name": "startRecording", "recordingOptions": {...}}}`."""
     return Svaml(action=StartRecordingAction(recording_options=options))
 
 

@@ -1,4 +1,4 @@
-"""Assign and un-assign as the spec has them: numbers (E.164, one or several), an application key (this
+"""Assign and un-assign as the API reference has them: numbers (E.164, one or several), an application key (this
 application's by default) and a capability (voice or sms). Checked in words before anything is sent.
 
 What the account's listing already tells is checked too (a number it does not own, a voice request for an

@@ -129,7 +129,7 @@ def parse_moment(text: str, now: datetime, *, field: str = "From", end: bool = F
 
 
 def check_range(start: datetime, end: datetime, start_text: str | None = None, end_text: str | None = None) -> None:
-    """The spec's own rule ("'to' must be greater than 'from'"), checked before anything is sent. The message
+    """The API reference's own rule ("'to' must be greater than 'from'"), checked before anything is sent. The message
     quotes what was typed when given (a typed date "to 2026-11-19" ends at midnight after it)."""
     if end <= start:
         to, since = (end_text or shown(end)).strip(), (start_text or shown(start)).strip()

@@ -21,7 +21,7 @@ def get_numbers(request: Request, sb: Sandbox, body: bytes) -> Response:
 
 @endpoint
 def assign_numbers(request: Request, sb: Sandbox, body: bytes) -> Response:
-    """`applicationkey` per the spec; `applicationKey`/`application_key` too (sinch 1.1.4). Empty = signer."""
+    """`applicationkey` per the API reference; `applicationKey`/`application_key` too (sinch 1.1.4). Empty = signer."""
     req = validate(AssignNumbersRequest, parse_json(body))
     sb.numbers.assign(req.numbers, req.application_key or signer(request), req.capability, set(sb.applications))
     return no_content()

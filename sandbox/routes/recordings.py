@@ -1,4 +1,4 @@
-"""Recording routes: paged listing with the spec's validation, streamed WAV download, delete."""
+"""Recording routes: paged listing with the API reference's validation, streamed WAV download, delete."""
 
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ def test_call_result(payload):
 
 
 def test_spec_request_examples_round_trip():
-    """The spec's callout examples validate as requests (plus-less numbers are normalised)."""
+    """The API reference's callout examples validate as requests (plus-less numbers are normalised)."""
     tts = {"method": "ttsCallout", "ttsCallout": {"cli": "46000000000", "destination": {"type": "number",
            "endpoint": "46000000001"}, "domain": "pstn", "custom": "customData", "locale": "en-US",
            "text": "Hello, this is a synthesized message."}}

@@ -1,4 +1,4 @@
-"""Request models refuse what the spec forbids, naming the field, before anything is sent."""
+"""Request models refuse what the API reference forbids, naming the field, before anything is sent."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def test_callout_request_needs_the_matching_body() -> None:
         ("46730170101", "+46730170101"),
         ("+46(0)73-017-0101", "+46730170101"),
         ("0046730170101", "+46730170101"),
-        ("46000000001", "+46000000001"),  # the spec's example numbers keep every digit
+        ("46000000001", "+46000000001"),  # the API reference's example numbers keep every digit
     ],
 )
 def test_number_normalisation(raw: str, expected: str) -> None:

@@ -1,4 +1,4 @@
-"""Recordings: paged listing with the spec's validation, real WAV downloads, delete."""
+"""Recordings: paged listing with the API reference's validation, real WAV downloads, delete."""
 
 from __future__ import annotations
 

@@ -183,7 +183,7 @@ async def test_an_empty_window_says_so(tmp_path: Path) -> None:
 
 
 async def test_the_platforms_refusal_is_worded_and_the_table_stays(tmp_path: Path) -> None:
-    """A 400 from the platform on the list (a sandbox fault: the console itself never sends a window the spec
+    """A 400 from the platform on the list (a sandbox fault: the console itself never sends a window the API reference
     refuses) goes the whole way: the key, the worker, the client, the wording."""
     h = RecordingsHarness(tmp_path)
     async with h.app.run_test(size=SIZE) as pilot:

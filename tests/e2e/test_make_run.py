@@ -29,7 +29,7 @@ def session_alive(socket: str) -> bool:
     return done.returncode == 0
 
 
-def wait_for(socket: str, predicate) -> str:
+def screen_when(socket: str, predicate) -> str:
     """The screen once `predicate` holds for it (60 s at most: `make run` may install first), else the last."""
     last = [""]
 
@@ -52,20 +52,20 @@ def test_make_run_shows_a_live_demo_mutes_on_m_streams_events_on_6_and_quits_on_
         cwd=ROOT, env=env, check=True, timeout=20,
     )
     try:
-        first = wait_for(socket, lambda s: "SANDBOX" in s and " in · " in s and "+" in s)
+        first = screen_when(socket, lambda s: "SANDBOX" in s and " in · " in s and "+" in s)
         assert "standup" in first
         # The demo is alive: durations tick and people come and go within a few seconds.
-        later = wait_for(socket, lambda s: s != first)
+        later = screen_when(socket, lambda s: s != first)
         assert "Traceback" not in later
         # m mutes (or unmutes) the participant under the cursor; the status line says so in words.
         tmux(socket, "send-keys", "-t", "console", "m")
-        acted = wait_for(socket, lambda s: "Muted +" in s or "Unmuted +" in s)
+        acted = screen_when(socket, lambda s: "Muted +" in s or "Unmuted +" in s)
         assert "Traceback" not in acted
         tmux(socket, "send-keys", "-t", "console", "]")
-        wait_for(socket, lambda s: "board-room ·" in s)
+        screen_when(socket, lambda s: "board-room ·" in s)
         # 6: the demo's callbacks stream in through the relay the console runs for its sandbox.
         tmux(socket, "send-keys", "-t", "console", "6")
-        events = wait_for(socket, lambda s: "relay live" in s and any(
+        events = screen_when(socket, lambda s: "relay live" in s and any(
             f" {kind} " in line for line in s.splitlines() for kind in ("ICE", "DiCE", "PIE")))
         assert "Traceback" not in events
         tmux(socket, "send-keys", "-t", "console", "q")

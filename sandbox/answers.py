@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sandbox.callbacks import pie_body
 from sandbox.errors import SandboxError, invalid
 from sandbox.locking import locked as _locked
-from sandbox.menus import start_menu
+from sandbox.menus import MenuState, start_menu
 from sandbox.svaml import parse_svaml
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class CallbackAnswers:
         if call.is_final:
             raise invalid("Invalid request: the call has already ended")
         if call.menu is not None:
-            return self._press_in_menu(call, digits)
+            return self._press_in_menu(call, call.menu, digits)
         room = call.conference_id
         if not room or room not in self.conferences or call_id not in self.conferences[room].participants:
             raise invalid("Invalid request: the call is neither in a menu (runMenu) nor in a conference")
@@ -60,10 +60,10 @@ class CallbackAnswers:
                           "conferenceDtmfOptions mode 'detect')")
         return self._emit("pie", call, lambda: pie_body(call, self.now(), menu_id=room, value=digits))
 
-    def _press_in_menu(self, call: Call, digits: str) -> bool:
+    def _press_in_menu(self, call: Call, menu: MenuState, digits: str) -> bool:
         if call.status != "ONGOING":
             raise invalid("Invalid request: the call is not connected yet")
-        result = call.menu.press(digits)  # type: ignore[union-attr]
+        result = menu.press(digits)
         if result is None:
             return False  # moved to another menu: Sinch reports on return
         call.menu = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from api.models import ConferenceCalloutRequest, CustomCalloutRequest, Destination, TtsCalloutRequest
+from api.models.svaml import ConnectConf, RunMenu
 from sandbox.errors import illegal, missing
 from sandbox.menus import start_menu
 from sandbox.rates import normalize
@@ -91,10 +92,10 @@ def _custom(sb: Sandbox, req: CustomCalloutRequest, key: str) -> Call:
         name = ace.action.name if ace.action else None
         if name == "hangup":
             plan = "hangup"
-        elif name == "connectConf":
-            plan, room = "join", ace.action.conference_id  # type: ignore[union-attr]
-        elif name == "runMenu":
-            menu = start_menu(ace.action)  # type: ignore[arg-type]  # the menu runs once the callee answers
+        elif isinstance(ace.action, ConnectConf):
+            plan, room = "join", ace.action.conference_id
+        elif isinstance(ace.action, RunMenu):
+            menu = start_menu(ace.action)  # the menu runs once the callee answers
     pie = None
     if req.pie and req.pie.lstrip().startswith("{"):
         pie = parse_svaml(req.pie, field="customCallout.pie").to_wire()

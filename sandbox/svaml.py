@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from api.models import Svaml
+from api.models.svaml import ConnectConf, RunMenu
 from sandbox.errors import illegal, invalid
 from sandbox.menus import start_menu
 from sandbox.validation import drop_nulls, validation_error
@@ -81,7 +82,7 @@ def apply_to_call(sb: Sandbox, call: Call, doc: Svaml) -> None:
     action = doc.action.name if doc.action else None
     if call.status != "ONGOING" and action != "hangup":
         raise invalid("Invalid request: the call is not connected yet")
-    menu = start_menu(doc.action) if action == "runMenu" else None  # type: ignore[arg-type]
+    menu = start_menu(doc.action) if isinstance(doc.action, RunMenu) else None
     for item in doc.instructions:
         if item.name == "startRecording":
             sb.start_recording(call, now)
@@ -95,9 +96,9 @@ def apply_to_call(sb: Sandbox, call: Call, doc: Svaml) -> None:
         sb.start_recording(call, now)
     elif action == "stopRecording":
         sb.stop_recording(call, now)
-    elif action == "connectConf":
+    elif isinstance(doc.action, ConnectConf):
         call.menu = None
-        sb.join(doc.action.conference_id, call, now)  # type: ignore[union-attr]
+        sb.join(doc.action.conference_id, call, now)
     elif menu is not None:
         call.menu = menu
     if spoken and call.planned_end is not None and call.planned_end > now:

@@ -155,7 +155,10 @@ class SyncSinchVoiceClient:
     @property
     def async_client(self) -> SinchVoiceClient:
         """The async client behind this facade (use it only on its loop: `asyncio.run_coroutine_threadsafe`)."""
-        return self._started().client  # type: ignore[return-value]
+        client = self._started().client
+        if client is None:  # _started() sets it before it returns; this only tells the type checker
+            raise RuntimeError("the async client was not created")
+        return client
 
     def call(self, function: Callable[..., Coroutine[Any, Any, Any]], *args: Any, **kwargs: Any) -> Any:
         """Run a coroutine function of your own on the background loop and wait for its result: code that

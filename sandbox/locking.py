@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from contextlib import AbstractContextManager
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+class HasLock(Protocol):
+    @property
+    def lock(self) -> AbstractContextManager[Any]: ...
 
 
-def locked(method: F) -> F:
+S = TypeVar("S", bound=HasLock)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def locked(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
     """Run the method under the sandbox's lock (re-entrant, so methods may call each other)."""
 
     @functools.wraps(method)
-    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def run(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
         with self.lock:
             return method(self, *args, **kwargs)
 
-    return run  # type: ignore[return-value]
+    return run

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
@@ -18,18 +18,20 @@ from textual.widgets.data_table import CellKey, RowKey
 
 __all__ = ["BatchedTable", "batched"]
 
-_Method = TypeVar("_Method", bound=Callable[..., Any])
+_Table = TypeVar("_Table", bound="BatchedTable")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
-def batched(method: _Method) -> _Method:
+def batched(method: Callable[Concatenate[_Table, _P], _R]) -> Callable[Concatenate[_Table, _P], _R]:
     """Run a table method with refreshes deferred to one at the end."""
 
     @wraps(method)
-    def run_batched(self: BatchedTable, *args: Any, **kwargs: Any) -> Any:
+    def run_batched(self: _Table, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         with self._batch():
             return method(self, *args, **kwargs)
 
-    return run_batched  # type: ignore[return-value]
+    return run_batched
 
 
 class BatchedTable(DataTable[str | Text]):

@@ -185,6 +185,7 @@ class SinchConsole(App[None]):
         for splash in self.screen.query("#splash").results(Static):
             splash.update(text)
 
+    # Sync, unlike Textual's async original: the palette's commands call it directly, outside any await.
     def action_switch_mode(self, mode: str) -> None:  # type: ignore[override]
         if self.session is not None and mode in self._modes:
             mounted = self.switch_mode(mode)  # switches now; the worker only waits for the mount

@@ -51,6 +51,7 @@ class ConsoleServer(Server):
 
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
+        # the undecorated original (functools.wraps keeps it in __wrapped__, which the stubs do not declare)
         context: dict[str, Any] = await Server.handle_index.__wrapped__(self, request)  # type: ignore[attr-defined]
         context["app_websocket_url"] = f"{context['app_websocket_url']}/{self.guard.token}"
         return context

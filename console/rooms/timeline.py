@@ -86,7 +86,7 @@ class Timeline:
         """Turn a poll's changes into entries, skipping those the console already recorded."""
         self._expire(diff.at)
         added: list[TimelineEntry] = []
-        changes: Iterable[tuple[str, tuple[Participant, ...]]] = (
+        changes: Iterable[tuple[Kind, tuple[Participant, ...]]] = (
             ("joined", diff.joined), ("left", diff.left), ("muted", diff.muted),
             ("unmuted", diff.unmuted), ("held", diff.held), ("resumed", diff.resumed),
         )
@@ -101,7 +101,7 @@ class Timeline:
                     for key in [k for k in self._expected if k[0] == person.call_id]:
                         del self._expected[key]
                 detail = "present when watching started" if diff.initial and kind == "joined" else ""
-                entry = TimelineEntry(diff.at, kind, person.call_id, person.cli, "platform", detail)  # type: ignore[arg-type]
+                entry = TimelineEntry(diff.at, kind, person.call_id, person.cli, "platform", detail)
                 self._entries.append(entry)
                 added.append(entry)
         return added

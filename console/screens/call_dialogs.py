@@ -80,8 +80,9 @@ class ManageCallDialog(ModalScreen[Svaml | None]):
     def values(self) -> Values:
         found: Values = {}
         for item in self.fields:
-            widget = self.query_one(f"#field-{item.key}")
-            found[item.key] = bool(widget.value) if isinstance(widget, Checkbox) else str(widget.value)  # type: ignore[attr-defined]
+            field_id = f"#field-{item.key}"  # a Checkbox for a yes/no field, else an Input (see compose)
+            found[item.key] = (self.query_one(field_id, Checkbox).value if isinstance(item.default, bool)
+                               else self.query_one(field_id, Input).value)
         return found
 
     def _refresh_preview(self) -> None:

@@ -42,5 +42,5 @@ class HelpScreen(ModalScreen[None]):
             yield table
             yield Static("escape closes", id="help-hint")
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

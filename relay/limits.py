@@ -47,7 +47,7 @@ from relay.errors import new_reference
 try:
     import resource
 except ImportError:  # Windows: no rlimits to raise
-    resource = None  # type: ignore[assignment]
+    resource = None  # type: ignore[assignment]  # the module's name stays bound; callers check for None
 
 log = logging.getLogger("relay.limits")
 MAX_HEADER_BYTES = 32 * 1024
@@ -111,6 +111,7 @@ def guarded_protocol(limits: ConnectionLimits, stats: ConnectionStats) -> type[H
         _body_cycle: RequestResponseCycle | None = None
         """The request whose body is still coming (None once it is whole)."""
 
+        # uvicorn narrows asyncio.Protocol's BaseTransport to Transport and ignores the override itself
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             host = self.client[0] if self.client else "?"

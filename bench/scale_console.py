@@ -171,7 +171,9 @@ def verdicts(name: str, f: dict[str, float], seconds: float) -> list[str]:
     checks = [("CPU <= 15 % of a core", f["cpu_pct"] <= 15)]
     if name == "big":
         checks += [("lag p95 <= 50 ms", f["lag_p95_ms"] <= 50), ("every poll on time", f["late_polls"] == 0),
-                   (f"RSS growth <= 5 MB / 10 min (projected {growth_10min:+.1f})", growth_10min <= 5)]
+                   (f"RSS growth <= 5 MB / 10 min ({f['rss_growth_mb']:+.1f} MB in {seconds:.0f} s"
+                    + (")" if seconds >= 600 else f", {growth_10min:+.1f} if linear; Textual's caches fill in the "
+                       "first minutes, so --seconds 600 is the real test)"), growth_10min <= 5)]
     else:
         checks += [("no stall > 100 ms at start", f["start_lag_max_ms"] <= 100),
                    ("no stall > 100 ms after", f["lag_max_ms"] <= 100)]

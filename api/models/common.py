@@ -37,6 +37,30 @@ def _number_character(ch: str) -> bool:
     return "0" <= ch <= "9" or ch in "+-./()" or ch.isspace() or unicodedata.category(ch) == "Pd"
 
 
+E164_DIGITS = (7, 15)
+"""How many digits an E.164 number may have after the "+" (15 at most by the standard; 7 is shorter than any
+country's numbers with its code)."""
+
+
+def e164_syntax(value: str) -> str:
+    """`value` in E.164 if it is shaped like one: "+", then 7-15 ASCII digits not starting with 0 (separators
+    people type are dropped). What the API client checks before sending: whether the numbering plan knows the
+    number is for the platform to say (Sinch's own examples use numbers phonenumbers calls impossible), and
+    for the surfaces to warn about. A number the plan knows is formatted as `normalize_number` does."""
+    try:
+        return normalize_number(value)
+    except ValueError as refused:
+        raw = value.strip().replace("(0)", "")
+        if not raw or any(not _number_character(ch) for ch in raw):
+            raise refused from None
+        number = "+" + digits(raw[2:] if raw.startswith("00") else raw)
+        low, high = E164_DIGITS
+        if not low <= len(number) - 1 <= high or number[1] == "0":
+            raise ValueError(f"{value!r} is not an E.164 number: a country code and number of {low}-{high} "
+                             "digits in all, e.g. +46701234567") from None
+        return number
+
+
 def normalize_number(value: str, default_region: str | None = None) -> str:
     """Return `value` in E.164, accepting the API reference's plus-less form ("46000000001") and "+46(0)73-017 01 01".
 
@@ -124,7 +148,7 @@ class Destination(RequestModel):
     @model_validator(mode="after")
     def _normalise_number(self) -> Destination:
         if self.type == "number":
-            normalised = normalize_number(self.endpoint)
+            normalised = e164_syntax(self.endpoint)
             if normalised != self.endpoint:
                 object.__setattr__(self, "endpoint", normalised)
         return self
@@ -144,6 +168,6 @@ def e164_field_validator(*fields: str) -> Any:
     def _check(cls: type, value: str | None) -> str | None:
         if value is None or value == "":
             return value
-        return normalize_number(value)
+        return e164_syntax(value)
 
     return field_validator(*fields)(_check)

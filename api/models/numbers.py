@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import AliasChoices, Field, field_validator
 
 from api.models.base import RequestModel, WireModel
-from api.models.common import e164_field_validator, normalize_number
+from api.models.common import e164_field_validator, e164_syntax
 from api.models.display import Columns, Displayable, DisplayList
 
 Capability = Literal["voice", "sms"]
@@ -52,7 +52,7 @@ class AssignNumbersRequest(RequestModel):
     @field_validator("numbers")
     @classmethod
     def _all_e164(cls, numbers: list[str]) -> list[str]:
-        return [normalize_number(n) for n in numbers]
+        return [e164_syntax(n) for n in numbers]
 
 
 class UnassignNumberRequest(RequestModel):

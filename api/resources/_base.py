@@ -10,7 +10,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, ValidationError
 
 from api.errors import InvalidArgumentError
-from api.models import normalize_number
+from api.models.common import e164_syntax
 from api.models.problems import first_problem
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def e164(number: str, field: str = "number") -> str:
     if not isinstance(number, str):
         raise InvalidArgumentError(field, "a phone number (a string) is required")
     try:
-        return normalize_number(number)
+        return e164_syntax(number)
     except ValueError as exc:
         raise InvalidArgumentError(field, str(exc)) from None
 

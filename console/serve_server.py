@@ -7,7 +7,10 @@ textual-serve.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 from typing import Any
 
 import aiohttp_jinja2
@@ -57,9 +60,25 @@ class ConsoleServer(Server):
         return context
 
     async def on_startup(self, app: web.Application) -> None:
-        # Instead of textual-serve's banner, which prints the whole command: one line saying where to go. It is
-        # the only place the token is printed.
-        print(f"{READY_PREFIX}{self.browser_url}  (open it in a browser; Ctrl+C stops)", flush=True)
+        """Nothing: textual-serve's banner prints the whole command, and it comes before the socket listens."""
+
+    def serve(self, debug: bool = False) -> None:
+        """textual-serve's serve(), but announcing the URL through run_app's `print`, which aiohttp calls once
+        every site listens (on_startup runs before that, so a client reading the URL there could be refused).
+        That line is the only place the token is printed."""
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(stop, self.request_exit)
+
+        def announce(*_: object) -> None:
+            print(f"{READY_PREFIX}{self.browser_url}  (open it in a browser; Ctrl+C stops)", flush=True)
+
+        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
+                    print=announce)
 
 
 __all__ = ["ConsoleServer"]

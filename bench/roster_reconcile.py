@@ -32,7 +32,8 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from api.models import Participant
-from widgets.people import clock_time, format_duration, format_number, short_call_id
+from api.models.display import clock
+from widgets.people import clock_time, format_number, short_call_id
 from widgets.roster import Roster
 from widgets.roster_rows import styled_row
 
@@ -87,7 +88,7 @@ def baseline(roster: Roster, participants: list[Participant], now: datetime) -> 
     DataTable.clear(roster)
     joined = clock_time(now)
     for p in participants:  # the same cell text and styles as the roster draws, with the same cached formatting
-        cells = [format_number(p.cli), "", short_call_id(p.call_id), format_duration(p.duration),
+        cells = [format_number(p.cli), "", short_call_id(p.call_id), clock(p.duration),
                  "muted" if p.muted else "", "on hold" if p.on_hold else "", joined, ""]
         roster.add_row(*styled_row(cells, ""), key=p.call_id)
     if selected is not None and selected in roster.rows:

@@ -1,4 +1,6 @@
-"""How the widgets word people and times: names from an address book, numbers formatted, durations, clocks.
+"""How the widgets word people and times: names from an address book, numbers formatted, clocks.
+
+Durations are api.models.display.clock, the one format of every surface.
 
 Pure functions, cached where a roster of thousands calls them every poll (phonenumbers parsing costs ~20 µs).
 Number parsing and formatting live in api.models.common (console.rooms shows numbers the same way).
@@ -20,7 +22,6 @@ __all__ = [
     "Contact",
     "clock_time",
     "digits",
-    "format_duration",
     "format_number",
     "normalise_address_book",
     "number_digits",
@@ -60,13 +61,6 @@ def number_digits(cli: str) -> str:
         return digits(cli)
     national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return f"{digits(cli)} {digits(national)}"
-
-
-def format_duration(seconds: int) -> str:
-    """`3725` -> `1:02:05`, `61` -> `01:01`; negative durations (clock skew) show as zero."""
-    minutes, secs = divmod(max(0, int(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 def short_call_id(call_id: str) -> str:

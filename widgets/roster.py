@@ -19,11 +19,12 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from api.models import Participant
-from widgets.people import AddressBookInput, format_duration, format_number, normalise_address_book, short_call_id
+from api.models.display import clock
+from widgets.people import AddressBookInput, format_number, normalise_address_book, short_call_id
 from widgets.roster_rows import COLUMNS, TIME, Entry, RosterRow, filter_digits, row_cells, styled_cell, styled_row
 from widgets.roster_table import BatchedTable, batched
 
-__all__ = ["COLUMNS", "Roster", "RosterRow", "format_duration", "format_number", "short_call_id"]
+__all__ = ["COLUMNS", "Roster", "RosterRow", "format_number", "short_call_id"]
 
 
 class Roster(BatchedTable):
@@ -230,7 +231,7 @@ class Roster(BatchedTable):
                 entry.seconds = seconds
             if visible is not None and call_id not in visible:
                 continue
-            text = format_duration(entry.seconds)
+            text = clock(entry.seconds)
             before = entry.cells[TIME]
             if text == before:
                 continue

@@ -14,8 +14,8 @@ from typing import NamedTuple
 from rich.text import Text
 
 from api.models import Participant
-from api.models.display import printable
-from widgets.people import Contact, clock_time, digits, format_duration, format_number, number_digits, short_call_id
+from api.models.display import clock, printable
+from widgets.people import Contact, clock_time, digits, format_number, number_digits, short_call_id
 
 __all__ = ["COLUMNS", "Entry", "RosterRow", "filter_digits", "row_cells", "styled_cell", "styled_row"]
 
@@ -108,7 +108,7 @@ def row_cells(call_id: str, entry: Entry, hand_raised: bool) -> list[str]:
         printable(contact.name if contact else format_number(participant.cli)),
         "★" if contact and contact.moderator else "",
         printable(short_call_id(call_id)),
-        "left" if entry.left_at is not None else format_duration(entry.seconds),
+        "left" if entry.left_at is not None else clock(entry.seconds),
         "muted" if participant.muted else "",
         "on hold" if participant.on_hold else "",
         clock_time(entry.joined_at),

@@ -79,10 +79,11 @@ def human_bytes(size: Any) -> str:
 
 
 def clock(seconds: Any) -> str:
-    """172 -> "2:52", 3725 -> "1:02:05"."""
+    """The one duration format of every surface: 172 -> "2:52", 3725 -> "1:02:05"; a negative duration (clock
+    skew between us and the platform) is "0:00"."""
     if not isinstance(seconds, int | float) or isinstance(seconds, bool):
         return "" if seconds is None else str(seconds)
-    minutes, secs = divmod(int(seconds), 60)
+    minutes, secs = divmod(max(0, int(seconds)), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 

@@ -29,14 +29,10 @@ async def conference_show(ctx: Context) -> int:
     data = {"conferenceId": room, "participants": [p.to_wire() for p in people]}
     name = ctx.session.moderator.name
     rows = [(p.call_id, name(p.cli, p.call_id), "yes" if p.muted else "no", "yes" if p.on_hold else "no",
-             _duration(p.duration)) for p in people]
+             clock(p.duration)) for p in people]
     heading = f"{room}: {len(people)} participant{'' if len(people) == 1 else 's'}"
     ctx.printer.result(data, heading + "\n" + table(("call id", "who", "muted", "on hold", "in call"), rows))
     return OK
-
-
-def _duration(seconds: int) -> str:
-    return clock(max(0, int(seconds)))
 
 
 async def conference_action(ctx: Context) -> int:

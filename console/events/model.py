@@ -151,7 +151,7 @@ def summarise(item: RelayEvent) -> str:
         parts = ["DiCE", _text(event.get("result")), _text(event.get("reason"))]
         duration = event.get("duration")
         if isinstance(duration, int | float) and not isinstance(duration, bool):
-            parts.append(clock_text(int(duration)))
+            parts.append(clock(duration))
         return " ".join(part for part in parts if part)
     if item.type == "pie":
         result = item.menu_result
@@ -162,11 +162,6 @@ def summarise(item: RelayEvent) -> str:
     if item.type == "notify":
         return " ".join(part for part in ("Notify", _text(event.get("type"))) if part)
     return f"{item.label} event"
-
-
-def clock_text(seconds: int) -> str:
-    """0:42, 12:05, 1:02:03 (a negative duration, clock skew, is 0:00)."""
-    return clock(max(seconds, 0))
 
 
 def _text(value: Any) -> str:

@@ -13,10 +13,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from api.models.display import clock
 from console.rooms import AttendanceRow
 from console.screens.dialogs import ConfirmScreen, PromptScreen
 from console.session import Session
-from widgets.people import clock_time, format_duration, format_number
+from widgets.people import clock_time, format_number
 
 
 class ParticipantScreen(ModalScreen[None]):
@@ -45,7 +46,7 @@ class ParticipantScreen(ModalScreen[None]):
         ]
         if participant:
             lines += [
-                f"In the call {format_duration(participant.duration)}",
+                f"In the call {clock(participant.duration)}",
                 f"Muted       {'yes' if participant.muted else 'no'}",
                 f"On hold     {'yes' if participant.on_hold else 'no'}",
             ]
@@ -89,7 +90,7 @@ class AttendanceScreen(ModalScreen[None]):
         for row in rows:
             table.add_row(Text(row.name), Text(format_number(row.cli)), str(len(row.call_ids)),
                           clock_time(row.first_joined), _when(row.last_left),
-                          format_duration(int(row.seconds_in_room)), str(row.times_muted), "yes" if row.kicked else "")
+                          clock(row.seconds_in_room), str(row.times_muted), "yes" if row.kicked else "")
         with Vertical(id="help-box"):
             yield Static(f"[b]Attendance: {escape(self.room)}[/b]  ({len(rows)} people seen)")
             yield table

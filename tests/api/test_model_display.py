@@ -117,6 +117,7 @@ def test_empty_lists_and_helpers():
     assert str(NumberList()).startswith("0 numbers")
     assert human_bytes(None) == "" and human_bytes(512) == "512 B" and human_bytes(3 * 1024**3) == "3.0 GiB"
     assert clock(3725) == "1:02:05" and clock(None) == "" and clock(0) == "0:00"
+    assert clock(61) == "1:01" and clock(-3) == "0:00"  # one format everywhere; clock skew is no time
     assert html_table(["a"], [["<b>"]], caption="x & y") == (
         '<table class="sinch-table" style="border-collapse:collapse;font-size:90%">'
         '<caption style="text-align:left">x &amp; y</caption><thead><tr><th style="text-align:left">a</th></tr>'

@@ -8,8 +8,9 @@ import pytest
 from textual.widgets import DataTable
 from widget_hosts import FROZEN, Host, person
 
+from api.models.display import clock
 from widgets import Roster
-from widgets.people import format_duration, format_number, number_digits
+from widgets.people import format_number, number_digits
 
 T0 = FROZEN
 
@@ -76,7 +77,7 @@ async def test_only_changed_cells_are_updated(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.setattr(DataTable, "update_cell", spy)
         roster.show([person("a", duration=61, muted=True), person("b", "+14155550100", duration=10)], now=later(1))
         assert sorted(touched) == [("a", "muted"), ("a", "time")]
-        assert texts(roster, "a")[3:5] == ["01:01", "muted"]
+        assert texts(roster, "a")[3:5] == ["1:01", "muted"]
         touched.clear()
         roster.show([person("a", duration=61, muted=True), person("b", "+14155550100", duration=10)], now=later(1))
         assert touched == []
@@ -141,7 +142,7 @@ async def test_a_leaver_who_comes_back_is_restored() -> None:
         roster.show([person("a"), person("b")], now=T0)
         roster.show([person("b")], now=later(1))
         roster.show([person("a", duration=7), person("b")], now=later(2))
-        assert texts(roster, "a")[3] == "00:07"
+        assert texts(roster, "a")[3] == "0:07"
         assert roster.participant("a").left_at is None
 
 
@@ -151,10 +152,10 @@ async def test_tick_advances_durations_between_polls() -> None:
         roster = app.widget
         roster.show([person("a", duration=58), person("b", duration=3599)], now=T0)
         roster.tick(later(2.5))
-        assert texts(roster, "a")[3] == "01:00"
+        assert texts(roster, "a")[3] == "1:00"
         assert texts(roster, "b")[3] == "1:00:01"
         roster.show([person("a", duration=60), person("b", duration=3601)], now=later(2.5))
-        assert texts(roster, "a")[3] == "01:00"
+        assert texts(roster, "a")[3] == "1:00"
 
 
 async def test_filter_by_digits_name_and_call_id_keeps_the_cursor() -> None:
@@ -230,8 +231,8 @@ def test_formatting() -> None:
     assert format_number("+46708168731") == "+46 70 816 87 31"
     assert format_number("alice") == "alice"
     assert "0708168731" in number_digits("46708168731")
-    assert format_duration(3725) == "1:02:05"
-    assert format_duration(-3) == "00:00"
+    assert clock(3725) == "1:02:05"
+    assert clock(-3) == "0:00"
 
 
 async def test_tick_rewrites_only_the_durations_on_screen_and_catches_up_when_scrolled_to() -> None:
@@ -246,13 +247,13 @@ async def test_tick_rewrites_only_the_durations_on_screen_and_catches_up_when_sc
         roster.update_cell = lambda row, column, *a, **k: (writes.append(row), real_update(row, column, *a, **k))
         roster.tick(later(60))
         assert writes and len(writes) < 30  # the rows in the window, not all 300
-        assert texts(roster, "p000")[3] == format_duration(65)
-        assert texts(roster, "p299")[3] == format_duration(5)  # off screen: not rewritten
+        assert texts(roster, "p000")[3] == clock(65)
+        assert texts(roster, "p299")[3] == clock(5)  # off screen: not rewritten
         assert roster._entries["p299"].seconds == 65  # but its clock runs: a poll of 65 s changes nothing
         roster.move_cursor(row=299)
         await pilot.pause()
         roster.tick(later(61))
-        assert texts(roster, "p299")[3] == format_duration(66)
+        assert texts(roster, "p299")[3] == clock(66)
 
 
 async def test_a_poll_where_only_durations_moved_rewrites_the_rows_on_screen_only() -> None:
@@ -268,11 +269,11 @@ async def test_a_poll_where_only_durations_moved_rewrites_the_rows_on_screen_onl
         roster.show(moved, now=later(4))
         assert 0 < len(set(writes) - {"p299"}) < 30  # durations on screen only
         assert "p299" in writes and "muted" in texts(roster, "p299")[4].lower()  # other changes are always drawn
-        assert texts(roster, "p298")[3] == format_duration(5)  # off screen, only its time moved: left for the tick
+        assert texts(roster, "p298")[3] == clock(5)  # off screen, only its time moved: left for the tick
         roster.move_cursor(row=298)
         await pilot.pause()
         roster.tick(later(4))
-        assert texts(roster, "p298")[3] == format_duration(9)
+        assert texts(roster, "p298")[3] == clock(9)
 
 
 async def test_a_poll_or_tick_that_changes_nothing_repaints_nothing(monkeypatch) -> None:

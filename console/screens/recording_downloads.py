@@ -1,39 +1,40 @@
 """The Recordings screen's downloads: the panel of progress bars and the keys that fill it (d, c/escape, f).
 
-`DownloadActions` is a part of `RecordingsScreen` (a mixin, as `call_actions` is of the Calls screen: the bindings
-stay on the screen). A download runs in a worker that first asks about taken file names (through
-`ExistingFileScreen`, one question at a time), then lets `console.recordings.Downloader` fetch the files, a few
-at once; each step redraws its row and the overall bar. Downloads only read, so a read-only profile may run
-them.
+`RecordingDownloads` is the panel with the download actions: `RecordingsScreen` composes it and hands it the keys;
+it asks the screen only for the recordings to fetch and for the status line. A download runs in a worker that first
+asks about taken file names (through `ExistingFileScreen`, one question at a time), then lets
+`console.recordings.Downloader` fetch the files, a few at once; each step redraws its row and the overall bar.
+Downloads only read, so a read-only profile may run them.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
 from api.models import Recording
 from console.recordings.deletes import plural
 from console.recordings.downloads import ConflictAnswer, Download, Downloader, State, overall
-from console.recordings.listing import Listing, human_size
+from console.recordings.listing import human_size
 from console.recordings.wording import describe_disk_error, shown_path
 from console.screens.dialogs import PromptScreen
 from console.screens.recording_dialogs import ExistingFileScreen
 from console.session import Session
 
-# For the type checker the mixin is a Screen; at run time it is a plain class, so `RecordingsScreen` stays one Screen.
-if TYPE_CHECKING:
-    _Base = Screen[None]
-else:
-    _Base = object
+# The keys whose actions `RecordingDownloads` holds. The screen binds them (in its footer's order, ids as in the
+# README's keymap) because Textual looks for bindings only from the focused widget up, and nothing is focused
+# while the table is hidden (no recordings yet), when f and c must still answer.
+DOWNLOAD_KEY = Binding("d", "download", "Download", id="recordings.download")
+FOLDER_KEY = Binding("f", "folder", "Folder", id="recordings.folder")
+CANCEL_KEY = Binding("c,escape", "cancel_downloads", "Cancel downloads", show=False, id="recordings.cancel")
 
 STATE_STYLE = {State.DONE: "green", State.FAILED: "red", State.CANCELLED: "yellow", State.SKIPPED: "yellow"}
 
@@ -161,27 +162,26 @@ class DownloadsPanel(Vertical):
         self.query_one("#downloads-title", Static).update(text)
 
 
-class DownloadActions(_Base):
-    """Download the selected or marked recordings into the session's folder; cancel; change the folder."""
+class RecordingDownloads(DownloadsPanel):
+    """The downloads collaborator of the Recordings screen: the panel, and what d, c/escape and f do.
 
-    session: Session
-    listing: Listing
-    downloader: Downloader
-    downloads: list[Download]
-    """This round's downloads, as the panel shows them (a round ends when one starts with none running)."""
+    It asks its screen only for what to download (`targets`), where to say how it went (`status`) and for the
+    session; the downloader, this round's downloads and the one-question-at-a-time lock are its own."""
 
-    if TYPE_CHECKING:
-        def selected_key(self) -> str | None: ...
-        def status(self, text: str, *, error: bool = False) -> None: ...
-
-    def setup_downloads(self) -> None:
-        """Called from the screen's __init__."""
-        self.downloader = Downloader(self.session.backend.client, self.session.audit, on_change=self._download_changed)
-        self.downloads = []
+    def __init__(self, session: Session, *, targets: Callable[[], list[Recording]],
+                 status: Callable[..., None], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.targets = targets
+        """The marked recordings, else the selected one (the screen's table)."""
+        self.status = status
+        self.downloader = Downloader(session.backend.client, session.audit, on_change=self._download_changed)
+        self.downloads: list[Download] = []
+        """This round's downloads, as the panel shows them (a round ends when one starts with none running)."""
         self._asking = asyncio.Lock()
 
     def action_download(self) -> None:
-        targets = self.listing.targets(self.selected_key())
+        targets = self.targets()
         if not targets:
             self.status("Nothing to download: no recording selected.", error=True)
             return
@@ -209,7 +209,7 @@ class DownloadActions(_Base):
             if not self.downloader.busy:  # a new round: the last one's finished rows go
                 self.downloads = []
             self.downloads.extend(fresh)
-            self.query_one(DownloadsPanel).show(self.downloads)
+            self.show(self.downloads)
         queued = [d for d in fresh if d.state is State.QUEUED]
         if queued:
             self.status(f"Downloading {plural(len(queued))} to {shown_path(folder)}…")
@@ -218,7 +218,7 @@ class DownloadActions(_Base):
 
     def _download_changed(self, download: Download) -> None:
         if self.is_attached:
-            self.query_one(DownloadsPanel).changed(download, self.downloads)
+            self.changed(download, self.downloads)
 
     def _report(self, downloads: list[Download], folder: Path) -> None:
         """Where the files landed, or why not, in one line (and a notification)."""
@@ -255,7 +255,7 @@ class DownloadActions(_Base):
             self.status(f"Cancelled {plural(count, 'download')}: nothing partial was kept.")
         elif self.downloads:
             self.downloads = []
-            self.query_one(DownloadsPanel).show(self.downloads)
+            self.show(self.downloads)
             self.status("Finished downloads cleared from the panel (the files stay).")
         else:
             self.status("No download is running.")
@@ -272,13 +272,14 @@ class DownloadActions(_Base):
         def answered(value: str | None) -> None:
             if value:
                 self.session.download_dir = Path(value).expanduser().absolute()
-                self._show_folder()
+                self.show_folder()
                 self.status(f"Downloads go to {shown_path(self.session.download_dir)} for the rest of this session.")
 
         question = "Download recordings to this folder (for this session; the profile's download_dir sets it for good):"
         self.app.push_screen(PromptScreen(question, value=shown_path(self.session.download_dir), check=check), answered)
 
-    def _show_folder(self) -> None:
+    def show_folder(self) -> None:
+        """The folder line under the panel (the screen's, shown even when the panel is not)."""
         folder = shown_path(self.session.download_dir)
         text = Text.assemble("Downloads go to ", (folder, "bold"), " · f changes the folder")
-        self.query_one("#download-folder", Static).update(text)
+        self.screen.query_one("#download-folder", Static).update(text)

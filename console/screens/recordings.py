@@ -1,8 +1,9 @@
 """Recordings: browse the Sinch Drive by time window and page, download with progress, delete with confirmation.
 
 The screen shows and schedules; `console.recordings` holds the logic (the window, the page, the downloader,
-the deletes), `console.screens.recording_downloads` the downloads panel and its keys,
-`console.screens.recording_deletes` the delete key, and `console.screens.recording_dialogs` the questions.
+the deletes), `console.screens.recording_downloads` the downloads panel and what its keys do (d, c, f),
+`console.screens.recording_deletes` what the delete key does; the screen composes both, binds their keys and
+hands the key on. And `console.screens.recording_dialogs` the questions.
 Requests run in workers that catch everything: a failed page leaves the table as it was and says why in the
 status line (and in place of the table when nothing was listed yet). A timer moves the expiry countdowns along
 on the session's clock and reloads when one of the shown recordings has expired, never cancelling a load under
@@ -43,7 +44,13 @@ from console.recordings.wording import describe_list_error
 from console.screens.mode import ModeScreen
 from console.screens.recording_deletes import DeleteActions
 from console.screens.recording_dialogs import RangeScreen
-from console.screens.recording_downloads import DownloadActions, DownloadsPanel
+from console.screens.recording_downloads import (
+    CANCEL_KEY,
+    DOWNLOAD_KEY,
+    FOLDER_KEY,
+    DownloadsPanel,
+    RecordingDownloads,
+)
 from console.screens.topbar import topbar
 from console.session import Session
 
@@ -57,26 +64,26 @@ SOON_STYLE = "bold red"
 SORT_WORDS = {"created": "newest first", "expiry": "expiring first"}
 
 
-class RecordingsScreen(DeleteActions, DownloadActions, ModeScreen):
+class RecordingsScreen(DeleteActions, ModeScreen):
     """Recordings in a time window, a page at a time; mark, download, delete."""
 
     CHANGES: ClassVar[dict[str, str]] = {"delete": "delete_recording"}
     BINDINGS = [
         Binding("space", "mark", "Mark", id="recordings.mark"),
-        Binding("d", "download", "Download", id="recordings.download"),
+        DOWNLOAD_KEY,
         Binding("x", "delete", "Delete", id="recordings.delete"),
         Binding("g", "edit_range", "Range", id="recordings.range"),
         Binding("left_square_bracket", "previous_page", "Prev page", id="recordings.previous_page"),
         Binding("right_square_bracket", "next_page", "Next page", id="recordings.next_page"),
         Binding("o", "sort", "Sort", id="recordings.sort"),
-        Binding("f", "folder", "Folder", id="recordings.folder"),
+        FOLDER_KEY,
         Binding("a", "mark_page", "Mark page", show=False, id="recordings.mark_page"),
         Binding("t", "preset('today')", "Today", show=False, id="recordings.today"),
         Binding("w", "preset('week')", "Last 7 days", show=False, id="recordings.week"),
         Binding("m", "preset('month')", "Last 30 days", show=False, id="recordings.month"),
         Binding("plus", "page_size(1)", "Bigger pages", show=False, id="recordings.bigger_pages"),
         Binding("minus", "page_size(-1)", "Smaller pages", show=False, id="recordings.smaller_pages"),
-        Binding("c,escape", "cancel_downloads", "Cancel downloads", show=False, id="recordings.cancel"),
+        CANCEL_KEY,
         Binding("r", "reload", "Reload", show=False, id="recordings.reload"),
     ]
 
@@ -103,7 +110,7 @@ class RecordingsScreen(DeleteActions, DownloadActions, ModeScreen):
         self.listing = Listing(default_range(session.clock()))
         self.deleting = False
         """True from the delete key until its worker ends (confirmation, sending, the page put right)."""
-        self.setup_downloads()
+        self.downloads_panel = RecordingDownloads(session, targets=self.targets, status=self.status, id="downloads")
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -116,7 +123,7 @@ class RecordingsScreen(DeleteActions, DownloadActions, ModeScreen):
         yield table
         yield Static(Text("Loading recordings…"), id="recordings-empty")
         yield Static("", id="recording-detail")
-        yield DownloadsPanel(id="downloads")
+        yield self.downloads_panel
         yield Static("", id="download-folder")
         yield Static("", id="status")
         yield Footer()
@@ -124,7 +131,7 @@ class RecordingsScreen(DeleteActions, DownloadActions, ModeScreen):
     def on_mount(self) -> None:
         self.query_one(DownloadsPanel).display = False
         self.query_one("#recordings", DataTable).display = False
-        self._show_folder()
+        self.downloads_panel.show_folder()
         self._show_title()
         self.set_interval(self.tick, self._tick)
         self.load(1)
@@ -140,6 +147,10 @@ class RecordingsScreen(DeleteActions, DownloadActions, ModeScreen):
             return None
         value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return str(value) if value is not None else None
+
+    def targets(self) -> list[Recording]:
+        """What d and x act on: the marked recordings, else the selected one."""
+        return self.listing.targets(self.selected_key())
 
     def refresh_rows(self) -> None:
         """Reconcile the table with the page by key: cells update in place; the cursor stays on its recording
@@ -354,6 +365,17 @@ class RecordingsScreen(DeleteActions, DownloadActions, ModeScreen):
     def action_mark_page(self) -> None:
         self.listing.toggle_page_marks()
         self.refresh_rows()
+
+    # ---- keys the downloads panel answers (bound here: see DOWNLOAD_KEY) -------------------------------
+
+    def action_download(self) -> None:
+        self.downloads_panel.action_download()
+
+    def action_cancel_downloads(self) -> None:
+        self.downloads_panel.action_cancel_downloads()
+
+    def action_folder(self) -> None:
+        self.downloads_panel.action_folder()
 
     # ---- the command palette -------------------------------------------------------------------------
 

@@ -349,13 +349,13 @@ async def test_bulk_download_is_bounded_and_one_answer_can_apply_to_all(tmp_path
         await eventually(lambda: h.transport.open == 3, pilot)
         for _ in range(20):
             await pilot.pause()
-        assert h.transport.open == 3 and screen.downloader.in_flight == 3
-        assert [d.state for d in screen.downloads].count(State.QUEUED) == 3
+        assert h.transport.open == 3 and screen.downloads_panel.downloader.in_flight == 3
+        assert [d.state for d in screen.downloads_panel.downloads].count(State.QUEUED) == 3
         assert "0 of 6 saved · 3 running · 3 queued" in h.text("#downloads-title")
         assert len(screen.query(DownloadRow)) == 6
         h.transport.release()
         await eventually(lambda: h.status().startswith("Saved 6 recordings"), pilot)
-        assert h.transport.max_open == 3 and screen.downloader.max_in_flight == 3
+        assert h.transport.max_open == 3 and screen.downloads_panel.downloader.max_in_flight == 3
         for key in keys:
             landed = h.downloads / (key.replace(".wav", " (1).wav") if key in keys[1:3] else key)
             assert landed.read_bytes() == platform_bytes(h, key)
@@ -369,12 +369,13 @@ async def test_cancel_leaves_nothing(tmp_path: Path) -> None:
         screen = await h.open(pilot)
         h.transport.hold = True
         await pilot.press("d")
-        await eventually(lambda: screen.downloads and screen.downloads[0].done > 0, pilot)
+        panel = screen.downloads_panel
+        await eventually(lambda: panel.downloads and panel.downloads[0].done > 0, pilot)
         assert [name for name in downloaded(h) if name.endswith(".part")]  # half-way: only the temporary file
         await pilot.press("c")
         cancelled = f"Download of {h.row_keys()[0]} cancelled: nothing partial was kept"
         await eventually(lambda: h.status() == cancelled, pilot)
-        assert screen.downloads[0].state is State.CANCELLED and "1 cancelled" in h.text("#downloads-title")
+        assert panel.downloads[0].state is State.CANCELLED and "1 cancelled" in h.text("#downloads-title")
         assert downloaded(h) == []
         await pilot.press("escape")  # nothing running: the finished round is put away
         assert h.status() == "Finished downloads cleared from the panel (the files stay)."
@@ -525,7 +526,8 @@ async def test_pressing_d_twice_downloads_once(tmp_path: Path) -> None:
         key = h.row_keys()[0]
         h.transport.hold = True
         await pilot.press("d")
-        await eventually(lambda: screen.downloads and screen.downloads[0].done > 0, pilot)
+        panel = screen.downloads_panel
+        await eventually(lambda: panel.downloads and panel.downloads[0].done > 0, pilot)
         await pilot.press("d")
         await eventually(lambda: h.status() == f"Skipped: {key} is already downloading", pilot)
         assert h.app.screen is screen and len(screen.query(DownloadRow)) == 1  # no question, no second row
@@ -570,8 +572,8 @@ async def test_progress_is_drawn_at_most_ten_times_a_second(tmp_path: Path) -> N
         now = [1000.0]
         panel.clock = lambda: now[0]  # type: ignore[method-assign]
         download = Download(screen.listing.recordings[0], h.downloads / "x.wav", total=1_000_000)
-        screen.downloads = [download]
-        panel.show(screen.downloads)
+        screen.downloads_panel.downloads = [download]
+        panel.show(screen.downloads_panel.downloads)
         await eventually(lambda: screen.query(DownloadRow) and screen.query_one(DownloadRow).is_mounted, pilot)
         row = screen.query_one(DownloadRow)
 
@@ -579,24 +581,24 @@ async def test_progress_is_drawn_at_most_ten_times_a_second(tmp_path: Path) -> N
             return str(row.query_one(".download-note").render())
 
         download.state = State.RUNNING
-        screen._download_changed(download)  # a change of state: drawn at once
+        screen.downloads_panel._download_changed(download)  # a change of state: drawn at once
         draws = panel.draws
         for chunk in range(1, 200):  # 200 chunks in the same instant
             download.done = chunk * 4096
-            screen._download_changed(download)
+            screen.downloads_panel._download_changed(download)
         assert panel.draws == draws and panel.pending and note() == "0% of 976.6 KiB"
         now[0] += 0.1
         download.done = 500_000
-        screen._download_changed(download)  # a tenth of a second on: drawn
+        screen.downloads_panel._download_changed(download)  # a tenth of a second on: drawn
         assert panel.draws == draws + 1 and not panel.pending and note() == "50% of 976.6 KiB"
         now[0] += 0.01
         download.done = 600_000
-        screen._download_changed(download)
+        screen.downloads_panel._download_changed(download)
         assert panel.pending and note() == "50% of 976.6 KiB"
         await eventually(lambda: not panel.pending, pilot)  # the chunks paused: the last progress is drawn anyway
         assert note() == "60% of 976.6 KiB" and panel.draws == draws + 2
         download.done, download.state, download.message = 700_000, State.FAILED, "Connection lost"
-        screen._download_changed(download)  # the same instant, but a change of state
+        screen.downloads_panel._download_changed(download)  # the same instant, but a change of state
         assert panel.draws == draws + 3 and note() == "Connection lost" and "1 failed" in h.text("#downloads-title")
 
 

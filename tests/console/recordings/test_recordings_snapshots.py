@@ -80,9 +80,9 @@ def test_downloads_half_way(snap_compare, tmp_path: Path) -> None:
     async def act(pilot, screen) -> None:
         h.transport.hold = True
         await pilot.press(*["space"] * 4, "d")
-        await eventually(lambda: [d.done for d in screen.downloads if d.state is State.RUNNING] == [CHUNK_SIZE] * 3,
-                         pilot)
         panel = screen.query_one(DownloadsPanel)
+        await eventually(lambda: [d.done for d in panel.downloads if d.state is State.RUNNING] == [CHUNK_SIZE] * 3,
+                         pilot)
         await eventually(lambda: not panel.pending, pilot)  # progress is drawn at most ten times a second: wait for it
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))

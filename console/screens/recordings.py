@@ -42,7 +42,7 @@ from console.recordings.listing import (
 from console.recordings.range import SHORT, DateRange, default_range, preset_range, shown
 from console.recordings.wording import describe_list_error
 from console.screens.mode import ModeScreen
-from console.screens.recording_deletes import DeleteActions
+from console.screens.recording_deletes import DELETE_KEY, RecordingDeletes
 from console.screens.recording_dialogs import RangeScreen
 from console.screens.recording_downloads import (
     CANCEL_KEY,
@@ -64,14 +64,14 @@ SOON_STYLE = "bold red"
 SORT_WORDS = {"created": "newest first", "expiry": "expiring first"}
 
 
-class RecordingsScreen(DeleteActions, ModeScreen):
+class RecordingsScreen(ModeScreen):
     """Recordings in a time window, a page at a time; mark, download, delete."""
 
     CHANGES: ClassVar[dict[str, str]] = {"delete": "delete_recording"}
     BINDINGS = [
         Binding("space", "mark", "Mark", id="recordings.mark"),
         DOWNLOAD_KEY,
-        Binding("x", "delete", "Delete", id="recordings.delete"),
+        DELETE_KEY,
         Binding("g", "edit_range", "Range", id="recordings.range"),
         Binding("left_square_bracket", "previous_page", "Prev page", id="recordings.previous_page"),
         Binding("right_square_bracket", "next_page", "Next page", id="recordings.next_page"),
@@ -108,8 +108,7 @@ class RecordingsScreen(DeleteActions, ModeScreen):
         self.session = session
         self.tick = tick
         self.listing = Listing(default_range(session.clock()))
-        self.deleting = False
-        """True from the delete key until its worker ends (confirmation, sending, the page put right)."""
+        self.deletes = RecordingDeletes(self, id="deletes")
         self.downloads_panel = RecordingDownloads(session, targets=self.targets, status=self.status, id="downloads")
 
     # ---- layout --------------------------------------------------------------------------------------
@@ -124,6 +123,7 @@ class RecordingsScreen(DeleteActions, ModeScreen):
         yield Static(Text("Loading recordings…"), id="recordings-empty")
         yield Static("", id="recording-detail")
         yield self.downloads_panel
+        yield self.deletes
         yield Static("", id="download-folder")
         yield Static("", id="status")
         yield Footer()
@@ -366,7 +366,10 @@ class RecordingsScreen(DeleteActions, ModeScreen):
         self.listing.toggle_page_marks()
         self.refresh_rows()
 
-    # ---- keys the downloads panel answers (bound here: see DOWNLOAD_KEY) -------------------------------
+    # ---- keys the composed parts answer (bound here: see DOWNLOAD_KEY) ---------------------------------
+
+    def action_delete(self) -> None:
+        self.deletes.action_delete()
 
     def action_download(self) -> None:
         self.downloads_panel.action_download()

@@ -512,7 +512,7 @@ async def test_a_second_x_does_not_cancel_the_delete_under_way(tmp_path: Path) -
         await pilot.pause()
         assert h.app.screen is screen
         await eventually(lambda: h.status() == f"Deleted {key}", pilot)
-        assert key not in await h.stored() and key not in h.row_keys() and not screen.deleting
+        assert key not in await h.stored() and key not in h.row_keys() and not screen.deletes.deleting
         lines = audit(h, "delete_recording")
         assert [(line["phase"], line["outcome"]) for line in lines] == [("attempt", None), ("outcome", "ok")]
         await pilot.press("x")  # over: the next delete asks again

@@ -8,7 +8,7 @@ focusable widget with the cursor, scrolling and highlight messages OptionList al
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -18,6 +18,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from api.models.display import printable
+from api.models.views import RoomSummary  # built by console.rooms (Moderator.summary)
+
+__all__ = ["EMPTY_ID", "EMPTY_MESSAGE", "RoomSummary", "WatchList", "describe"]
 
 EMPTY_ID = "watch-list-empty"
 EMPTY_MESSAGE = (
@@ -25,23 +28,6 @@ EMPTY_MESSAGE = (
     "The Sinch API cannot list conferences, so tell the console which ones to watch: press [b]a[/b] and type "
     "a conference id. Saved rooms and rooms your own conference callouts create appear here too."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class RoomSummary:
-    """What the watch list shows for one room; the screen builds it from its polls and policies."""
-
-    room: str
-    participants: int | None = None
-    """People in the room at the last good poll; None before the first answer."""
-    muted: int | None = None
-    health: str = "ok"
-    """"ok", "waiting" (no answer yet), "stale" (last poll failed; see stale_for) or a short error text."""
-    stale_for: float | None = None
-    """Seconds since the last good poll when the roster is stale."""
-    paused: bool = False
-    auto_mute: bool = False
-    locked: bool = False
 
 
 def describe(summary: RoomSummary) -> Text:

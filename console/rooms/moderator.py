@@ -22,13 +22,14 @@ from pathlib import Path
 from api import SinchVoiceClient
 from api.errors import NotFoundError
 from api.models import Participant
+from api.models.views import RoomSummary
 from console.gateway import Gateway
 from console.rooms import bulk
 from console.rooms.attendance import AttendanceBook, AttendanceRow
 from console.rooms.contacts import AddressBookLike, display_name
 from console.rooms.policies import PolicyAction, RoomPolicy, decide
 from console.rooms.timeline import Kind, Timeline, TimelineEntry
-from console.rooms.watch import RoomDiff, RoomSummary, RoomWatch
+from console.rooms.watch import RoomDiff, RoomWatch
 from console.rooms.wording import describe_error
 
 Clock = Callable[[], datetime]
@@ -114,6 +115,11 @@ class Moderator:
     def policy(self, room: str) -> RoomPolicy:
         return self.policies.setdefault(room, RoomPolicy())
 
+    def summary(self, room: str, now: datetime | None = None) -> RoomSummary:
+        """The room as the watch list shows it, with its policy badges."""
+        policy = self.policy(room)
+        return self.watch(room).summary(now or self.clock(), auto_mute=policy.auto_mute, locked=policy.soft_lock)
+
     def forget(self, room: str) -> None:
         """Stop watching a room (its attendance stays in the book)."""
         self.watches.pop(room, None)
@@ -135,7 +141,7 @@ class Moderator:
         except Exception as exc:
             now = self.clock()
             diff = watch.apply_failure(exc, now)
-            return PollResult(room, False, diff, (), (), watch.summary(now), describe_error(exc, subject="room"))
+            return PollResult(room, False, diff, (), (), self.summary(room, now), describe_error(exc, subject="room"))
         now = self.clock()
         diff = watch.apply_poll(conference, now)
         entries = self.timeline(room).apply_diff(diff)
@@ -147,7 +153,7 @@ class Moderator:
         # Every poll, changed or not: queuing is cheap, and a quiet room's "last seen" is journaled now and then.
         await self.save_attendance()
         outcomes = await self.apply_policies(room, diff)
-        return PollResult(room, True, diff, tuple(entries), tuple(outcomes), watch.summary(self.clock()))
+        return PollResult(room, True, diff, tuple(entries), tuple(outcomes), self.summary(room))
 
     # ---- one participant -------------------------------------------------------------------------------
 

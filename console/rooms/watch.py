@@ -15,6 +15,7 @@ from datetime import datetime
 
 from api import errors
 from api.models import Conference, Participant
+from api.models.views import RoomSummary
 from console.rooms.wording import ROOM, describe_error
 
 MIN_INTERVAL = 0.2
@@ -43,20 +44,6 @@ class RoomDiff:
 
     def __bool__(self) -> bool:
         return any((self.joined, self.left, self.muted, self.unmuted, self.held, self.resumed))
-
-
-@dataclass(frozen=True)
-class RoomSummary:
-    """One line of the watch list: counts and health in words."""
-
-    room: str
-    participants: int
-    muted: int
-    on_hold: int
-    health: str
-    stale: bool
-    paused: bool
-    interval: float
 
 
 @dataclass
@@ -174,17 +161,20 @@ class RoomWatch:
             return f"stale{since}: {why}"
         return "ok" if self.last_ok is not None else "waiting"
 
-    def summary(self, now: datetime | None = None) -> RoomSummary:
-        people = self.participants.values()
+    def summary(self, now: datetime | None = None, *, auto_mute: bool = False, locked: bool = False) -> RoomSummary:
+        """What the watch list shows (the policy badges come from the caller, which owns the policies). Counts
+        are None before the first answer; health is "ok", "waiting" or "stale" (paused is its own flag; the
+        words of a failure are `health(now)`)."""
+        answered = self.last_ok is not None
         return RoomSummary(
-            room=self.room,
-            participants=len(self.participants),
-            muted=sum(1 for p in people if p.muted),
-            on_hold=sum(1 for p in people if p.on_hold),
-            health=self.health(now),
-            stale=self.stale,
+            self.room,
+            participants=len(self.participants) if answered else None,
+            muted=sum(p.muted for p in self.participants.values()) if answered else None,
+            health="stale" if self.stale else "ok" if answered else "waiting",
+            stale_for=self.stale_for(now) if self.stale and now is not None else None,
             paused=self.paused,
-            interval=self.interval,
+            auto_mute=auto_mute,
+            locked=locked,
         )
 
 

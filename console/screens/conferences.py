@@ -260,7 +260,7 @@ class ConferencesScreen(LiveRoomsScreen):
         else:
             self._poll_soon(self.room, 0)
             self.status(f"Polling of {self.room} resumed.")
-        self.query_one(WatchList).update_room(self._summary(self.room, self.session.clock()))
+        self.query_one(WatchList).update_room(self.moderator.summary(self.room, self.session.clock()))
         self._show_title()
 
     def _set_interval(self, change: Callable[[], float]) -> None:

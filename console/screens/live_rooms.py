@@ -26,7 +26,7 @@ from console.screens.topbar import topbar
 from console.session import Session
 from widgets import Roster
 from widgets.timeline import Timeline, TimelineEntry
-from widgets.watch_list import RoomSummary, WatchList
+from widgets.watch_list import WatchList
 
 
 class LiveRoomsScreen(ModeScreen):
@@ -81,7 +81,7 @@ class LiveRoomsScreen(ModeScreen):
             watch_list.select(room)
             return
         self.moderator.watch(room)
-        watch_list.add_room(RoomSummary(room, health="waiting"))
+        watch_list.add_room(room)  # "waiting" until its first poll
         if self.room is None:
             self.show_room(room)
         self._poll_soon(room, 0)
@@ -128,10 +128,11 @@ class LiveRoomsScreen(ModeScreen):
             title.update("")
             return
         watch = self.moderator.watch(self.room)
-        summary = watch.summary(self.session.clock())
+        now = self.session.clock()
+        summary = watch.summary(now)
         policy = self.moderator.policy(self.room).describe()
         people = "? in · ? muted" if watch.last_ok is None else f"{summary.participants} in · {summary.muted} muted"
-        text = Text.assemble((self.room, "bold"), f" · {people} · {summary.health} · every {watch.interval:g} s")
+        text = Text.assemble((self.room, "bold"), f" · {people} · {watch.health(now)} · every {watch.interval:g} s")
         hands = self.hands.count(self.room)
         if hands:
             text.append(f" · {hands} hand{'s' if hands != 1 else ''} up", style="bold magenta")
@@ -165,21 +166,6 @@ class LiveRoomsScreen(ModeScreen):
         for participant in self.moderator.watch(room).participants.values():
             joined.setdefault(participant.call_id, now - timedelta(seconds=participant.duration))
         return joined
-
-    def _summary(self, room: str, now: datetime) -> RoomSummary:
-        watch = self.moderator.watch(room)
-        policy = self.moderator.policy(room)
-        health = "stale" if watch.stale else watch.health(now)
-        return RoomSummary(
-            room,
-            participants=len(watch.participants) if watch.last_ok is not None else None,
-            muted=sum(p.muted for p in watch.participants.values()) if watch.last_ok is not None else None,
-            health="ok" if health == "paused" else health,
-            stale_for=watch.stale_for(now) if watch.stale else None,
-            paused=watch.paused,
-            auto_mute=policy.auto_mute,
-            locked=policy.soft_lock,
-        )
 
     # ---- polling -------------------------------------------------------------------------------------
 
@@ -226,7 +212,7 @@ class LiveRoomsScreen(ModeScreen):
     def _show_poll(self, result: PollResult) -> None:
         room = result.room
         now = self.session.clock()
-        self.query_one(WatchList).update_room(self._summary(room, now))
+        self.query_one(WatchList).update_room(self.moderator.summary(room, now))
         present = self.moderator.watch(room).participants.keys()
         lowered = self.hands.apply_diff(result.diff, present) if result.ok else []
         if room == self.room:
@@ -251,7 +237,7 @@ class LiveRoomsScreen(ModeScreen):
         watch_list = self.query_one(WatchList)
         for room in watch_list.rooms:
             if self.moderator.watch(room).stale:
-                watch_list.update_room(self._summary(room, now))
+                watch_list.update_room(self.moderator.summary(room, now))
         if self.room is not None and self.moderator.watch(self.room).stale:
             self._show_title()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rooms_helpers import ROOM
 
+from api.models.views import RoomSummary
 from console.audit import AuditLog, read_entries
 from console.gateway import Gateway, read_only_text
 from console.rooms import AddressBook, Moderator
@@ -59,11 +60,13 @@ async def test_platform_faults_come_back_as_outcomes_and_stale_polls(client, adm
     clock.advance(7)
     failed = await moderator.poll(ROOM)
     assert not failed.ok and failed.error == "Service unavailable (injected fault) (50000)"
-    assert failed.summary.participants == 1 and failed.summary.health.startswith("stale 12s: Service unavailable")
+    assert failed.summary == RoomSummary(ROOM, participants=1, muted=failed.summary.muted, health="stale", stale_for=12)
     assert moderator.watch(ROOM).next_delay == 2
     await admin.clear_faults()
     recovered = await moderator.poll(ROOM)
     assert recovered.ok and recovered.summary.health == "ok" and moderator.watch(ROOM).next_delay == 1
+    moderator.policy(ROOM).lock((), clock())
+    assert moderator.summary(ROOM).locked and not moderator.summary(ROOM).auto_mute  # the watch list's badges
 
 
 async def test_read_only_refuses_every_mutating_call_and_sends_nothing(client, admin, clock):

@@ -180,6 +180,16 @@ async def test_an_empty_window_says_so(tmp_path: Path) -> None:
         assert "No recordings between 2025-01-01 00:00 and 2025-01-02 00:00 (custom range)." in h.text(
             "#recordings-empty")
         assert screen.query_one("#recordings-empty").display and not h.table.display
+        # Nothing is focused now, so only the screen's own bindings answer: the parts' keys must be bound there.
+        assert screen.focused is None
+        await pilot.press("x")
+        assert h.status() == "Nothing to delete: no recording selected."
+        await pilot.press("d")
+        assert h.status() == "Nothing to download: no recording selected."
+        await pilot.press("c")
+        assert h.status() == "No download is running."
+        await pilot.press("f")
+        await eventually(lambda: isinstance(h.app.screen, PromptScreen), pilot)
 
 
 async def test_the_platforms_refusal_is_worded_and_the_table_stays(tmp_path: Path) -> None:

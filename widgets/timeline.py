@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from rich.text import Text
 from textual.widgets import RichLog
 
 from api.models.display import printable
+from api.models.views import TimelineEntry  # built by console.rooms.timeline, named by the screen
 from widgets.people import clock_time
 
 KIND_STYLES = {
@@ -36,28 +35,13 @@ KIND_STYLES = {
 WHO_WIDTH = 22
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """One thing that happened in a room."""
-
-    time: datetime
-    kind: str
-    """joined, left, muted, unmuted, kicked, held, resumed, hand, policy, error (or any word)."""
-    call_id: str = ""
-    who: str = ""
-    """The participant's display name or formatted number."""
-    by: str = "platform"
-    """Who caused it: "console" (this operator), "platform" (Sinch or the participant) or a policy name."""
-    detail: str = ""
-
-
 def describe(entry: TimelineEntry) -> Text:
     """`09:14:03  muted     Ada (CFO)              by console   auto-mute on join`."""
-    who = printable(entry.who or entry.call_id or "room")  # a cli or call id from the platform
+    who = printable(entry.who or entry.cli or entry.call_id or "room")  # a cli or call id from the platform
     if len(who) > WHO_WIDTH:
         who = who[: WHO_WIDTH - 1] + "…"
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(clock_time(entry.time), style="dim")
+    line.append(clock_time(entry.at), style="dim")
     line.append(f"  {entry.kind:<8} ", style=KIND_STYLES.get(entry.kind, ""))
     line.append(f"{who:<{WHO_WIDTH}} ")
     line.append(f"by {entry.by:<9}", style="bold" if entry.by == "console" else "dim")

@@ -8,6 +8,7 @@ platform never sends or receives them. Only the standard library here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +33,25 @@ class RoomSummary:
     @property
     def stale(self) -> bool:
         return self.health == "stale"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One thing that happened in a room: who joined, left, was muted, kicked... when, and by whom.
+
+    Built by console.rooms.timeline (from polls and the console's own actions; the attendance book reads them
+    too), named for people by the screen (`who`), rendered by widgets.timeline. `call_id` and `cli` are empty
+    for room-wide entries (policy changes).
+    """
+
+    at: datetime
+    kind: str
+    """joined, left, muted, unmuted, kicked, held, resumed, hand, policy, error (or any word)."""
+    call_id: str = ""
+    cli: str = ""
+    """The participant's number as the platform sent it."""
+    by: str = "platform"
+    """Who caused it: "console" (this operator), "platform" (Sinch or the participant) or a policy name."""
+    detail: str = ""
+    who: str = ""
+    """How the timeline names them (address-book name or formatted number); empty: the cli or call id."""

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from api.models import Participant
+from api.models.views import TimelineEntry
 from console.rooms.watch import RoomDiff
 
 Kind = Literal["joined", "left", "muted", "unmuted", "kicked", "held", "resumed", "policy"]
-By = Literal["platform", "console"]
 
 # Which change a poll shows after each console action.
 _SEEN_AS: dict[str, str] = {"muted": "muted", "unmuted": "unmuted", "kicked": "left",
@@ -26,18 +25,6 @@ _SEEN_AS: dict[str, str] = {"muted": "muted", "unmuted": "unmuted", "kicked": "l
 # A poll showing the opposite cancels the expectation (the platform undid it before we looked).
 _OPPOSITE: dict[str, str] = {"muted": "unmuted", "unmuted": "muted", "left": "joined",
                              "held": "resumed", "resumed": "held"}
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One line of the timeline. `call_id` and `cli` are empty for room-wide entries (policy changes)."""
-
-    at: datetime
-    kind: Kind
-    call_id: str
-    cli: str
-    by: By
-    detail: str = ""
 
 
 class Timeline:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -18,14 +19,14 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
+from api.models.views import TimelineEntry
 from console.rooms import Outcome, PollResult
-from console.rooms import TimelineEntry as RoomEvent
 from console.rooms.hands import HandNote, Hands, Why
 from console.screens.mode import GuardedRoster, ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
 from widgets import Roster
-from widgets.timeline import Timeline, TimelineEntry
+from widgets.timeline import Timeline
 from widgets.watch_list import WatchList
 
 
@@ -140,19 +141,20 @@ class LiveRoomsScreen(ModeScreen):
             text.append(f" · {policy}", style="bold")
         title.update(text)
 
-    def _entry(self, event: RoomEvent) -> TimelineEntry:
-        who = self.moderator.name(event.cli, event.call_id) if event.cli or event.call_id else "room"
-        return TimelineEntry(event.at, event.kind, event.call_id, who, event.by, event.detail)
+    def _entry(self, event: TimelineEntry) -> TimelineEntry:
+        """The service's entry, naming the person as the address book does now (it may change meanwhile)."""
+        return replace(event, who=self.moderator.name(event.cli, event.call_id) if event.cli or event.call_id
+                       else "room")
 
     def _hand_entry(self, note: HandNote) -> TimelineEntry:
         who = self._person_name(note.room, note.call_id, note.cli)
-        return TimelineEntry(note.at, "hand", note.call_id, who, note.by, note.detail)
+        return TimelineEntry(note.at, "hand", note.call_id, note.cli, note.by, note.detail, who=who)
 
     def _room_timeline(self, room: str) -> Iterator[TimelineEntry]:
         """The room's timeline with its hands' notes, by time (the room's own entry first on a tie)."""
         entries: Iterable[TimelineEntry] = map(self._entry, self.moderator.timeline(room))
         notes: Iterable[TimelineEntry] = map(self._hand_entry, self.hands.notes(room))
-        return heapq.merge(entries, notes, key=lambda entry: entry.time)
+        return heapq.merge(entries, notes, key=lambda entry: entry.at)
 
     def _person_name(self, room: str, call_id: str, cli: str = "") -> str:
         """A participant as outcomes name them: the number from the last poll (or `cli`), else the call."""

@@ -11,7 +11,7 @@ from widgets.timeline import describe
 
 
 def entry(n: int) -> TimelineEntry:
-    return TimelineEntry(FROZEN + timedelta(seconds=n), "joined", f"call{n}", f"person {n}")
+    return TimelineEntry(FROZEN + timedelta(seconds=n), "joined", f"call{n}", who=f"person {n}")
 
 
 async def test_bounded_and_in_order() -> None:

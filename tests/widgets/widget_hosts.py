@@ -99,15 +99,15 @@ class EmptyWatchListSnapshot(Host):
 
 
 TIMELINE = [
-    TimelineEntry(FROZEN, "joined", "c0ffee01", "Ada Lovelace (CFO)"),
-    TimelineEntry(FROZEN + timedelta(seconds=4), "joined", "c0ffee02", "+46 70 816 87 31"),
-    TimelineEntry(FROZEN + timedelta(seconds=4), "muted", "c0ffee02", "+46 70 816 87 31", "policy",
-                  "auto-mute on join"),
-    TimelineEntry(FROZEN + timedelta(seconds=40), "unmuted", "c0ffee02", "+46 70 816 87 31", "console"),
-    TimelineEntry(FROZEN + timedelta(seconds=65), "held", "c0ffee03", "+44 20 7946 0958"),
-    TimelineEntry(FROZEN + timedelta(seconds=70), "kicked", "c0ffee04", "+49 1512 3456789", "console"),
-    TimelineEntry(FROZEN + timedelta(seconds=70), "left", "c0ffee04", "+49 1512 3456789"),
-    TimelineEntry(FROZEN + timedelta(seconds=90), "policy", "", "", "console", "room locked"),
+    TimelineEntry(FROZEN, "joined", "c0ffee01", who="Ada Lovelace (CFO)"),
+    TimelineEntry(FROZEN + timedelta(seconds=4), "joined", "c0ffee02", who="+46 70 816 87 31"),
+    TimelineEntry(FROZEN + timedelta(seconds=4), "muted", "c0ffee02", who="+46 70 816 87 31", by="policy",
+                  detail="auto-mute on join"),
+    TimelineEntry(FROZEN + timedelta(seconds=40), "unmuted", "c0ffee02", who="+46 70 816 87 31", by="console"),
+    TimelineEntry(FROZEN + timedelta(seconds=65), "held", "c0ffee03", who="+44 20 7946 0958"),
+    TimelineEntry(FROZEN + timedelta(seconds=70), "kicked", "c0ffee04", who="+49 1512 3456789", by="console"),
+    TimelineEntry(FROZEN + timedelta(seconds=70), "left", "c0ffee04", who="+49 1512 3456789"),
+    TimelineEntry(FROZEN + timedelta(seconds=90), "policy", by="console", detail="room locked"),
 ]
 
 

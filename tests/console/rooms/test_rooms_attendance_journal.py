@@ -16,7 +16,7 @@ ADA, BOB = "+46708168731", "+46708425201"
 
 
 def entry(kind: str, call_id: str, cli: str, seconds: float) -> TimelineEntry:
-    return TimelineEntry(T0 + timedelta(seconds=seconds), kind, call_id, cli, "platform")  # type: ignore[arg-type]
+    return TimelineEntry(T0 + timedelta(seconds=seconds), kind, call_id, cli, "platform")
 
 
 def journal_lines(folder: Path) -> list[list[object]]:

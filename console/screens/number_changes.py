@@ -1,19 +1,24 @@
 """The Numbers screen's changes: assign (a), un-assign (u) and edit the callback URLs (e).
 
-`NumberChanges` is a part of `NumbersScreen` (a mixin, as `call_actions` is of the Calls screen: the bindings
-and the button's handler stay on the screen). Each change runs in one worker at a time: it asks (a form, a
-confirmation naming the target), sends through `console.numbers` (audited), then reloads and says what happened.
-A read-only profile is refused at once, in words and audited, without a form first.
+`NumberChanges` is a collaborator `NumbersScreen` composes (a widget that shows nothing: one for its workers and
+the app it reaches); it asks the screen, through `NumbersHost`, for the selection, the listed numbers and callback
+URLs, the status line and a reload. The keys are bound on the screen (declared here beside their actions:
+Textual reads bindings from the focused widget up, and this hidden widget is never focused nor above the
+focused one), and the screen's `check_action` hides them on a read-only profile. Each change runs in one
+worker at a time: it asks (a form, a confirmation naming the target), sends through `console.numbers` (audited),
+then reloads and says what happened. A read-only profile is refused at once, in words and audited, without a form
+first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rich.markup import escape
 from textual import work
-from textual.screen import Screen
+from textual.binding import Binding
+from textual.widget import Widget
 
 from api.models import CallbackUrls, NumberItem
 from api.models.common import format_number
@@ -38,33 +43,48 @@ from console.screens.dialogs import ConfirmScreen
 from console.screens.number_dialogs import AssignDialog, CallbacksDialog
 from console.session import Session
 
-# For the type checker the mixin is a Screen; at run time it is a plain class, so `NumbersScreen` stays one Screen.
-if TYPE_CHECKING:
-    _Base = Screen[None]
-else:
-    _Base = object
-
 CHANGE_ACTIONS = {"assign": ASSIGN, "unassign": UNASSIGN, "edit_callbacks": UPDATE_CALLBACKS}
 """Actions that change the platform (hidden from a read-only profile's footer) and their audit names."""
 
 
-class NumberChanges(_Base):
-    """Assign, un-assign and edit callback URLs from a `NumbersScreen`."""
+ASSIGN_KEY = Binding("a", "assign", "Assign", id="numbers.assign")
+UNASSIGN_KEY = Binding("u", "unassign", "Un-assign", id="numbers.unassign")
+EDIT_CALLBACKS_KEY = Binding("e", "edit_callbacks", "Edit callbacks", id="numbers.edit_callbacks")
+
+
+class NumbersHost(Protocol):
+    """What a change asks of the Numbers screen."""
 
     session: Session
     this_app: str
     items: list[NumberItem] | None
     list_error: str | None
     callbacks: CallbackUrls | None
-    callbacks_error: str | None
-    changing: bool
-    """True from a change key until its worker ends (form, confirmation, sending)."""
 
-    if TYPE_CHECKING:
-        def selected(self) -> NumberRow | None: ...
-        def load(self, report: ChangeOutcome | None = None, select: str | None = None) -> object: ...
-        def _show_callbacks(self) -> None: ...
-        def status(self, text: str, *, error: bool = False) -> None: ...
+    def selected(self) -> NumberRow | None: ...
+    def load(self, report: ChangeOutcome | None = None, select: str | None = None) -> object: ...
+    def callbacks_saved(self, urls: CallbackUrls) -> None: ...
+    def status(self, text: str, *, error: bool = False) -> None: ...
+
+
+class NumberChanges(Widget):
+    """Assign, un-assign and edit callback URLs for a `NumbersScreen`."""
+
+    DEFAULT_CSS = "NumberChanges { display: none; }"
+
+    def __init__(self, host: NumbersHost, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.host = host
+        self.session = host.session
+        self.this_app = host.this_app
+        self.changing = False
+        """True from a change key until its worker ends (form, confirmation, sending)."""
+
+    def selected(self) -> NumberRow | None:
+        return self.host.selected()
+
+    def status(self, text: str, *, error: bool = False) -> None:
+        self.host.status(text, error=error)
 
     # ---- keys ----------------------------------------------------------------------------------------
 
@@ -91,7 +111,7 @@ class NumberChanges(_Base):
             return
         row = self.selected()
         if row is None:
-            self.status("No number selected." if self.items is not None else "The numbers are not listed yet "
+            self.status("No number selected." if self.host.items is not None else "The numbers are not listed yet "
                         "(r reloads).", error=True)
             return
         try:
@@ -104,7 +124,7 @@ class NumberChanges(_Base):
     def action_edit_callbacks(self) -> None:
         if self._refused("edit_callbacks"):
             return
-        if self.callbacks is None:
+        if self.host.callbacks is None:
             self.status("The current callback URLs could not be read, so they cannot be compared: r reloads them "
                         "first.", error=True)
             return
@@ -131,7 +151,8 @@ class NumberChanges(_Base):
 
     async def _assign(self) -> None:
         row = self.selected()
-        owned = {item.number: item for item in self.items} if self.items is not None and not self.list_error else None
+        items = self.host.items
+        owned = {item.number: item for item in items} if items is not None and not self.host.list_error else None
 
         def check(numbers: str, key: str, capability: str) -> CheckedAssign:
             return check_assign(numbers, key, capability, this_app=self.this_app, owned=owned)
@@ -145,7 +166,7 @@ class NumberChanges(_Base):
         self.status(f"Assigning {plan.describe(self.this_app)}…")
         outcome = await assign(self.session.gateway, plan)
         self._notify(outcome)
-        self.load(report=outcome, select=plan.numbers[0])
+        self.host.load(report=outcome, select=plan.numbers[0])
 
     async def _unassign(self, plan: UnassignPlan) -> None:
         target = target_name(plan.application_key, self.this_app)
@@ -161,10 +182,10 @@ class NumberChanges(_Base):
         self.status(f"Un-assigning {plan.describe(self.this_app)}…")
         outcome = await unassign(self.session.gateway, plan)
         self._notify(outcome)
-        self.load(report=outcome, select=plan.number)
+        self.host.load(report=outcome, select=plan.number)
 
     async def _edit_callbacks(self) -> None:
-        old = self.callbacks or CallbackUrls()
+        old = self.host.callbacks or CallbackUrls()
         new = await self.app.push_screen_wait(CallbacksDialog(old, f"key {self.this_app}"))
         if new is None:
             self.status("Callback URLs not changed: cancelled.")
@@ -179,11 +200,10 @@ class NumberChanges(_Base):
         outcome = await save_callbacks(self.session.gateway, old, new)
         self._notify(outcome)
         if outcome.stored is not None:
-            self.callbacks, self.callbacks_error = outcome.stored, None
-            self._show_callbacks()
+            self.host.callbacks_saved(outcome.stored)
             self.status(outcome.text, error=not outcome.ok)
         else:
-            self.load(report=outcome)
+            self.host.load(report=outcome)
 
     def _notify(self, outcome: ChangeOutcome) -> None:
         self.notify(outcome.text, severity="information" if outcome.ok else "error",

@@ -3,10 +3,10 @@ and a query-number tool, on one screen.
 
 Logic lives in console.numbers (no Textual): checking forms, sending with an audit trail, wording errors.
 This screen shows and schedules: one load worker reads the numbers and the callback URLs together; each change
-(console/screens/number_changes.py, a mixin) runs in a worker that asks (a form, a confirmation naming the
-target), sends, then reloads and says what happened. A read-only profile sees everything, is not offered the
-changes in the footer, and is refused in words (audited) if it presses their keys anyway. Errors leave the last
-good data on screen.
+(console/screens/number_changes.py, a collaborator the screen composes) runs in a worker that asks (a form, a
+confirmation naming the target), sends, then reloads and says what happened. A read-only profile sees
+everything, is not offered the changes in the footer, and is refused in words (audited) if it presses their keys
+anyway. Errors leave the last good data on screen.
 """
 
 from __future__ import annotations
@@ -27,7 +27,13 @@ from api.models.display import printable
 from console.numbers import ChangeOutcome, Lookup, NumberRow, describe_numbers_error, number_rows, shown_url, summary
 from console.numbers.listing import short_key
 from console.screens.mode import ModeScreen
-from console.screens.number_changes import CHANGE_ACTIONS, NumberChanges
+from console.screens.number_changes import (
+    ASSIGN_KEY,
+    CHANGE_ACTIONS,
+    EDIT_CALLBACKS_KEY,
+    UNASSIGN_KEY,
+    NumberChanges,
+)
 from console.screens.number_dialogs import QueryNumberPane
 from console.screens.topbar import topbar
 from console.session import Session
@@ -39,14 +45,14 @@ PaletteCommand = tuple[str, str, Callable[[], object]]
 """(title, help, callback) for the app's command palette."""
 
 
-class NumbersScreen(NumberChanges, ModeScreen):
+class NumbersScreen(ModeScreen):
     """The account's numbers, this application's callback URLs and the query-number tool."""
 
     CHANGES: ClassVar[dict[str, str]] = CHANGE_ACTIONS
     BINDINGS = [
-        Binding("a", "assign", "Assign", id="numbers.assign"),
-        Binding("u", "unassign", "Un-assign", id="numbers.unassign"),
-        Binding("e", "edit_callbacks", "Edit callbacks", id="numbers.edit_callbacks"),
+        ASSIGN_KEY,
+        UNASSIGN_KEY,
+        EDIT_CALLBACKS_KEY,
         Binding("l", "lookup", "Look up number", id="numbers.lookup"),
         Binding("n", "focus_list", "Numbers list", show=False, id="numbers.list"),
         Binding("r", "reload", "Reload", id="numbers.reload"),
@@ -80,8 +86,7 @@ class NumbersScreen(NumberChanges, ModeScreen):
         self.callbacks_error: str | None = None
         self.fetching = False
         self._generation = 0
-        self.changing = False
-        """True from a change key until its worker ends (form, confirmation, sending)."""
+        self.changes = NumberChanges(self, id="number-changes")
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -100,6 +105,7 @@ class NumbersScreen(NumberChanges, ModeScreen):
                     yield Button("Edit URLs (e)", id="callbacks-edit")
             yield QueryNumberPane(self.session.backend.client, id="query-pane", classes="pane")
         yield Static("", id="status")
+        yield self.changes
         yield Footer()
 
     def on_mount(self) -> None:
@@ -249,7 +255,23 @@ class NumbersScreen(NumberChanges, ModeScreen):
 
     @on(Button.Pressed, "#callbacks-edit")
     def _edit_pressed(self) -> None:
-        self.action_edit_callbacks()
+        self.changes.action_edit_callbacks()
+
+    # keys the composed changes answer (bound here: see ASSIGN_KEY)
+
+    def action_assign(self) -> None:
+        self.changes.action_assign()
+
+    def action_unassign(self) -> None:
+        self.changes.action_unassign()
+
+    def action_edit_callbacks(self) -> None:
+        self.changes.action_edit_callbacks()
+
+    def callbacks_saved(self, urls: CallbackUrls) -> None:
+        """A change stored new callback URLs (read back from the platform): show them."""
+        self.callbacks, self.callbacks_error = urls, None
+        self._show_callbacks()
 
     def palette_commands(self) -> list[PaletteCommand]:
         """(title, help, callback) for the app's command palette, namespaced "numbers: …"; a read-only profile

@@ -430,7 +430,7 @@ async def test_one_change_at_a_time(tmp_path: Path) -> None:
         assert "already under way" in status(screen)
         await eventually(lambda: isinstance(h.app.screen, AssignDialog), pilot)
         await pilot.press("escape")
-        await eventually(lambda: not screen.changing, pilot)
+        await eventually(lambda: not screen.changes.changing, pilot)
         assert len(h.app.screen_stack) == 2  # the Conferences mode below, this screen: no stray dialog
         await pilot.press("e")
         await eventually(lambda: isinstance(h.app.screen, CallbacksDialog), pilot)

@@ -1,17 +1,22 @@
 """The Calls screen's keys that steer the selected live call: say, play, record, stop recording, hang up.
 
-`ManageCallActions` is a part of `CallsScreen` (a mixin: the bindings stay on the screen). Each action asks for
-its options (or a confirmation), then sends SVAML in a worker via `console.calls.manage`; a read-only profile is
-refused at once, in words and audited, without a form first.
+`ManageCallActions` is a collaborator `CallsScreen` composes (a widget that shows nothing: one for its workers
+and the app it reaches); it asks the screen, through `CallsHost`, for the selected call, the status line and a
+poll. The keys are bound on the screen, declared here beside their actions (Textual reads bindings from the
+focused widget up, and this hidden widget is never focused nor above the focused one); the screen's
+`check_action` hides them on a read-only profile. Each action asks for its options (or a confirmation), then
+sends SVAML in a worker via `console.calls.manage`; a read-only profile reaching one anyway is refused at once,
+in words and audited, without a form first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rich.markup import escape
-from textual.screen import Screen
+from textual.binding import Binding
+from textual.widget import Widget
 
 from api.models.svaml import Svaml
 from console.calls.manage import (
@@ -30,37 +35,45 @@ from console.screens.call_dialogs import Field, ManageCallDialog, Values
 from console.screens.dialogs import ConfirmScreen
 from console.session import Session
 
-# For the type checker the mixin is a Screen; at run time it is a plain class, so `CallsScreen` stays one Screen.
-if TYPE_CHECKING:
-    _Base = Screen[None]
-else:
-    _Base = object
+SAY_KEY = Binding("s", "say", "Say", id="calls.say")
+PLAY_KEY = Binding("f", "play", "Play files", id="calls.play")
+RECORD_START_KEY = Binding("R", "record_start", "Record", id="calls.record_start")
+RECORD_STOP_KEY = Binding("X", "record_stop", "Stop rec.", id="calls.record_stop")
+HANGUP_KEY = Binding("h", "hangup", "Hang up", id="calls.hangup")
 
 
-class ManageCallActions(_Base):
-    """Say, play, record and hang up on the selected call of a `CallsScreen`."""
+class CallsHost(Protocol):
+    """What steering a call asks of the Calls screen."""
 
     session: Session
     tracker: CallTracker
 
-    if TYPE_CHECKING:
-        def selected(self) -> TrackedCall | None: ...
-        def start_poll(self) -> None: ...
-        def status(self, text: str, *, error: bool = False) -> None: ...
+    def selected(self) -> TrackedCall | None: ...
+    def start_poll(self) -> None: ...
+    def status(self, text: str, *, error: bool = False) -> None: ...
 
+
+class ManageCallActions(Widget):
+    """Say, play, record and hang up on the selected call of a `CallsScreen`."""
+
+    DEFAULT_CSS = "ManageCallActions { display: none; }"
+
+    def __init__(self, host: CallsHost, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.host = host
 
     def _target(self) -> TrackedCall | None:
-        call = self.selected()
+        call = self.host.selected()
         if call is None:
-            self.status("No call selected.", error=True)
+            self.host.status("No call selected.", error=True)
             return None
         if call.outcome_unknown:
-            self.status(f"No callId yet: this callout's outcome is unknown (tagged {call.correlation_id}); it can be "
-                        "steered once an event or a callId typed in (a) names the call.", error=True)
+            self.host.status(f"No callId yet: this callout's outcome is unknown (tagged {call.correlation_id}); it can "
+                             "be steered once an event or a callId typed in (a) names the call.", error=True)
             return None
         if call.is_final:
             result = call.result
-            self.status(f"Call is not ongoing: {call.number} already ended "
+            self.host.status(f"Call is not ongoing: {call.number} already ended "
                         f"({result.result if result else ''}, {result.reason if result else ''}).", error=True)
             return None
         return call
@@ -70,7 +83,7 @@ class ManageCallActions(_Base):
         call = self._target()
         if call is None:
             return
-        if self.session.gateway.refuses(audit_action(example)):  # refused at once, in the gateway's words; no form
+        if self.host.session.gateway.refuses(audit_action(example)):  # refused at once, in the gateway's words; no form
             self._send(call, example)
             return
 
@@ -120,7 +133,7 @@ class ManageCallActions(_Base):
         call = self._target()
         if call is None:
             return
-        if self.session.gateway.refuses(audit_action(svaml)):
+        if self.host.session.gateway.refuses(audit_action(svaml)):
             self._send(call, svaml)
             return
         question = (f"{verb} [b]{escape(call.number)}[/b] (call {escape(call.call_id)})?\n\n"
@@ -134,14 +147,14 @@ class ManageCallActions(_Base):
 
     def _send(self, call: TrackedCall, svaml: Svaml) -> None:
         """Send in a worker, report the outcome in words, then look at the call again."""
-        gateway = self.session.gateway
+        gateway = self.host.session.gateway
 
         async def run() -> None:
             outcome = await manage(gateway, call.call_id, svaml, who=call.number)
-            self.status(outcome.text, error=not outcome.ok)
+            self.host.status(outcome.text, error=not outcome.ok)
             self.notify(outcome.text, severity="information" if outcome.ok else "error",
                         timeout=4 if outcome.ok else 8, markup=False)
-            self.tracker.wake(call.call_id)
-            self.start_poll()
+            self.host.tracker.wake(call.call_id)
+            self.host.start_poll()
 
         self.run_worker(run(), group=f"manage:{call.call_id}", exit_on_error=False)

@@ -23,7 +23,14 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from console.calls.tracker import CallTracker, TrackedCall, filter_calls, next_sort_key, sort_calls
 from console.messages import CallPlaced
-from console.screens.call_actions import ManageCallActions
+from console.screens.call_actions import (
+    HANGUP_KEY,
+    PLAY_KEY,
+    RECORD_START_KEY,
+    RECORD_STOP_KEY,
+    SAY_KEY,
+    ManageCallActions,
+)
 from console.screens.dialogs import PromptScreen
 from console.screens.mode import ModeScreen
 from console.screens.topbar import topbar
@@ -39,17 +46,17 @@ RESULT_STYLE = {"ANSWERED": "green", "BUSY": "red", "NOANSWER": "red", "FAILED":
 MAX_CALL_ID = 128
 
 
-class CallsScreen(ManageCallActions, ModeScreen):
+class CallsScreen(ModeScreen):
     """Tracked calls with live status, result, duration and debit; say, play, record and hang up."""
 
     CHANGES: ClassVar[dict[str, str]] = {"say": "call_say", "play": "call_play", "record_start": "call_record_start",
                                          "record_stop": "call_record_stop", "hangup": "call_hangup"}
     BINDINGS = [
-        Binding("s", "say", "Say", id="calls.say"),
-        Binding("f", "play", "Play files", id="calls.play"),
-        Binding("R", "record_start", "Record", id="calls.record_start"),
-        Binding("X", "record_stop", "Stop rec.", id="calls.record_stop"),
-        Binding("h", "hangup", "Hang up", id="calls.hangup"),
+        SAY_KEY,
+        PLAY_KEY,
+        RECORD_START_KEY,
+        RECORD_STOP_KEY,
+        HANGUP_KEY,
         Binding("a", "add", "Add callId", id="calls.add"),
         Binding("slash", "filter", "Filter", id="calls.filter"),
         Binding("o", "sort", "Sort", id="calls.sort"),
@@ -74,6 +81,7 @@ class CallsScreen(ManageCallActions, ModeScreen):
         self._shown_version = -1
         self._polling = False
         self._poll_again = False
+        self.manage = ManageCallActions(self, id="manage-call")
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -89,6 +97,7 @@ class CallsScreen(ManageCallActions, ModeScreen):
         with VerticalScroll(id="call-detail-pane"):
             yield Static("", id="call-detail")
         yield Static("", id="status")
+        yield self.manage
         yield Footer()
 
     def on_mount(self) -> None:
@@ -307,6 +316,23 @@ class CallsScreen(ManageCallActions, ModeScreen):
 
         self.app.push_screen(PromptScreen("Track a call by its callId (a call this application placed):",
                                           placeholder="callId", check=check), answered)
+
+    # ---- keys the composed call steering answers (bound here: see SAY_KEY) -----------------------------
+
+    def action_say(self) -> None:
+        self.manage.action_say()
+
+    def action_play(self) -> None:
+        self.manage.action_play()
+
+    def action_record_start(self) -> None:
+        self.manage.action_record_start()
+
+    def action_record_stop(self) -> None:
+        self.manage.action_record_stop()
+
+    def action_hangup(self) -> None:
+        self.manage.action_hangup()
 
     # ---- feedback ------------------------------------------------------------------------------------
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
-from typing import NamedTuple
 
 import phonenumbers
 
 from api.models.common import digits, format_number, parse_number
+from api.models.views import Contact
 
 __all__ = [
     "AddressBookInput",
@@ -29,13 +29,6 @@ __all__ = [
 ]
 
 
-class Contact(NamedTuple):
-    """One address-book entry: who a number belongs to and whether they moderate."""
-
-    name: str
-    moderator: bool = False
-
-
 AddressBookInput = Mapping[str, "Contact | tuple[str, bool] | str"]
 """number -> Contact, (name, moderator) or just a name."""
 
@@ -44,7 +37,9 @@ def normalise_address_book(book: AddressBookInput | None) -> dict[str, Contact]:
     """Key the book by the digits of each number, so `+4670...`, `4670...` and `+46 70 ...` all find it."""
     contacts: dict[str, Contact] = {}
     for number, value in (book or {}).items():
-        if isinstance(value, str):
+        if isinstance(value, Contact):
+            contact = value
+        elif isinstance(value, str):
             contact = Contact(value)
         else:
             name, moderator = value

@@ -12,6 +12,19 @@ from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """A known number: the name shown instead of it, and whether this person moderates (spared by "mute all
+    except moderators" and by the room policies, marked in the roster).
+
+    Built from the profile's address book (console.config validates the file), looked up by console.rooms'
+    AddressBook, shown by widgets.roster.
+    """
+
+    name: str
+    moderator: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RoomSummary:
     """One watched room as the watch list shows it: counts, poll health, policy badges.
 

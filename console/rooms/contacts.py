@@ -8,19 +8,11 @@ write "+46 70-816 87 31" in a config file while the platform reports "+467081687
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Protocol
 
 from api.models.common import format_number as format_phone_number
 from api.models.common import number_key
-
-
-@dataclass(frozen=True)
-class Contact:
-    """A known number: the name to show and whether this person moderates (exempt from policies)."""
-
-    name: str
-    moderator: bool = False
+from api.models.views import Contact
 
 
 class AddressBookLike(Protocol):

@@ -13,7 +13,6 @@ delete (the key still answers, in words, audited).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
@@ -25,19 +24,13 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from api.models import Recording
-from api.models.display import printable
 from console.recordings.deletes import plural
 from console.recordings.listing import (
     Listing,
-    call_id_of,
-    countdown,
     expired,
-    expiring_soon,
-    human_size,
     next_page_size,
     next_sort_key,
     page_keeping_first,
-    size_of,
 )
 from console.recordings.range import SHORT, DateRange, default_range, preset_range, shown
 from console.recordings.wording import describe_list_error
@@ -51,16 +44,14 @@ from console.screens.recording_downloads import (
     DownloadsPanel,
     RecordingDownloads,
 )
+from console.screens.recording_rows import COLUMNS, cells, detail_text
+from console.screens.recording_rows import SOON_STYLE as SOON_STYLE  # read from here by the tests
 from console.screens.topbar import topbar
 from console.session import Session
 
 PaletteCommand = tuple[str, str, Callable[[], object]]
 LOAD_GROUP = "recordings-load"
 """Actions a read-only profile is not offered (the key still answers, in words)."""
-COLUMNS = (("mark", " ", 1), ("key", "Key", 46), ("created", "Created", 12), ("expires", "Expires", 15),
-           ("size", "Size", 10), ("call", "Call", 17))
-MARK = Text("●", style="bold cyan")
-SOON_STYLE = "bold red"
 SORT_WORDS = {"created": "newest first", "expiry": "expiring first"}
 
 
@@ -178,16 +169,7 @@ class RecordingsScreen(ModeScreen):
         self._show_detail()
 
     def _cells(self, recording: Recording, now: datetime) -> list[Text]:
-        soon = expiring_soon(recording, now)
-        created = shown(recording.created_on, SHORT) if recording.created_on else ""
-        return [
-            MARK if recording.key in self.listing.marked else Text(" "),
-            Text(printable(recording.key), overflow="ellipsis", no_wrap=True),
-            Text(created),
-            Text(countdown(recording.expires_on, now), style=SOON_STYLE if soon else ""),
-            Text(human_size(size_of(recording)), justify="right"),
-            Text(printable(call_id_of(recording)), overflow="ellipsis", no_wrap=True),
-        ]
+        return cells(recording, now, marked=recording.key in self.listing.marked)
 
     def _show_empty(self, empty: bool) -> None:
         table = self.query_one("#recordings", DataTable)
@@ -222,20 +204,7 @@ class RecordingsScreen(ModeScreen):
         if recording is None:
             pane.update("")
             return
-        now = self.session.clock()
-        size = size_of(recording)
-        text = Text.assemble((printable(recording.key), "bold"),
-                             f" · call {printable(call_id_of(recording)) or 'unknown'}")
-        if size is not None:
-            text.append(f" · {human_size(size)} ({size} bytes)")
-        if recording.created_on:
-            text.append(f"\ncreated {shown(recording.created_on)}")
-        if recording.expires_on:
-            text.append(f" · expires {shown(recording.expires_on)} ")
-            text.append(f"({countdown(recording.expires_on, now)})",
-                        style=SOON_STYLE if expiring_soon(recording, now) else "")
-        text.append(f"\nurl {printable(recording.url) or 'none given'}")
-        text.append(f"\nheaders {printable(json.dumps(recording.headers, ensure_ascii=False))}")
+        text = detail_text(recording, self.session.clock())
         pane.update(text)
 
     @on(DataTable.RowHighlighted, "#recordings")

@@ -1,6 +1,7 @@
 """Config and profiles: a TOML file in the user config dir, the SINCH_* environment and flags on top.
 
-    models   Contact, Profile, ConsoleConfig: what the file can say (a docstring under every field)
+    models   Profile, ConsoleConfig: what the file can say (a docstring under every field); an address-book
+             entry is api.models.views.Contact (re-exported here), the one Contact of the console
     paths    default_config_path(), data_dir(), default_download_dir(): platformdirs' per-user folders
     errors   ConfigError: file, line and a fix, for syntax and validation errors alike
     load     read the file (tomllib + model_validate); a missing file is the sandbox

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from api.models import normalize_number
+from api.models.views import Contact
 
 REGIONS = ("global", "euc1", "use1", "sae1", "apse1", "apse2")
 Region = Literal["global", "euc1", "use1", "sae1", "apse1", "apse2"]
@@ -79,20 +80,18 @@ def _loopback(url: str) -> bool:
         return False
 
 
+def _named(contact: Contact) -> Contact:
+    if not contact.name.strip():
+        raise ValueError("name must not be empty")
+    return contact
+
+
 E164 = Annotated[str, AfterValidator(_e164)]
 KeyString = Annotated[str, AfterValidator(_key_string)]
 BindingId = Annotated[str, AfterValidator(_binding_id)]
-
-
-class Contact(BaseModel):
-    """A person in the address book: how the roster names a number, and whether they moderate."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    name: str = Field(min_length=1)
-    """The name shown in the roster instead of the number."""
-    moderator: bool = False
-    """Moderators are spared by "mute all except moderators" and marked in the roster."""
+# An address-book entry in the file: `name` (shown instead of the number) and `moderator` (spared by "mute all
+# except moderators", marked in the roster); other keys are ignored. The one Contact of the whole console.
+AddressBookEntry = Annotated[Contact, AfterValidator(_named)]
 
 
 class Profile(BaseModel):
@@ -121,7 +120,7 @@ class Profile(BaseModel):
     """Seconds between polls of a watched conference (0.2 to 60)."""
     rooms: list[str] = Field(default_factory=list)
     """Saved conference ids, watched at start (the API cannot list conferences)."""
-    address_book: dict[E164, Contact] = Field(default_factory=dict)
+    address_book: dict[E164, AddressBookEntry] = Field(default_factory=dict)
     """E.164 number -> contact; numbers are normalised, so "0046 70-816 87 31" and "+46708168731" are one."""
     keymap: dict[BindingId, KeyString] = Field(default_factory=dict)
     """Binding id -> key(s), e.g. "conference.mute" = "ctrl+m"; replaces that binding's default key."""

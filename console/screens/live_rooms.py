@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
-from api.models.views import TimelineEntry
+from api.models.views import Contact, TimelineEntry
 from console.rooms import Outcome, PollResult
 from console.rooms.hands import HandNote, Hands, Why
 from console.screens.mode import GuardedRoster, ModeScreen
@@ -60,9 +60,8 @@ class LiveRoomsScreen(ModeScreen):
         yield Static("", id="status")
         yield Footer()
 
-    def _address_book(self) -> dict[str, tuple[str, bool]]:
-        book = self.session.resolved.profile.address_book
-        return {number: (contact.name, contact.moderator) for number, contact in book.items()}
+    def _address_book(self) -> dict[str, Contact]:
+        return dict(self.session.resolved.profile.address_book)  # the same Contact the roster shows
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False

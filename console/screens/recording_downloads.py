@@ -75,6 +75,15 @@ class DownloadsPanel(Vertical):
     (started, saved, skipped, failed, cancelled) is drawn at once."""
 
     INTERVAL = 0.1
+    DEFAULT_CSS = """
+    DownloadsPanel { height: auto; max-height: 9; border-top: solid $primary; padding: 0 1; }
+    DownloadsPanel #downloads-title { height: 1; }
+    DownloadsPanel #download-rows { height: auto; max-height: 6; }
+    DownloadsPanel .download-row, DownloadsPanel #downloads-all { height: 1; }
+    DownloadsPanel .download-name { width: 48; text-wrap: nowrap; text-overflow: ellipsis; }
+    DownloadsPanel .download-bar { width: 32; }
+    DownloadsPanel .download-note { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

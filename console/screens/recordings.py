@@ -84,13 +84,6 @@ class RecordingsScreen(ModeScreen):
     RecordingsScreen #recordings-empty { height: 1fr; padding: 1 2; color: $text-muted; }
     RecordingsScreen #recording-detail { height: 5; border-top: solid $primary; padding: 0 1; }
     RecordingsScreen #download-folder { height: 1; padding: 0 1; color: $text-muted; }
-    RecordingsScreen DownloadsPanel { height: auto; max-height: 9; border-top: solid $primary; padding: 0 1; }
-    RecordingsScreen #downloads-title { height: 1; }
-    RecordingsScreen #download-rows { height: auto; max-height: 6; }
-    RecordingsScreen .download-row, RecordingsScreen #downloads-all { height: 1; }
-    RecordingsScreen .download-name { width: 48; text-wrap: nowrap; text-overflow: ellipsis; }
-    RecordingsScreen .download-bar { width: 32; }
-    RecordingsScreen .download-note { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     RecordingsScreen #status.error { color: $error; }
     """
 

@@ -40,6 +40,9 @@ ACTIONS = {
     "playFiles": "call_play",
 }
 """Audit action names, by SVAML action or first instruction."""
+VERBS = {"call_hangup": "Hang up", "call_record_start": "Start recording", "call_record_stop": "Stop recording",
+         "call_say": "Say", "call_play": "Play files", "manage_call": "Steer"}
+"""What a failure says was asked, so a notice names the action and the call it was about."""
 
 
 def _check_locale(locale: str | None) -> str | None:
@@ -197,8 +200,10 @@ async def manage(gateway: Gateway, call_id: str, svaml: Svaml, *, who: str | Non
 
     def failed(error: BaseException) -> str:
         if isinstance(error, errors.SinchError | ValidationError):
-            return describe_manage_error(error)
-        return f"Unexpected error: {type(error).__name__}: {error}"
+            reason = describe_manage_error(error)
+        else:
+            reason = f"Unexpected error: {type(error).__name__}: {error}"
+        return f"{VERBS.get(action, 'Steer')} {who}: {reason}"
 
     change = await gateway.change(action, lambda: _send(gateway.client, call_id, svaml), call_id=call_id, cli=who,
                                   message=json.dumps(masked_wire(svaml)), done=lambda _: _done(svaml, who),

@@ -49,14 +49,14 @@ async def test_hangup_of_an_ended_call_is_worded(client, http, audit: AuditLog) 
     call_id = await live_call(client, http)
     await manage(Gateway(client, audit), call_id, hangup_svaml())
     outcome = await manage(Gateway(client, audit), call_id, hangup_svaml())
-    assert not outcome.ok and outcome.text.startswith("Call is not ongoing (40003)")
+    assert not outcome.ok and outcome.text.startswith(f"Hang up {call_id}: Call is not ongoing (40003)")
     assert outcome.error_code == 40003
     assert read_entries(audit.path)[-1].outcome == "failed"
 
 
 async def test_unknown_call_is_worded(client, audit: AuditLog) -> None:
     outcome = await manage(Gateway(client, audit), "nope", hangup_svaml())
-    assert not outcome.ok and outcome.text.startswith("Call not found (40400)")
+    assert not outcome.ok and outcome.text.startswith("Hang up nope: Call not found (40400)")
 
 
 async def test_say_extends_a_tts_call(client, http, audit: AuditLog) -> None:

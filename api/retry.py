@@ -8,7 +8,8 @@ Retry-After: a proxy in front of the platform may send that after the platform a
 rings a real phone twice and costs money; a duplicate SVAML can hang up a second leg.
 
 When an unsafe request may have been acted on and no usable answer says so (it was written and then the read
-timed out, the connection was reset, or a gateway answered 502/503/504), the failure is
+timed out, the connection was reset, or a 5xx came that is not the platform's own 500: see
+`leaves_outcome_unknown`), the failure is
 `OutcomeUnknownError`, so the caller says "may have been placed" instead of "failed".
 
 The sleep function and the random source are injectable so tests run without waiting.
@@ -59,9 +60,6 @@ class Idempotency(Enum):
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 UNSAFE_RETRYABLE_STATUSES = frozenset({429})
-GATEWAY_STATUSES = frozenset({502, 503, 504})
-"""Answers a proxy or load balancer may give after forwarding the request: for an unsafe request they leave
-its outcome unknown."""
 
 
 def leaves_outcome_unknown(status: int, error_code: int | None) -> bool:
@@ -70,9 +68,7 @@ def leaves_outcome_unknown(status: int, error_code: int | None) -> bool:
     Only a 500 carrying Sinch's own error body (an errorCode) is the platform saying it failed; a gateway's
     502/503/504, a CDN's 520-524 or a 500 page without Sinch's body may come from something in front of the
     platform after it acted."""
-    if status < 500:
-        return False
-    return status in GATEWAY_STATUSES or status != 500 or error_code is None
+    return status >= 500 and (status != 500 or error_code is None)
 
 
 @dataclass(frozen=True)

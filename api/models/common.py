@@ -49,16 +49,26 @@ def e164_syntax(value: str) -> str:
     for the surfaces to warn about. A number the plan knows is formatted as `normalize_number` does."""
     try:
         return normalize_number(value)
-    except ValueError as refused:
-        raw = value.strip().replace("(0)", "")
-        if not raw or any(not _number_character(ch) for ch in raw):
-            raise refused from None
-        number = "+" + digits(raw[2:] if raw.startswith("00") else raw)
+    except ValueError:
+        number = "+" + digits(_typed_number(value))  # refuses what is no number at all, in the same words
         low, high = E164_DIGITS
         if not low <= len(number) - 1 <= high or number[1] == "0":
             raise ValueError(f"{value!r} is not an E.164 number: a country code and number of {low}-{high} "
                              "digits in all, e.g. +46701234567") from None
         return number
+
+
+def _typed_number(value: str) -> str:
+    """`value` as typed, without "(0)" and with "00" read as "+"; ValueError when it holds anything but ASCII
+    digits, "+" and separators (see normalize_number)."""
+    raw = value.strip().replace("(0)", "")
+    if not raw:
+        raise ValueError("a phone number is required")
+    strange = next((ch for ch in raw if not _number_character(ch)), None)
+    if strange is not None:
+        raise ValueError(f"{value!r} is not a phone number: {strange!r} is not allowed; use the digits 0-9, "
+                         "with + and spaces, dashes, dots or brackets between them")
+    return "+" + raw[2:] if raw.startswith("00") else raw
 
 
 def normalize_number(value: str, default_region: str | None = None) -> str:
@@ -74,15 +84,7 @@ def normalize_number(value: str, default_region: str | None = None) -> str:
     number that looks like one thing could dial another. Those are refused, as are letters (an "ext." would
     be dropped silently).
     """
-    raw = value.strip().replace("(0)", "")
-    if not raw:
-        raise ValueError("a phone number is required")
-    strange = next((ch for ch in raw if not _number_character(ch)), None)
-    if strange is not None:
-        raise ValueError(f"{value!r} is not a phone number: {strange!r} is not allowed; use the digits 0-9, "
-                         "with + and spaces, dashes, dots or brackets between them")
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
+    raw = _typed_number(value)
     international = raw.startswith("+") or default_region is None
     candidate = raw if raw.startswith("+") or not international else "+" + raw
     try:

@@ -22,17 +22,13 @@ import os
 import random
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import uvicorn
-
-from sandbox.app import create_app
-from sandbox.faults import DroppedConnection, FaultBook, FaultMiddleware
-from sandbox.server import START_TIMEOUT  # importing it also hides dropped-connection tracebacks
+from sandbox.faults import FaultBook, FaultMiddleware
+from sandbox.server import start_sandbox_thread  # importing it also hides dropped-connection tracebacks
 
 ERROR_STATUSES = (500, 502, 503, 503)
 
@@ -67,24 +63,10 @@ class RandomFaults:
         fate, status = self._draw()
         if fate == "none":
             await self.app(scope, receive, send)
-        elif fate == "drop_after":
-            await self._answer_lost(scope, receive, send)
-        else:
+        else:  # "drop_after": the platform acts, then its answer is lost on the way back
             book = FaultBook()  # one fault for this one request: concurrent requests cannot take it
             book.add("soak", {"kind": fate, "count": 1, **({"status": status} if fate == "status" else {})})
             await FaultMiddleware(self.app, book, lambda: "soak-fault")(scope, receive, send)
-
-    async def _answer_lost(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
-        """Let the platform act, swallow its answer, then break the connection half-way through a response."""
-
-        async def swallow(message: dict[str, Any]) -> None:
-            return None
-
-        await self.app(scope, receive, swallow)
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
-        await send({"type": "http.response.body", "body": b'{"callId": "', "more_body": True})
-        raise DroppedConnection()
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -99,33 +81,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    key = os.environ.get("SINCH_SANDBOX_APPLICATION_KEY")
-    secret = os.environ.get("SINCH_SANDBOX_APPLICATION_SECRET")
-    inner = create_app(application_key=key, application_secret=secret, scenario="demo", seed=args.seed,
-                       ring_seconds=args.ring_seconds)
-    sb = inner.state.sandbox
-    app = RandomFaults(inner, seed=args.seed, error_rate=args.error_rate, drop_rate=args.drop_rate)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="soak-sandbox", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            print("soak sandbox: uvicorn did not start", file=sys.stderr)
-            return 1
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    sb.public_url = f"http://127.0.0.1:{port}"
-    if args.callback_url:
-        with sb.lock:
-            sb.callbacks.set(sb.application_key, args.callback_url, None)
-    print(f"Sinch sandbox listening on http://127.0.0.1:{port}", flush=True)
+    faults: list[RandomFaults] = []  # the one wrapped around the sandbox, for its counts at the end
+
+    def with_faults(app: Any) -> RandomFaults:
+        faults.append(RandomFaults(app, seed=args.seed, error_rate=args.error_rate, drop_rate=args.drop_rate))
+        return faults[0]
+
+    try:
+        running = start_sandbox_thread(application_key=os.environ.get("SINCH_SANDBOX_APPLICATION_KEY"),
+                                       application_secret=os.environ.get("SINCH_SANDBOX_APPLICATION_SECRET"),
+                                       seed=args.seed, ring_seconds=args.ring_seconds,
+                                       callback_url=args.callback_url, wrap=with_faults)
+    except RuntimeError as error:
+        print(f"soak sandbox: {error}", file=sys.stderr)
+        return 1
+    app = faults[0]
+    print(f"Sinch sandbox listening on {running.url}", flush=True)
     sys.stdin.read()  # the parent went away or is done
     print(f"soak sandbox faults: {app.counts}", file=sys.stderr, flush=True)
-    server.should_exit = True
-    thread.join(5)
-    sb.close()
+    running.stop()
     return 0
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from sandbox.app import create_app
 from sandbox.engine import Sandbox
@@ -69,15 +71,18 @@ def start_sandbox_thread(
     seed: int | str | None = None,
     ring_seconds: float = 2.0,
     callback_url: str | None = None,
+    wrap: Callable[[ASGIApp], ASGIApp] | None = None,
 ) -> RunningSandbox:
     """Start uvicorn in a daemon thread and return once it listens (port 0 = any free port).
 
     `callback_url`: the application's primary callback URL from the start (else set it through the API).
+    `wrap`: middleware put in front of the sandbox's app (a bench's own fault injection).
     """
     app = create_app(application_key=application_key, application_secret=application_secret, scenario=scenario,
                      seed=seed, ring_seconds=ring_seconds)
     sb: Sandbox = app.state.sandbox
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", access_log=False)
+    config = uvicorn.Config(app if wrap is None else wrap(app), host=host, port=port, log_level="warning",
+                            lifespan="off", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="sinch-sandbox", daemon=True)
     thread.start()

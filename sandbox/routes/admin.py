@@ -90,9 +90,7 @@ def _hang_up(sb: Sandbox, room: str, call_id: str) -> str:
 @endpoint
 def remove_participant(request: Request, sb: Sandbox, body: bytes) -> Response:
     """The participant hangs up (CALLERHANGUP), as opposed to being kicked by a moderator."""
-    room, call_id = param(request, "room"), param(request, "call_id")
-    sb.participant(room, call_id)
-    sb.end_call(sb.call(call_id), sb.now(), reason="CALLERHANGUP")
+    _hang_up(sb, param(request, "room"), param(request, "call_id"))
     return no_content()
 
 

@@ -91,14 +91,16 @@ def verify_callback(settings: RelaySettings, *, headers: Mapping[str, str] | Ite
     if settings.auth == "basic" and scheme != "basic":
         return _refused("this relay accepts Basic authorization only", scheme)
     moment = now or datetime.now(UTC)
-    verdicts = [verify_request(headers=named, method=method, path=path, body=body,
-                               secrets={settings.application_key: secret}, allow_basic=settings.auth != "signed",
-                               max_age=settings.max_age or None, now=moment)
-                for secret in settings.secrets]
-    for index, verdict in enumerate(verdicts):
+    first: Verdict | None = None
+    for index, secret in enumerate(settings.secrets):  # the previous secret is tried only if the current fails
+        verdict = verify_request(headers=named, method=method, path=path, body=body,
+                                 secrets={settings.application_key: secret}, allow_basic=settings.auth != "signed",
+                                 max_age=settings.max_age or None, now=moment)
         if verdict.ok:
             return CallbackVerdict(verdict, previous=index > 0)
-    return CallbackVerdict(verdicts[0])  # the reason given for the current secret
+        first = first or verdict
+    assert first is not None  # settings always hold the current secret
+    return CallbackVerdict(first)  # the reason given for the current secret
 
 
 def _single_valued(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], str]:

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -116,3 +117,14 @@ def assert_refused(response: httpx.Response) -> None:
     assert set(body) == {"errorCode", "message", "reference"}, body
     assert body["errorCode"] == 40108 and body["message"] == "Invalid credentials" and body["reference"]
     assert SECRET not in response.text and DOC_SECRET not in response.text
+
+
+def read_line(stream, timeout: float = 20.0) -> str:  # type: ignore[no-untyped-def]
+    """The next line a relay child prints, or AssertionError after `timeout` seconds (readline alone blocks)."""
+    out: list[str] = []
+    reader = threading.Thread(target=lambda: out.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not out:
+        raise AssertionError("the relay printed nothing in time")
+    return out[0]

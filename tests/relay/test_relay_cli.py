@@ -6,27 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from relay_helpers import KEY, SECRET, TOKEN, ace, body_of, signed_headers
+from relay_helpers import KEY, SECRET, TOKEN, ace, body_of, read_line, signed_headers
 from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = "Sinch relay listening on http://127.0.0.1:"
-
-
-def read_line(stream, timeout: float = 20.0) -> str:  # type: ignore[no-untyped-def]
-    out: list[str] = []
-    reader = threading.Thread(target=lambda: out.append(stream.readline()), daemon=True)
-    reader.start()
-    reader.join(timeout)
-    if not out:
-        raise AssertionError("the relay printed nothing in time")
-    return out[0]
 
 
 def relay_env(**extra: str) -> dict[str, str]:

@@ -10,12 +10,11 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from relay_helpers import KEY, SECRET, TOKEN, make_settings
+from relay_helpers import KEY, SECRET, TOKEN, make_settings, read_line
 from websockets.sync.client import connect
 
 from relay import create_app
@@ -83,16 +82,6 @@ def test_a_traceback_is_redacted_too() -> None:
 def relay_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SINCH_")}
     return {**env, "SINCH_APPLICATION_SECRET": SECRET, "SINCH_RELAY_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
-
-
-def read_line(stream, timeout: float = 20.0) -> str:  # type: ignore[no-untyped-def]
-    out: list[str] = []
-    reader = threading.Thread(target=lambda: out.append(stream.readline()), daemon=True)
-    reader.start()
-    reader.join(timeout)
-    if not out:
-        raise AssertionError("the relay printed nothing in time")
-    return out[0]
 
 
 @pytest.mark.parametrize("level", ["info", "debug"])

@@ -11,8 +11,6 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from api import errors
 from api.models import LOCALES, MAX_TTS_CHARACTERS
 from api.models.svaml import (
@@ -199,11 +197,7 @@ async def manage(gateway: Gateway, call_id: str, svaml: Svaml, *, who: str | Non
     who = who or call_id
 
     def failed(error: BaseException) -> str:
-        if isinstance(error, errors.SinchError | ValidationError):
-            reason = describe_manage_error(error)
-        else:
-            reason = f"Unexpected error: {type(error).__name__}: {error}"
-        return f"{VERBS.get(action, 'Steer')} {who}: {reason}"
+        return f"{VERBS.get(action, 'Steer')} {who}: {describe_manage_error(error)}"
 
     change = await gateway.change(action, lambda: _send(gateway.client, call_id, svaml), call_id=call_id, cli=who,
                                   message=json.dumps(masked_wire(svaml)), done=lambda _: _done(svaml, who),

@@ -1,5 +1,5 @@
 """One gateway for every change (console.gateway.gateway); Textual-free, shared by the screens, the CLI and
-the notebook helper (console.gateway.notebook)."""
+the notebook helper (console.notebook_changes)."""
 
 from console.gateway.gateway import CHANGES, Gateway
 from console.gateway.outcome import Change, Status

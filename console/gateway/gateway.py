@@ -8,7 +8,7 @@ In this order: a read-only profile refuses (audited, in the words of console.gat
 refusal the caller found (a callout's form, a restricted destination) refuses the same way; then the audit's
 attempt line, the request, its outcome line (console.audit.send_audited: the one audit wrapper), and the
 outcome in words as a typed Change. It never raises for a failed request: a worker that raised would show a
-traceback. The console's screens, the CLI (console.cli) and the notebook helper (console.gateway.notebook) all
+traceback. The console's screens, the CLI (console.cli) and the notebook helper (console.notebook_changes) all
 hold the same Gateway type, so they refuse exactly the same things with exactly the same words.
 """
 

@@ -46,14 +46,9 @@ async def delete_one(gateway: Gateway, recording: Recording) -> DeleteOutcome:
     """Never raises. Through the gateway: refused on read-only, the audit's attempt line before the request."""
     key = recording.key
 
-    def failed(error: BaseException) -> str:
-        if isinstance(error, errors.SinchError):
-            return describe_delete_error(error)
-        return f"Unexpected error: {type(error).__name__}: {error}"
-
     change = await gateway.change("delete_recording", lambda: gateway.client.recordings.delete(key),
                                   call_id=call_id_of(recording), message=key, done=lambda _: f"Deleted {key}",
-                                  failed=failed)
+                                  failed=describe_delete_error)
     if isinstance(change.error, errors.NotFoundError):
         return DeleteOutcome(key, True, change.text, already=True)
     return DeleteOutcome(key, change.ok, change.text)

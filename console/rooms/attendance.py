@@ -234,11 +234,6 @@ class AttendanceBook:
         self.save_soon()
         return True if self.writer is None else self.writer.flush(timeout)
 
-    def to_json(self) -> bytes:
-        """The whole book as a snapshot (what compaction writes)."""
-        return journal.snapshot_bytes(
-            {room: {cid: _wire(leg) for cid, leg in legs.items()} for room, legs in self.rooms.items()})
-
     def save(self) -> Path | None:
         """Blocking: everything to disk, folded into the snapshot (the journal emptied). Raises OSError."""
         path = self.path

@@ -50,10 +50,6 @@ def to_micros(when: datetime | None) -> int | None:
     return None if when is None else (when - EPOCH) // _MICRO
 
 
-def from_micros(value: int | None) -> datetime | None:
-    return None if value is None else EPOCH + timedelta(microseconds=value)
-
-
 # ---- reading ----------------------------------------------------------------------------------------------
 
 

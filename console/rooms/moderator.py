@@ -92,7 +92,6 @@ class Moderator:
     interval: float = 1.0
     bulk_limit: int = bulk.DEFAULT_LIMIT
     timelines: dict[str, Timeline] = field(default_factory=dict)
-    save_error: str | None = None
 
     @property
     def changes(self) -> Gateway:
@@ -241,9 +240,9 @@ class Moderator:
 
     async def save_attendance(self) -> None:
         """Queue what changed for the attendance journal's writer thread; returns at once, so a poll never waits
-        for the disk. A failure to write is kept in `save_error` (as of the last write), never raised."""
+        for the disk. A failure to write is kept in the book's `save_error` (as of the last write), never
+        raised."""
         self.attendance.save_soon()
-        self.save_error = self.attendance.save_error
 
     def attendance_report(self, room: str) -> list[AttendanceRow]:
         """Everyone seen in `room`, named from the address book, times as of now."""

@@ -51,7 +51,6 @@ from console.session import Session
 
 PaletteCommand = tuple[str, str, Callable[[], object]]
 LOAD_GROUP = "recordings-load"
-"""Actions a read-only profile is not offered (the key still answers, in words)."""
 SORT_WORDS = {"created": "newest first", "expiry": "expiring first"}
 
 

@@ -48,6 +48,12 @@ class TrackedCall:
         return self.result is not None and self.result.is_final
 
     @property
+    def pollable(self) -> bool:
+        """Whether asking the platform about it can tell anything new: not FINAL, not known to be no call, and
+        with a callId (an unknown outcome has only its tag)."""
+        return not (self.is_final or self.unknown or self.outcome_unknown)
+
+    @property
     def status(self) -> str:
         if self.result is not None:
             return self.result.status

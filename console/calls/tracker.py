@@ -182,7 +182,7 @@ class CallTracker(CallsFile):
     def due(self) -> list[TrackedCall]:
         """Calls the next poll asks about (without counting down any backoff)."""
         return [c for c in self._calls.values()
-                if not c.is_final and not c.unknown and not c.outcome_unknown and not self._skip.get(c.call_id)]
+                if c.pollable and not self._skip.get(c.call_id)]
 
     async def poll_due(self, now: datetime | None = None) -> list[CallChange]:
         """Ask about every call that is not FINAL (bounded concurrency); return what changed. Never raises.
@@ -196,7 +196,7 @@ class CallTracker(CallsFile):
             now = now or self.clock()
             due: list[TrackedCall] = []
             for call in list(self._calls.values()):
-                if call.is_final or call.unknown or call.outcome_unknown:
+                if not call.pollable:
                     continue
                 if self._skip.get(call.call_id):
                     self._skip[call.call_id] -= 1

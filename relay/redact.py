@@ -30,11 +30,13 @@ _ENCODED_RUN = re.compile(r"[^\s\"']*%[0-9A-Fa-f]{2}[^\s\"']*")
 LOGGERS = ("uvicorn.error", "uvicorn.access", "websockets.server")
 
 _protected: set[str] = set()
+_longest_first: list[str] = []  # _protected in the order redact() replaces them: one value may contain another
 
 
 def protect(*values: str) -> None:
     """Redact these values (a token, a secret) from every log line from now on, raw or percent-encoded."""
     _protected.update(value for value in values if len(value) >= MIN_PROTECTED_LENGTH)
+    _longest_first[:] = sorted(_protected, key=len, reverse=True)
 
 
 def _holds_protected(text: str) -> bool:
@@ -59,7 +61,7 @@ def _encoded_run(match: re.Match[str]) -> str:
 
 
 def redact(text: str) -> str:
-    for value in sorted(_protected, key=len, reverse=True):  # longest first: one may contain another
+    for value in _longest_first:
         text = text.replace(value, REDACTED)
     for pattern in _PATTERNS:
         text = pattern.sub(rf"\1{REDACTED}", text)

@@ -21,8 +21,8 @@ class NotStrictJson(ValueError):
 
 def load_object(body: bytes) -> dict[str, Any]:
     """The body as a dict; NotStrictJson when it is not UTF-8 JSON, not an object, too deep or not finite."""
-    depth = _nesting(body)
-    if depth > MAX_DEPTH:
+    # Fewer brackets than the limit cannot nest past it: the byte-by-byte scan runs only for bodies that might.
+    if body.count(b"[") + body.count(b"{") > MAX_DEPTH and _nesting(body) > MAX_DEPTH:
         raise NotStrictJson(f"nested deeper than {MAX_DEPTH} levels")
     try:
         document = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float)

@@ -50,6 +50,11 @@ def to_micros(when: datetime | None) -> int | None:
     return None if when is None else (when - EPOCH) // _MICRO
 
 
+def from_micros(value: int | None) -> datetime | None:
+    """The inverse of to_micros (the big-room bench writes old-format books with it)."""
+    return None if value is None else EPOCH + timedelta(microseconds=value)
+
+
 # ---- reading ----------------------------------------------------------------------------------------------
 
 

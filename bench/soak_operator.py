@@ -168,7 +168,7 @@ class Operator:
             return "not ready"
         before = len(self._outcomes)
         await self.press("ctrl+s")
-        if not await self.wait_for(lambda: type(self.app.screen).__name__ == "ConfirmScreen", 10):
+        if not await self.wait_for(lambda: self.screen_name() == "ConfirmScreen", 10):
             return "no confirmation"
         await self.press("y")
         if not await self.wait_for(lambda: len(self._outcomes) > before, OUTCOME_WAIT):

@@ -23,6 +23,10 @@ class Scheduled(Protocol):
 
 
 class Scheduler(Protocol):
+    def monotonic(self) -> float:
+        """Seconds on the scheduler's own clock (only differences mean something)."""
+        ...
+
     def call_later(self, delay: float, callback: Callable[[], object]) -> Scheduled:
         """Run `callback` on the loop after `delay` seconds (0 = as soon as the loop is free)."""
         ...
@@ -37,6 +41,9 @@ class LoopScheduler:
 
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[object]] = set()
+
+    def monotonic(self) -> float:
+        return asyncio.get_running_loop().time()
 
     def call_later(self, delay: float, callback: Callable[[], object]) -> Scheduled:
         return asyncio.get_running_loop().call_later(max(0.0, delay), callback)

@@ -36,6 +36,9 @@ class FakeScheduler:
     def now(self) -> datetime:
         return self.start + timedelta(seconds=self.elapsed)
 
+    def monotonic(self) -> float:
+        return self.elapsed
+
     def call_later(self, delay: float, callback: Callable[[], object]) -> _Handle:
         handle = _Handle()
         heapq.heappush(self._queue, (self.elapsed + max(0.0, delay), next(self._order), handle, callback))

@@ -7,6 +7,10 @@ trace record per attempt (api.trace). The resource classes in api.resources only
 Two limits hold whatever the server does (api.limits): a body is read up to `max_response_bytes` (10 MiB) and
 an attempt must be answered, body included, within `deadline` seconds (30 s), however slowly the bytes drip.
 A streamed download's body is exempt from both: it goes to disk piece by piece and may take long.
+
+Downloads may take another HTTP client than the other requests (`downloads_on_default_transport`): a console
+on the local sandbox keeps httpx's own transport for its polls (no aiohttp to import at start-up) but streams
+recordings through the default one, whose big body pieces more than double the throughput.
 """
 
 from __future__ import annotations
@@ -78,6 +82,10 @@ class SinchVoiceClient:
     one in `retry_policy` (whose sleep and jitter tests replace). `on_trace` receives one TraceRecord per
     attempt; the last `trace_limit` records are kept in `trace`. `http_client` is used as given and left
     open on close; by default the client creates (and closes) httpx on the aiohttp transport.
+    `downloads_on_default_transport=True` streams downloads through such a default client even when
+    `http_client` is given (created by the first download, closed by `aclose`): httpx's own transport hands a
+    body over 64 KiB at a time, at about half the default's throughput (bench/download.py). The limits, the
+    retries and the part-file handling are the same either way; only the transport differs.
 
     `max_response_bytes` caps the body read of any answer (ResponseTooLargeError beyond it; an error answer
     beyond it is mapped from its status alone); `deadline` is the most seconds one attempt may take from
@@ -102,6 +110,7 @@ class SinchVoiceClient:
         trace_limit: int = 200,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         deadline: float | None = DEFAULT_DEADLINE,
+        downloads_on_default_transport: bool = False,
     ) -> None:
         if not application_key:
             raise ValueError("application_key is required")
@@ -129,6 +138,9 @@ class SinchVoiceClient:
         self.tracer = Tracer(on_trace, trace_limit)
         self._owns_http = http_client is None
         self._http = http_client or _default_http_client(self.timeout)
+        # None until the first download needs it: aiohttp is imported then, not when the client is built
+        self._download_http: httpx.AsyncClient | None = None
+        self._downloads_apart = downloads_on_default_transport and http_client is not None
         self._basic = _Secret(auth_basic(application_key, application_secret)) if auth == "basic" else None
         self.callouts = Callouts(self)
         self.calls = Calls(self)
@@ -152,9 +164,20 @@ class SinchVoiceClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the HTTP client if we created it; an injected one belongs to the caller."""
+        """Close the HTTP clients we created; an injected one belongs to the caller."""
         if self._owns_http:
             await self._http.aclose()
+        if self._download_http is not None:
+            await self._download_http.aclose()
+            self._download_http = None
+
+    def http_for(self, *, stream: bool) -> httpx.AsyncClient:
+        """The HTTP client a request goes through: a streamed download's own when it has one (see the class)."""
+        if not (stream and self._downloads_apart):
+            return self._http
+        if self._download_http is None:
+            self._download_http = _default_http_client(self.timeout)
+        return self._download_http
 
     async def query_number(self, number: str) -> NumberInfo:
         """What a number is (country, type, normalised form) and the rate to call it."""
@@ -181,15 +204,16 @@ class SinchVoiceClient:
         if query:
             url += "?" + urlencode(query)
         policy = self.retry_policy
+        http = self.http_for(stream=stream)
         attempt = 0
         while True:
             attempt += 1
-            request = self._http.build_request(method, url, content=content, timeout=self.timeout)
+            request = http.build_request(method, url, content=content, timeout=self.timeout)
             self._authorize(request, content)
             request.headers["Accept-Encoding"] = "identity"  # a compressed body could expand past the size cap
             started = perf_counter()
             try:
-                response = await answer_within(self._http, request, stream=stream, deadline=self.deadline,
+                response = await answer_within(http, request, stream=stream, deadline=self.deadline,
                                                max_bytes=self.max_response_bytes)
             except ResponseTooLargeError as exc:
                 self._trace(request, exc.status, None, started, attempt, False, error="ResponseTooLargeError")

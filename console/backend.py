@@ -11,10 +11,14 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from api import SinchVoiceClient
 from console.config import Resolved
 from console.sandbox_process import SandboxProcess
+
+if TYPE_CHECKING:
+    from httpx import AsyncClient
 
 FROZEN_AT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -78,15 +82,7 @@ def connect(resolved: Resolved, sandbox: SandboxProcess | None = None, seed: int
         except (httpx.HTTPError, ValueError, KeyError) as error:
             child.stop()
             raise RuntimeError(f"the sandbox at {url} did not describe itself: {error}") from None
-        # Loopback plain HTTP: httpx's own transport is plenty for a few polls a second and spares the
-        # ~150 ms import of aiohttp that the real platform's faster transport costs at start-up.
-        http = httpx.AsyncClient(timeout=10.0)
-        client = SinchVoiceClient(
-            application_key=child.application_key,
-            application_secret=child.application_secret,
-            base_url=url,
-            http_client=http,
-        )
+        client, http = sandbox_client(url, child.application_key, child.application_secret)
         rooms = list(dict.fromkeys([*profile.rooms, *demo_rooms]))
         return Backend(client, f"{resolved.label} {url}", True, rooms, on_close=child.stop, after_close=http.aclose,
                        sandbox_process=child)
@@ -99,6 +95,27 @@ def connect(resolved: Resolved, sandbox: SandboxProcess | None = None, seed: int
         config_base_url=profile.config_base_url,
     )
     return Backend(client, resolved.label, False, list(profile.rooms))
+
+
+def sandbox_client(url: str, application_key: str, application_secret: str) -> tuple[SinchVoiceClient, AsyncClient]:
+    """The client the console talks to a spawned sandbox with, and the httpx client to close after it.
+
+    Loopback plain HTTP: httpx's own transport is plenty for a few polls a second and spares the ~150 ms import
+    of aiohttp that the default transport costs at start-up. A recording download, though, goes through the
+    default transport (built at the first download): httpx's own reads a body 64 KiB at a time and reached
+    0.4-0.5x curl's throughput where the default reaches 0.9-1.2x (bench/download.py measures this function).
+    """
+    import httpx
+
+    http = httpx.AsyncClient(timeout=10.0)
+    client = SinchVoiceClient(
+        application_key=application_key,
+        application_secret=application_secret,
+        base_url=url,
+        http_client=http,
+        downloads_on_default_transport=True,
+    )
+    return client, http
 
 
 def connect_in_process(*, seed: int = 7, start: datetime | None = None, label: str = "default · SANDBOX") -> Backend:

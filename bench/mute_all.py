@@ -1,7 +1,10 @@
 """Mute all 100 participants with 50 ms of sandbox latency: concurrent (bounded) against sequential.
 
 Each mute is one PATCH, so sequential costs ~100 round trips; the console's bulk action runs them with a
-bound (`console.rooms.bulk.run_bulk`, 16 in flight here), which should take <= 0.15x the time. Both runs are
+bound (`console.rooms.bulk.run_bulk`, 16 in flight here), which should take <= 0.15x the time. What is timed is
+the path the app runs on `M`: `Moderator.mute_all` (after a poll, as the roster has one), each mute through a
+`Gateway` that writes its two audit lines (attempt, outcome) to an `AuditLog` in a temporary folder, and the
+timeline and attendance afterwards; sequential is the same Moderator with `bulk_limit=1`. Both runs are
 measured in this process, on the same sandbox, on 127.0.0.1 (a `sinch-sandbox` subprocess, or a thread when
 that entry point is missing); the ratio matters, not the absolute numbers. Bounded: 100 requests per run and
 a time limit on each.
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +26,10 @@ import httpx
 from client_throughput import sandbox_server
 
 from api import SinchVoiceClient
-from console.rooms.bulk import mute_all, run_bulk
+from console.audit import AuditLog, read_entries
+from console.gateway import Gateway
+from console.rooms import AttendanceBook, Moderator
+from console.rooms.bulk import run_bulk
 
 ROOM = "bench-mute-all"
 GOAL = 0.15
@@ -47,22 +54,45 @@ async def _muted(admin: httpx.AsyncClient) -> int:
     return sum(1 for p in state["conferences"].get(ROOM, []) if p["muted"])
 
 
+def _moderator(client: SinchVoiceClient, folder: Path, limit: int) -> Moderator:
+    """As console.session wires it: the gateway writes the audit log, attendance goes to its journal."""
+    audit = AuditLog(folder / "audit.jsonl", "bench@sandbox")
+    return Moderator(client, attendance=AttendanceBook.load(folder / "attendance"), gateway=Gateway(client, audit),
+                     bulk_limit=limit)
+
+
+async def _mute_all(client: SinchVoiceClient, admin: httpx.AsyncClient, folder: Path, people: int, latency: float,
+                    limit: int) -> float:
+    """Seconds `Moderator.mute_all` takes for everyone in the room, `limit` mutes in flight."""
+    moderator = _moderator(client, folder, limit)
+    await _prepare(admin, client, people)
+    poll = await moderator.poll(ROOM)  # the roster the app's mute all works from
+    if not poll.ok or len(moderator.watch(ROOM).participants) != people:
+        raise RuntimeError(f"the poll before mute all failed: {poll.error}")
+    fault = {"kind": "latency", "seconds": latency, "count": -1, "path": "/calling"}
+    (await admin.post("/_sandbox/faults", json=fault)).raise_for_status()
+    try:
+        started = time.perf_counter()
+        outcome = await asyncio.wait_for(moderator.mute_all(ROOM), TIME_LIMIT)
+        seconds = time.perf_counter() - started
+    finally:
+        await admin.delete("/_sandbox/faults")
+    if not outcome.ok or await _muted(admin) != people:
+        raise RuntimeError(f"mute all failed: {outcome.text}")
+    audited = read_entries(folder / "audit.jsonl", limit=4 * people)
+    if len(audited) != 2 * people:  # an attempt and an outcome line per mute: the audit did run
+        raise RuntimeError(f"{len(audited)} audit lines for {people} mutes, {2 * people} expected")
+    moderator.attendance.flush()
+    return seconds
+
+
 async def _run(url: str, key: str, secret: str, people: int, latency: float, limit: int) -> tuple[float, float]:
     async with httpx.AsyncClient(base_url=url, timeout=10) as admin, \
             SinchVoiceClient(key, secret, base_url=url, max_retries=0) as client:
         timings = []
         for concurrency in (1, limit):
-            await _prepare(admin, client, people)
-            fault = {"kind": "latency", "seconds": latency, "count": -1, "path": "/calling"}
-            (await admin.post("/_sandbox/faults", json=fault)).raise_for_status()
-            participants = (await client.conferences.get(ROOM)).participants
-            assert len(participants) == people
-            started = time.perf_counter()
-            result = await asyncio.wait_for(mute_all(client, ROOM, participants, limit=concurrency), TIME_LIMIT)
-            timings.append(time.perf_counter() - started)
-            await admin.delete("/_sandbox/faults")
-            if not result.ok or await _muted(admin) != people:
-                raise RuntimeError(f"mute all failed: {result.failed[:3]}")
+            with tempfile.TemporaryDirectory(prefix="sinch-bench-mute-all-") as temp:
+                timings.append(await _mute_all(client, admin, Path(temp), people, latency, concurrency))
         return timings[0], timings[1]
 
 

@@ -104,29 +104,9 @@ async def _report(on_progress: Progress | None, done: int, total: int) -> None:
 # ---- the bulk moderation actions --------------------------------------------------------------------------
 
 
-async def mute_all(client: SinchVoiceClient, room: str, participants: Iterable[Participant], *,
-                   limit: int = DEFAULT_LIMIT, on_progress: Progress | None = None) -> BulkResult:
-    """Mute everyone (muting a muted participant is harmless, and our roster may be a poll old)."""
-    return await run_bulk(participants, lambda cid: client.conferences.mute(room, cid),
-                          limit=limit, on_progress=on_progress)
-
-
-async def unmute_all(client: SinchVoiceClient, room: str, participants: Iterable[Participant], *,
-                     limit: int = DEFAULT_LIMIT, on_progress: Progress | None = None) -> BulkResult:
-    return await run_bulk(participants, lambda cid: client.conferences.unmute(room, cid),
-                          limit=limit, on_progress=on_progress)
-
-
 def except_moderators(participants: Iterable[Participant], address_book: AddressBookLike | None) -> list[Participant]:
     """Everyone whose number is not a moderator's in the address book."""
     return [p for p in participants if not is_moderator(address_book, p.cli)]
-
-
-async def mute_all_except_moderators(client: SinchVoiceClient, room: str, participants: Iterable[Participant],
-                                     address_book: AddressBookLike | None, *, limit: int = DEFAULT_LIMIT,
-                                     on_progress: Progress | None = None) -> BulkResult:
-    return await mute_all(client, room, except_moderators(participants, address_book),
-                          limit=limit, on_progress=on_progress)
 
 
 async def kick_all(client: SinchVoiceClient, room: str) -> None:

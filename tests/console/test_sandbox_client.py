@@ -4,6 +4,8 @@ import aiohttp), the default (httpx on aiohttp, big body pieces) for recording d
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -77,3 +79,11 @@ async def test_an_injected_client_carries_downloads_too_unless_asked(running: Ru
                                   http_client=http)
         assert client.http_for(stream=True) is http
         await client.aclose()
+
+
+def test_building_the_sandbox_client_does_not_import_aiohttp() -> None:
+    """Start-up on the sandbox stays without aiohttp's ~150 ms import: the first download pays it."""
+    probe = ("import sys\nfrom console.backend import sandbox_client\n"
+             "sandbox_client('http://127.0.0.1:9', 'key', 'c2VjcmV0')\nprint('aiohttp' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "False"

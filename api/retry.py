@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from api.backoff import Backoff
 from api.errors import APIConnectionError, APITimeoutError, OutcomeUnknownError, parse_retry_after
 
 
@@ -71,6 +72,10 @@ def leaves_outcome_unknown(status: int, error_code: int | None) -> bool:
     return status >= 500 and (status != 500 or error_code is None)
 
 
+RETRY_BACKOFF = Backoff(base=0.5, cap=8.0, jitter=0.5)
+"""Between retries of one request: "equal jitter", never zero and never above the cap."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Capped exponential backoff with jitter. A server's Retry-After is obeyed as given; one longer than
@@ -78,16 +83,17 @@ class RetryPolicy:
     retrying sooner than asked is pointless and a console cannot hang for minutes inside one call."""
 
     max_retries: int = 2
-    backoff_base: float = 0.5
-    backoff_max: float = 8.0
+    backoff_base: float = RETRY_BACKOFF.base
+    backoff_max: float = RETRY_BACKOFF.cap
     retry_after_max: float = 30.0
     sleep: Callable[[float], Awaitable[object]] = field(default=asyncio.sleep, repr=False)
     random: Callable[[], float] = field(default=random.random, repr=False)
 
     def delay(self, retry_number: int) -> float:
         """Backoff before retry number `retry_number` (1-based) when the server gave no Retry-After."""
-        ceiling = min(self.backoff_max, self.backoff_base * (2 ** (retry_number - 1)))
-        return ceiling * (0.5 + self.random() / 2)  # "equal jitter": never zero, never above the cap
+        backoff = Backoff(self.backoff_base, self.backoff_max, RETRY_BACKOFF.jitter)
+        # This policy's draw says how much of the step to keep (1 keeps it all); Backoff's, how much to take off.
+        return backoff.delay(retry_number, rng=lambda: 1.0 - self.random())
 
     def retry_response(self, idempotency: Idempotency, response: httpx.Response, attempt: int) -> float | None:
         """Seconds to wait before retrying after this answer to attempt `attempt`, or None: do not retry."""

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from api import errors
+from api.backoff import Backoff
 from api.models.correlation import tag_of
 from console.calls.listing import SORT_KEYS, STATUS_ORDER, filter_calls, next_sort_key, sort_calls
 from console.calls.tracked import ADDED, CallChange, TrackedCall
@@ -50,6 +51,9 @@ CONCURRENCY = 8
 NOT_KNOWN_YET = timedelta(seconds=60)
 """How long a 40400 for a call the console placed itself reads as "not known yet" rather than "unknown"."""
 MAX_BACKOFF_TICKS = 30
+"""The most poll ticks a failing call sits out (a Retry-After may ask for up to four times as many)."""
+CALL_BACKOFF = Backoff(base=1.0, cap=MAX_BACKOFF_TICKS + 1)
+"""In ticks until a failing call's next poll (1 = the next tick): it sits out 0, 1, 3, 7 ... 30 ticks."""
 
 
 class CallTracker(CallsFile):
@@ -251,7 +255,7 @@ class CallTracker(CallsFile):
     def _back_off(self, call_id: str, error: BaseException) -> None:
         failures = self._failures.get(call_id, 0) + 1
         self._failures[call_id] = failures
-        wait = min(MAX_BACKOFF_TICKS, 2 ** (failures - 1) - 1)
+        retry_after: int | None = None  # a 429's seconds read as ticks to sit out, +1: ticks until the next poll
         if isinstance(error, errors.RateLimitError) and error.retry_after:
-            wait = max(wait, min(MAX_BACKOFF_TICKS * 4, int(error.retry_after)))
-        self._skip[call_id] = wait
+            retry_after = min(MAX_BACKOFF_TICKS * 4, int(error.retry_after)) + 1
+        self._skip[call_id] = int(CALL_BACKOFF.delay(failures, retry_after=retry_after)) - 1

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
 
+from api.backoff import Backoff as BackoffPolicy
 from console.events.model import RelayEvent, parse_message
 
 log = logging.getLogger("console.events")
@@ -63,18 +64,21 @@ LIVE = ConnectionState("live")
 STOPPED = ConnectionState("stopped")
 
 
+RECONNECT_BACKOFF = BackoffPolicy(base=0.5, cap=30.0, jitter=0.5)
+"""Between attempts to reach the relay: jittered, so a hundred consoles do not reconnect in step."""
+
+
 @dataclass(frozen=True)
 class Backoff:
-    """Delay before attempt `n` (0-based) after failures: base * 2**n capped at `cap`, times a random factor
-    in [1 - jitter, 1]."""
+    """The subscriber's settings for `api.backoff.Backoff`, counted from 0 (the wait after the first failure
+    is `base`): base * 2**n capped at `cap`, times a random factor in [1 - jitter, 1]."""
 
-    base: float = 0.5
-    cap: float = 30.0
-    jitter: float = 0.5
+    base: float = RECONNECT_BACKOFF.base
+    cap: float = RECONNECT_BACKOFF.cap
+    jitter: float = RECONNECT_BACKOFF.jitter
 
     def delay(self, failures: int, rng: Callable[[], float] = random.random) -> float:
-        raw = min(self.cap, self.base * 2 ** min(failures, 30))
-        return raw * (1 - self.jitter * rng())
+        return BackoffPolicy(self.base, self.cap, self.jitter).delay(failures + 1, rng=rng)
 
 
 def events_url(url: str) -> str:

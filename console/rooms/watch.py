@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from api import errors
+from api.backoff import Backoff
 from api.models import Conference, Participant
 from api.models.views import RoomSummary
 from console.rooms.wording import ROOM, describe_error
@@ -22,6 +23,8 @@ MIN_INTERVAL = 0.2
 MAX_INTERVAL = 60.0
 # The +/- keys walk this ladder (clamped to MIN..MAX), so a few presses reach any sensible speed.
 INTERVAL_STEPS = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
+ROOM_BACKOFF = Backoff(base=1.0, cap=30.0)
+"""Between polls of a room that fails: 1, 2, 4 ... 30 s (no jitter: one console, its own rooms)."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,8 @@ class RoomWatch:
 
     room: str
     interval: float = 1.0
-    backoff_base: float = 1.0
-    backoff_cap: float = 30.0
+    backoff_base: float = ROOM_BACKOFF.base
+    backoff_cap: float = ROOM_BACKOFF.cap
     participants: dict[str, Participant] = field(default_factory=dict)
     last_ok: datetime | None = None
     failures: int = 0
@@ -121,8 +124,8 @@ class RoomWatch:
         """
         if self.failures == 0:
             return self.interval
-        backoff = min(self.backoff_cap, self.backoff_base * 2 ** (self.failures - 1))
-        return max(self.interval, backoff, self._retry_after)
+        backoff = Backoff(self.backoff_base, self.backoff_cap)
+        return backoff.delay(self.failures, floor=self.interval, retry_after=self._retry_after)
 
     def set_interval(self, seconds: float) -> float:
         self.interval = _clamp(seconds)

@@ -16,7 +16,7 @@ from textual.dom import DOMNode
 from textual.widgets import Checkbox, Collapsible, DataTable, Input, Label, Select, SelectionList, Static, TextArea
 
 from api.models.callouts import LOCALES
-from console.callouts import ConferenceForm, CustomForm, TtsForm
+from console.callouts import ConferenceForm, CustomForm, Endpoint, TtsForm
 from console.callouts.fields import DOMAINS, MOH_CLASSES
 from console.config.models import Contact
 
@@ -117,20 +117,37 @@ def custom_form() -> ComposeResult:
             yield from common_advanced(p, flags=False)
 
 
-def dial_in_form(address_book: dict[str, Contact]) -> ComposeResult:
+def dial_in_fields(address_book: dict[str, Contact]) -> ComposeResult:
+    """The dial-in form's insides; its scrolling `.form` is the `DialInPart` that composes them."""
     p = PREFIX["dialin"]
-    with VerticalScroll(classes="form"):
-        yield from field(p, "conference_id", "Conference id", "everyone joins this room")
-        yield from editor(p, "numbers", "Numbers (commas, spaces or one per line)", "+46701234567, +4670…")
-        if address_book:
-            yield Label("From the address book", classes="editor-label")
-            yield SelectionList[str](*((Text(f"{c.name} {n}"), n) for n, c in address_book.items()),
-                                     id=f"{p}-book")
-        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
-            yield from field(p, "greeting", "Greeting", "spoken before joining (optional)")
-            yield from field(p, "cli", "Caller id", "+46… shown to the callee")
-        with Vertical(id="legs-box"):
-            yield DataTable(id="legs", cursor_type="row", zebra_stripes=True)
+    yield from field(p, "conference_id", "Conference id", "everyone joins this room")
+    yield from editor(p, "numbers", "Numbers (commas, spaces or one per line)", "+46701234567, +4670…")
+    if address_book:
+        yield Label("From the address book", classes="editor-label")
+        yield SelectionList[str](*((Text(f"{c.name} {n}"), n) for n, c in address_book.items()),
+                                 id=f"{p}-book")
+    with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+        yield from field(p, "greeting", "Greeting", "spoken before joining (optional)")
+        yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+    with Vertical(id="legs-box"):
+        yield DataTable(id="legs", cursor_type="row", zebra_stripes=True)
+
+
+def show_messages(root: DOMNode, prefix: str, problems: dict[str, str], ok: Endpoint | None = None) -> None:
+    """Each `<prefix>-<field>-msg` under `root` says its field's problem, or nothing (marked ok); a sound
+    destination says what it resolved to (`ok`)."""
+    for message in root.query(".field-msg").results(Static):
+        if not (message.id or "").startswith(prefix + "-"):
+            continue
+        name = (message.id or "")[len(prefix) + 1:-len("-msg")]
+        problem = problems.get(name)
+        message.set_class(problem is None, "ok")
+        if problem is not None:
+            message.update(Text(problem))
+        elif name == "destination" and ok is not None:
+            message.update(Text(ok.describe()))
+        else:
+            message.update("")
 
 
 def read_value(root: DOMNode, widget_id: str) -> str | bool | None:

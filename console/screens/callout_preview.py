@@ -1,69 +1,92 @@
 """The Callouts screen's preview: once the destination settles (typing paused), its cost and restriction.
 
-`DestinationPreview` is a part of `CalloutsScreen` (a mixin). A debounce timer waits `DEBOUNCE_SECONDS` after the
-last change, then one exclusive worker asks `console.callouts.preview_number` and fills `#preview`; an app user
-or an empty destination has nothing to look up.
+`DestinationPreview` is the preview panel (`#preview`), a part `CalloutsScreen` composes: it owns the last
+preview, the debounce timer and the look-up worker, and asks the screen, through `PreviewHost`, for the
+destination of the visible form and to check the form again once a preview came (a restricted number blocks
+Send). `settle()` waits `DEBOUNCE_SECONDS` after the last change, then one exclusive worker asks
+`console.callouts.preview_number`; an app user or an empty destination has nothing to look up.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 from textual import work
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from console.callouts import DEBOUNCE_SECONDS, Checked, NumberPreview, preview_number
-from console.session import Session
+from console.callouts import DEBOUNCE_SECONDS, Endpoint, NumberPreview, preview_number
 
-# For the type checker the mixin is a Screen; at run time it is a plain class, so `CalloutsScreen` stays one Screen.
 if TYPE_CHECKING:
-    _Base = Screen[None]
-else:
-    _Base = object
+    from console.session import Session
+
+NOTHING_TYPED = "Preview: type a destination"
 
 
-class DestinationPreview(_Base):
-    """Look the settled destination up and show what calling it costs, or why it is refused."""
+class PreviewHost(Protocol):
+    """What the destination preview asks of the Callouts screen."""
 
     session: Session
-    kind: str
-    checked: Checked | None
-    preview: NumberPreview | None
-    _debounce: Timer | None
 
-    if TYPE_CHECKING:
-        def revalidate(self) -> None: ...
+    def destination(self) -> Endpoint | None: ...
+    def revalidate(self) -> None: ...
 
-    def _settle_destination(self) -> None:
+
+def nothing_to_look_up(endpoint: Endpoint | None) -> str | None:
+    """Why the panel shows no preview for `endpoint` (nothing typed, an app user), or None: a number to look up."""
+    if endpoint is None:
+        return NOTHING_TYPED
+    if endpoint.type != "number":
+        return "Preview: app users have no rate"
+    return None
+
+
+def preview_text(preview: NumberPreview) -> Text:
+    """The panel's lines: label, value; a restricted number in bold red."""
+    text = Text()
+    for label, value in preview.lines():
+        style = "bold red" if label == "Restricted" and preview.restricted else ""
+        text.append(f"{label:<11}", style="bold")
+        text.append(f"{value}\n", style=style)
+    return text
+
+
+class DestinationPreview(Static):
+    """Look the settled destination up and show what calling it costs, or why it is refused."""
+
+    def __init__(self, host: PreviewHost, *, id: str | None = None) -> None:
+        super().__init__(Text(NOTHING_TYPED, style="dim"), id=id)
+        self.host = host
+        self.preview: NumberPreview | None = None
+        """The last look-up's answer; None while there is none for the visible form."""
+        self._debounce: Timer | None = None
+
+    def forget(self) -> None:
+        """Another form is shown: its destination is not the one looked up."""
+        self.preview = None
+
+    def settle(self) -> None:
+        """The destination changed: look it up once it has stayed unchanged for DEBOUNCE_SECONDS."""
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._look_up)
 
     def _look_up(self) -> None:
-        endpoint = self.checked.endpoint if self.checked is not None and self.kind != "dialin" else None
-        panel = self.query_one("#preview", Static)
-        if endpoint is None or endpoint.type != "number":
+        endpoint = self.host.destination()
+        words = nothing_to_look_up(endpoint)
+        if words is not None or endpoint is None:
             self.preview = None
-            words = "Preview: app users have no rate" if endpoint else "Preview: type a destination"
-            panel.update(Text(words, style="dim"))
-            self.revalidate()
+            self.update(Text(words or NOTHING_TYPED, style="dim"))
+            self.host.revalidate()
             return
         if self.preview is not None and self.preview.number == endpoint.endpoint:
             return
-        panel.update(Text(f"Looking up {endpoint.endpoint}…", style="dim"))
+        self.update(Text(f"Looking up {endpoint.endpoint}…", style="dim"))
         self.run_preview(endpoint.endpoint)
 
     @work(exclusive=True, group="preview", exit_on_error=False)
     async def run_preview(self, number: str) -> None:
-        preview = await preview_number(self.session.backend.client, number)
-        self.preview = preview
-        text = Text()
-        for label, value in preview.lines():
-            style = "bold red" if label == "Restricted" and preview.restricted else ""
-            text.append(f"{label:<11}", style="bold")
-            text.append(f"{value}\n", style=style)
-        self.query_one("#preview", Static).update(text)
-        self.revalidate()
+        self.preview = await preview_number(self.host.session.backend.client, number)
+        self.update(preview_text(self.preview))
+        self.host.revalidate()

@@ -3,7 +3,9 @@
 Logic lives in console.callouts (no Textual); this screen reads widgets into forms, shows each field's problem
 under it, looks the settled destination up (cost, restriction), and sends once after confirmation, in a
 worker. Every success posts `CallPlaced` to the app (Calls tracks it; a conference room gets watched).
-The destination preview is `console.screens.callout_preview`; dial-in many is `console.screens.callout_dial_in`.
+The screen composes two parts that own their state, timers and workers: the destination preview
+(`console.screens.callout_preview`) and dial-in many (`console.screens.callout_dial_in`, whose retry key the
+screen binds and hands over).
 """
 
 from __future__ import annotations
@@ -18,11 +20,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
 from textual.widgets import (
     Button,
     Checkbox,
-    DataTable,
     Footer,
     Header,
     Input,
@@ -37,7 +37,6 @@ from textual.widgets import (
 from console.callouts import (
     CalloutSender,
     Checked,
-    DialIn,
     Endpoint,
     NumberPreview,
     SendOutcome,
@@ -49,14 +48,14 @@ from console.callouts import (
     tts_counter,
 )
 from console.messages import CallPlaced
-from console.screens.callout_dial_in import DialInPart
+from console.screens.callout_dial_in import RETRY_KEY, DialInPart
 from console.screens.callout_forms import (
     PREFIX,
     conference_form,
     custom_form,
-    dial_in_form,
     read_form,
     read_value,
+    show_messages,
     tts_form,
 )
 from console.screens.callout_preview import DestinationPreview
@@ -68,7 +67,7 @@ from console.session import Session
 KINDS = ("tts", "conference", "custom", "dialin")
 
 
-class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
+class CalloutsScreen(ModeScreen):
     """Place callouts. `t`/`c`/`u`/`d` switch forms, ctrl+s sends, `r` retries failed dial-in legs."""
 
     CHANGES: ClassVar[dict[str, str]] = {"send": "callout", "retry": "callout"}
@@ -78,7 +77,7 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
         Binding("u", "show('custom')", "Custom", id="callouts.custom"),
         Binding("d", "show('dialin')", "Dial-in many", id="callouts.dialin"),
         Binding("ctrl+s", "send", "Send", id="callouts.send"),
-        Binding("r", "retry", "Retry failed legs", id="callouts.retry"),
+        RETRY_KEY,
         # Out of a field, the letters switch forms and the digits switch modes (inside one they are typed).
         Binding("escape", "leave_field", "Leave field", show=False, id="callouts.leave_field"),
     ]
@@ -114,13 +113,20 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
         self.sender = CalloutSender(session.gateway, clock=session.clock)
         self.kind = "tts"
         self.checked: Checked | None = None
-        self.preview: NumberPreview | None = None
-        self.dial: DialIn | None = None
         self._sending = False  # from the press of Send until the answer: a second press does nothing
-        self._debounce: Timer | None = None
-        self._follow_timer: Timer | None = None
         self._recent: dict[str, dict[str, str]] = {}
         self._recent_path = recent_path(session.data_dir, session.profile_name)
+        self.destination_preview = DestinationPreview(self, id="preview")
+        self.dial_in = DialInPart(self, id="dial-form")
+
+    @property
+    def preview(self) -> NumberPreview | None:
+        """What the preview found for the visible form's destination, if it has an answer yet."""
+        return self.destination_preview.preview
+
+    def destination(self) -> Endpoint | None:
+        """The visible form's checked destination (what the preview looks up); dial-in many has none."""
+        return self.checked.endpoint if self.checked is not None and self.kind != "dialin" else None
 
     # ---- layout ---------------------------------------------------------------------------------------
 
@@ -136,9 +142,9 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
                 with TabPane("Custom (u)", id="custom"):
                     yield from custom_form()
                 with TabPane("Dial-in many (d)", id="dialin"):
-                    yield from dial_in_form(dict(self.session.resolved.profile.address_book))
+                    yield self.dial_in
             with Vertical(id="side"):
-                yield Static(Text("Preview: type a destination", style="dim"), id="preview")
+                yield self.destination_preview
                 yield Static("", id="send-reason")
                 yield Button("Send (ctrl+s)", id="send", variant="primary", disabled=True)
                 yield Static("", id="callouts-status")
@@ -150,8 +156,6 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
     def on_mount(self) -> None:
         self.query_one("#callouts-title", Static).update(
             Text.assemble(("Callouts", "bold"), " · t c u d switch forms, ctrl+s sends, escape leaves a field"))
-        legs = self.query_one("#legs", DataTable)
-        legs.add_columns("Number", "Status", "Call id", "Reason")
         refused = self.session.gateway.refusal("callout")
         if refused is not None:
             self.status(refused, error=True)
@@ -178,7 +182,8 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
                             widget.value = value
         self.revalidate()
 
-    async def _remember(self, kind: str, values: dict[str, object]) -> None:
+    async def remember_form(self, kind: str, values: dict[str, object]) -> None:
+        """Keep a sent form's values to fill it next time (a failure to save only warns)."""
         self._recent = remember(self._recent, kind, values)
         try:
             await asyncio.to_thread(save_recent, self._recent_path, self._recent)
@@ -199,9 +204,9 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
     def _activated(self, kind: str) -> None:
         if kind != self.kind:
             self.kind = kind
-            self.preview = None
+            self.destination_preview.forget()
             self.revalidate()
-            self._settle_destination()
+            self.destination_preview.settle()
 
     @on(TabbedContent.TabActivated)
     def _tab(self, event: TabbedContent.TabActivated) -> None:
@@ -218,15 +223,15 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
         widget_id = getattr(widget, "id", "") or ""
         self.revalidate()
         if widget_id.endswith("-destination") or widget_id.endswith("-destination_type"):
-            self._settle_destination()
+            self.destination_preview.settle()
 
     def revalidate(self) -> None:
         """Check the visible form: messages under fields, the TTS counter, Send enabled or why not."""
         if self.kind == "dialin":
-            reason = self._check_dial_in()
+            reason = self.dial_in.check()
         else:
             self.checked = checked = check(read_form(self, self.kind))
-            self._show_messages(PREFIX[self.kind], checked.problems, ok=checked.endpoint)
+            show_messages(self, PREFIX[self.kind], checked.problems, ok=checked.endpoint)
             reason = checked.block_reason
         if self.kind == "tts":
             text = str(read_value(self, "tts-text") or "")
@@ -240,20 +245,6 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
             reason = "Sending…"
         self.query_one("#send-reason", Static).update(Text(reason or "Ready to send."))
         self.query_one("#send", Button).disabled = reason is not None
-
-    def _show_messages(self, prefix: str, problems: dict[str, str], ok: Endpoint | None = None) -> None:
-        for message in self.query(".field-msg").results(Static):
-            if not (message.id or "").startswith(prefix + "-"):
-                continue
-            name = (message.id or "")[len(prefix) + 1:-len("-msg")]
-            problem = problems.get(name)
-            message.set_class(problem is None, "ok")
-            if problem is not None:
-                message.update(Text(problem))
-            elif name == "destination" and ok is not None:
-                message.update(Text(ok.describe()))
-            else:
-                message.update("")
 
     # ---- sending --------------------------------------------------------------------------------------
 
@@ -276,7 +267,7 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
     async def confirm_and_send(self, kind: str) -> None:
         try:
             if kind == "dialin":
-                await self._dial_in()
+                await self.dial_in.send()
             else:
                 await self._send_one()
         finally:
@@ -298,12 +289,13 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
             return
         self.status(f"Sending {plan.kind_name}…")
         outcome = await self.sender.send(plan, preview)
-        self._report(outcome)
+        self.report(outcome)
         if outcome.ok:
             form = read_form(self, plan.kind)
-            await self._remember(plan.kind, {**vars(form), "destination": plan.destination or form.destination})
+            await self.remember_form(plan.kind, {**vars(form), "destination": plan.destination or form.destination})
 
-    def _report(self, outcome: SendOutcome) -> None:
+    def report(self, outcome: SendOutcome) -> None:
+        """Say how a send went; a placed callout (or one whose outcome is unknown) goes to the app to track."""
         self.status(outcome.text, error=not outcome.ok)
         if outcome.unknown:  # Calls keeps it under its tag until an event names the call
             self.notify(outcome.text, severity="warning", markup=False, timeout=15)
@@ -318,3 +310,8 @@ class CalloutsScreen(DestinationPreview, DialInPart, ModeScreen):
                                          conference_id=plan.conference_id, detail=plan.detail,
                                          correlation_id=outcome.correlation_id,
                                          outcome_unknown=outcome.unknown))
+
+    # ---- the key dial-in many answers (bound here: see RETRY_KEY) -------------------------------------
+
+    def action_retry(self) -> None:
+        self.dial_in.action_retry()

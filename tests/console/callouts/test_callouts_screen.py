@@ -131,12 +131,15 @@ async def test_dial_in_many_shows_a_busy_leg_as_failed_and_retries_by_hand(tmp_p
         await pilot.press("y")
         await eventually(lambda: len(h.app.placed) == 3, pilot)
         await h.http.post("/_sandbox/clock/advance", json={"seconds": 5})
-        screen.follow_legs()
-        await eventually(lambda: screen.dial is not None and screen.dial.legs["+46708160000"].status == "failed", pilot)
-        assert "busy" in screen.dial.legs["+46708160000"].reason
-        assert screen.dial.legs["+46708168731"].status == "joined"
+        dial_in = screen.dial_in  # the composed part owns the legs
+        dial_in.follow_legs()
+        await eventually(lambda: dial_in.dial is not None and dial_in.dial.legs["+46708160000"].status == "failed",
+                         pilot)
+        assert "busy" in dial_in.dial.legs["+46708160000"].reason
+        assert dial_in.dial.legs["+46708168731"].status == "joined"
         count = len(await callout_calls(h))
-        screen.action_retry()
+        screen.set_focus(None)  # out of a field, r is the screen's key, handed over to the part
+        await pilot.press("r")
         await eventually(lambda: len(h.app.placed) == 4, pilot)
         assert len(await callout_calls(h)) == count + 1
 

@@ -118,6 +118,7 @@ class SinchConsole(App[None]):
             self._splash(f"Could not open the data folder: {error}\nPress q to quit.")
             return
         self.session = session
+        session.calls_poller.start()  # on the app's loop: open_session ran in a thread
         self.sub_title = backend.label
         self.add_mode("conferences", lambda: ConferencesScreen(session))
         self.add_mode("callouts", lambda: _callouts_screen(session))
@@ -285,6 +286,7 @@ class SinchConsole(App[None]):
             self.workers.cancel_group(self, "events")
         if session is not None:
             await session.audit.drain()
+            await session.calls_poller.aclose()  # no more ticks; a poll in flight ends before the client does
             await session.calls.flush()
             await session.backend.close()
         self.resolved = resolved
@@ -298,10 +300,11 @@ class SinchConsole(App[None]):
         """A callout went out: Calls follows it; a conference callout's room joins the watch list."""
         if self.session is None:
             return
-        self.session.calls.track(message.call_id, kind=message.kind, destination=message.destination,
-                                 placed_at=message.placed_at, cli=message.cli,
-                                 conference_id=message.conference_id, detail=message.detail,
-                                 correlation_id=message.correlation_id, outcome_unknown=message.outcome_unknown)
+        self.session.calls_poller.track(message.call_id, kind=message.kind, destination=message.destination,
+                                        placed_at=message.placed_at, cli=message.cli,
+                                        conference_id=message.conference_id, detail=message.detail,
+                                        correlation_id=message.correlation_id,
+                                        outcome_unknown=message.outcome_unknown)
         if message.conference_id:
             for screen in self._screen_stacks.get("conferences", []):
                 if isinstance(screen, ConferencesScreen):
@@ -318,6 +321,7 @@ class SinchConsole(App[None]):
     async def on_unmount(self) -> None:
         session, self.session = self.session, None
         if session is not None:
+            await session.calls_poller.aclose()  # no more ticks; a poll in flight ends before the client does
             await session.calls.flush()
             await session.audit.drain()
             await session.backend.close()
@@ -335,7 +339,7 @@ def _callouts_screen(session: Session) -> Screen[None]:
 def _calls_screen(session: Session) -> Screen[None]:
     from console.screens.calls import CallsScreen
 
-    return CallsScreen(session, session.calls)
+    return CallsScreen(session, session.calls_poller)
 
 
 def _recordings_screen(session: Session) -> Screen[None]:

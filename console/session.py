@@ -13,10 +13,11 @@ from pathlib import Path
 
 from console.audit import AuditLog
 from console.backend import Backend
-from console.calls import CallTracker
+from console.calls import CallsPoller, CallTracker
 from console.config import Resolved, data_dir, default_download_dir
 from console.gateway import Gateway
 from console.rooms import AddressBook, AttendanceBook, Moderator
+from console.scheduling import LoopScheduler
 
 Clock = Callable[[], datetime]
 
@@ -39,6 +40,8 @@ class Session:
     """Where recordings are downloaded (the profile's download_dir or the default for this OS)."""
     gateway: Gateway
     """Every change of this session passes it: read-only refusal, checks, audit, outcome words."""
+    calls_poller: CallsPoller
+    """Polls `calls` on its own tick (the app starts it on its loop); keys and events ask it for a poll now."""
     clock: Clock = utc_now
 
     @property
@@ -85,10 +88,11 @@ def open_session(
     )
     calls = CallTracker(backend.client, folder / "calls" / who, clock,
                         on_problem=(lambda text: on_problem(text)) if on_problem else None)
+    calls_poller = CallsPoller(calls, clock=clock, scheduler=LoopScheduler())  # started on the loop, not here
     if profile.download_dir is not None:
         downloads = profile.download_dir
     elif explicit_folder:  # tests and screenshots: keep everything inside the folder they chose
         downloads = folder / "recordings"
     else:
         downloads = default_download_dir(sandbox=backend.sandbox)
-    return Session(resolved, backend, audit, moderator, folder, calls, downloads, gateway, clock)
+    return Session(resolved, backend, audit, moderator, folder, calls, downloads, gateway, calls_poller, clock)

@@ -13,12 +13,15 @@ from console.calls.manage import (
     start_recording_svaml,
     stop_recording_svaml,
 )
+from console.calls.poller import CallsPoller, CallsUpdate
 from console.calls.tracker import SORT_KEYS, CallChange, CallTracker, TrackedCall, filter_calls, sort_calls
 
 __all__ = [
     "SORT_KEYS",
     "CallChange",
     "CallTracker",
+    "CallsPoller",
+    "CallsUpdate",
     "ManageOutcome",
     "TrackedCall",
     "audit_action",

@@ -10,6 +10,7 @@ timer or polling state of its own. It lives as long as the session: the app call
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ class CallsPoller:
         self._scheduler = scheduler
         self._listeners: list[Listener] = []
         self._tick_handle: Scheduled | None = None
+        self._task: asyncio.Task[object] | None = None
         self._in_flight = False
         self._again = False
         self._closed = False
@@ -65,6 +67,13 @@ class CallsPoller:
             self._tick_handle.cancel()
             self._tick_handle = None
 
+    async def aclose(self) -> None:
+        """`close`, then wait for the poll in flight: its answers are written before the client is closed."""
+        self.close()
+        task = self._task
+        if task is not None and not task.done():
+            await asyncio.wait([task])
+
     @property
     def polling(self) -> bool:
         """Whether a poll is in flight (or queued right after the one in flight)."""
@@ -80,7 +89,7 @@ class CallsPoller:
             self._again = True
             return
         self._in_flight = True
-        self._scheduler.spawn(self._poll(), name="calls-poll")
+        self._task = self._scheduler.spawn(self._poll(), name="calls-poll")
 
     def wake(self, call_id: str | None = None) -> None:
         """Ask again about one call (or every call not FINAL), backoff and "unknown" forgotten, now."""

@@ -30,6 +30,7 @@ from console.calls.manage import (
     start_recording_svaml,
     stop_recording_svaml,
 )
+from console.calls.poller import CallsPoller
 from console.calls.tracker import CallTracker, TrackedCall
 from console.screens.call_dialogs import Field, ManageCallDialog, Values
 from console.screens.dialogs import ConfirmScreen
@@ -47,9 +48,9 @@ class CallsHost(Protocol):
 
     session: Session
     tracker: CallTracker
+    poller: CallsPoller
 
     def selected(self) -> TrackedCall | None: ...
-    def start_poll(self) -> None: ...
     def status(self, text: str, *, error: bool = False) -> None: ...
 
 
@@ -154,7 +155,6 @@ class ManageCallActions(Widget):
             self.host.status(outcome.text, error=not outcome.ok)
             self.notify(outcome.text, severity="information" if outcome.ok else "error",
                         timeout=4 if outcome.ok else 8, markup=False)
-            self.host.tracker.wake(call.call_id)
-            self.host.start_poll()
+            self.host.poller.wake(call.call_id)
 
         self.run_worker(run(), group=f"manage:{call.call_id}", exit_on_error=False)

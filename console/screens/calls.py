@@ -1,15 +1,17 @@
 """Calls: every call the console placed (and any callId typed in), followed live until it ends; manage a live one.
 
-The screen only shows and schedules: `console.calls.CallTracker` keeps and polls the calls, `console.calls.manage`
-builds and sends SVAML, and `console.screens.call_actions` holds the keys that steer a live call. A 1 s timer
-starts one poll worker at a time (a poll in flight is never cancelled and never overlapped); FINAL calls are not
-polled. The app may call `tracker.track(...)` from anywhere (a `CallPlaced` handler): the next tick sees the
-tracker's `version` move and redraws.
+The screen only shows: `console.calls.CallTracker` keeps and polls the calls, the session's
+`console.calls.CallsPoller` decides when (its own tick, one poll at a time) and tells this screen what each poll
+brought, `console.calls.manage` builds and sends SVAML, and `console.screens.call_actions` holds the keys that
+steer a live call. Keys ask the poller (`r` wakes every call, `a` adds one); the app hands it placed calls. The
+screen has no timer: it redraws when the poller publishes (a poll, or the list changed by someone else) and
+when it is shown again.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -21,8 +23,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from console.calls.tracker import CallTracker, TrackedCall, filter_calls, next_sort_key, sort_calls
-from console.messages import CallPlaced
+from console.calls.poller import CallsPoller, CallsUpdate
+from console.calls.tracker import TrackedCall, filter_calls, next_sort_key, sort_calls
 from console.screens.call_actions import (
     HANGUP_KEY,
     PLAY_KEY,
@@ -71,16 +73,14 @@ class CallsScreen(ModeScreen):
     CallsScreen #status.error { color: $error; }
     """
 
-    def __init__(self, session: Session, tracker: CallTracker, *, interval: float = 1.0) -> None:
+    def __init__(self, session: Session, poller: CallsPoller) -> None:
         super().__init__()
         self.session = session
-        self.tracker = tracker
-        self.interval = interval
+        self.poller = poller
+        self.tracker = poller.tracker
         self.sort_key = "time"
         self.query_text = ""
-        self._shown_version = -1
-        self._polling = False
-        self._poll_again = False
+        self._unsubscribe: Callable[[], None] | None = None
         self.manage = ManageCallActions(self, id="manage-call")
 
     # ---- layout --------------------------------------------------------------------------------------
@@ -106,9 +106,14 @@ class CallsScreen(ModeScreen):
         self.status(warning or "Calls placed by the console appear here; a adds a callId by hand.",
                     error=bool(warning))
         self.refresh_rows()
-        self.set_interval(self.interval, self._tick)
         self.query_one("#calls", DataTable).focus()
-        self.start_poll()
+        self._unsubscribe = self.poller.subscribe(self._updated)
+        self.poller.poll_now()  # fresh answers for whoever opens the mode, without waiting for a tick
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
@@ -130,7 +135,6 @@ class CallsScreen(ModeScreen):
 
     def refresh_rows(self) -> None:
         """Reconcile the table with the tracker by callId: cells update in place, the cursor stays on its call."""
-        self._shown_version = self.tracker.version
         table = self.query_one("#calls", DataTable)
         calls = self.visible_calls()
         now = self.session.clock()
@@ -219,31 +223,13 @@ class CallsScreen(ModeScreen):
 
     # ---- polling -------------------------------------------------------------------------------------
 
-    def _tick(self) -> None:
-        if self.tracker.version != self._shown_version:
-            self.refresh_rows()
-        if self.tracker.due():
-            self.start_poll()
-
-    def start_poll(self) -> None:
-        """Poll the due calls now; while a poll is in flight, one more follows it (never two at once)."""
-        if self._polling:
-            self._poll_again = True
-            return
-        self._polling = True
-        self.run_worker(self._poll(), group="calls-poll", exit_on_error=False)
-
-    async def _poll(self) -> None:
-        try:
-            changes = await self.tracker.poll_due(self.session.clock())
-        except Exception as error:  # the tracker never raises; a worker must not take the app down anyway
-            self.status(f"Unexpected error while polling calls: {error!r}", error=True)
-            changes = []
-        finally:
-            self._polling = False
-        if self.tracker.write_error:
-            self.status(self.tracker.write_error, error=True)
-        for change in changes:
+    def _updated(self, update: CallsUpdate) -> None:
+        """What a poll brought (the poller calls it on the app's loop): words for what ended, then a redraw."""
+        if update.error:
+            self.status(update.error, error=True)
+        if update.write_error:
+            self.status(update.write_error, error=True)
+        for change in update.changes:
             if change.became_final:
                 call = change.call
                 result = call.result
@@ -251,24 +237,16 @@ class CallsScreen(ModeScreen):
                             f" ({result.reason if result else ''}) after {call.duration_text()}, {call.debit_text()}")
         if self.is_attached:
             self.refresh_rows()
-        if self._poll_again:
-            self._poll_again = False
-            self.start_poll()
 
-    def track(self, message: CallPlaced) -> None:
-        """Follow a call the console just placed and poll it at once."""
-        self.tracker.track(message.call_id, kind=message.kind, destination=message.destination,
-                           placed_at=message.placed_at, cli=message.cli, conference_id=message.conference_id,
-                           detail=message.detail, correlation_id=message.correlation_id,
-                           outcome_unknown=message.outcome_unknown)
-        self.refresh_rows()
-        self.start_poll()
+    def start_poll(self) -> None:
+        """Poll now (console/screens/event_reactions.py asks the screen so until the event routing asks the
+        poller itself)."""
+        self.poller.poll_now()
 
     # ---- keys: the list ------------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        self.tracker.wake()
-        self.start_poll()
+        self.poller.wake()
 
     def action_sort(self) -> None:
         self.sort_key = next_sort_key(self.sort_key)
@@ -305,14 +283,13 @@ class CallsScreen(ModeScreen):
 
         def answered(value: str | None) -> None:
             if value:
-                self.tracker.add(value)
+                self.poller.add(value)  # polled at once; its answer redraws through _updated
                 self.refresh_rows()
                 table = self.query_one("#calls", DataTable)
                 keys = [row.key.value for row in table.ordered_rows]
                 if value in keys:
                     table.move_cursor(row=keys.index(value), animate=False)
                 self.status(f"Tracking call {value}.")
-                self.start_poll()
 
         self.app.push_screen(PromptScreen("Track a call by its callId (a call this application placed):",
                                           placeholder="callId", check=check), answered)

@@ -9,7 +9,9 @@ from textual.widgets import DataTable
 from waiting import eventually
 
 from console.backend import FROZEN_AT
+from console.calls import CallsPoller
 from console.gateway import read_only_text
+from console.scheduling import LoopScheduler
 from console.screens.call_dialogs import ManageCallDialog
 from console.screens.calls import CallsScreen
 from console.screens.dialogs import ConfirmScreen, PromptScreen
@@ -32,10 +34,11 @@ async def open_calls(h: CallsHarness, pilot, *, live: bool = True) -> tuple[Call
                       cli="+46700000001", conference_id="standup")
         ids.append(conf)
     await advance(h.http, 3)
-    screen = CallsScreen(h.app.session, tracker, interval=3600)  # tests poll by key, not by wall time
+    poller = CallsPoller(tracker, clock=lambda: FROZEN_AT, scheduler=LoopScheduler())  # never started: tests
+    screen = CallsScreen(h.app.session, poller)  # poll by key (and on mount), not by wall time
     await h.app.push_screen(screen)
     await eventually(lambda: screen.query_one(DataTable).row_count == len(ids) and all(
-        tracker.get(i).result is not None for i in ids) and not screen._polling, pilot)
+        tracker.get(i).result is not None for i in ids) and not poller.polling, pilot)
     screen.refresh_rows()
     await pilot.pause()
     return screen, ids

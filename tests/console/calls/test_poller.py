@@ -232,3 +232,17 @@ async def test_track_and_match_custom_poll_at_once(poller, calls, gated_client, 
     await scheduler.settle()
     assert gate.requests == 1 and calls.get(call_id).result is not None
     assert poller.match_custom("other", call_id) is None
+
+
+async def test_aclose_waits_for_the_poll_in_flight(poller, calls, gated_client, gate, scheduler) -> None:
+    call_id = await place(gated_client, calls)
+    poller.start()
+    gate.open.clear()
+    poller.poll_now()
+    await eventually(lambda: gate.in_flight == 1, what="the poll reaching the platform")
+    closing = asyncio.ensure_future(poller.aclose())
+    await asyncio.sleep(0)
+    assert not closing.done() and scheduler.pending == []  # no more ticks, the answer still awaited
+    gate.open.set()
+    await closing
+    assert calls.get(call_id).result is not None and not poller.polling

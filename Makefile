@@ -52,6 +52,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/mute_all.py
 	$(BIN)/python bench/download.py
 	$(BIN)/python bench/events.py
+	$(BIN)/python bench/relay_fanout.py
 	$(BIN)/python bench/scale_console.py
 	$(BIN)/python bench/soak.py --minutes 10
 

@@ -53,7 +53,8 @@ def create_app(settings: RelaySettings, *, clock: Clock = time.time, replays: Re
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "subscribers": hub.subscribers, "relayed": hub.relayed,
-                             "dropped": hub.dropped, "queued": hub.queued, "queue_size": hub.queue_size,
+                             "dropped": hub.dropped, "cut_slow": hub.cut_slow, "queued": hub.queued,
+                             "queue_size": hub.queue_size,
                              "refused": stats.refused, "unparsed": stats.unparsed, "replayed": stats.replayed,
                              "previous_secret": stats.previous_secret,
                              "connections_open": connections.open, "connections_refused": connections.refused,

@@ -5,7 +5,8 @@
     running.events_url   # ws://127.0.0.1:PORT/events (subscribe with the token)
     running.stop()
 
-uvicorn settings chosen for this job: no per-message deflate (each of N subscribers would compress the same
+uvicorn settings chosen for this job: its websocket protocol with raw frame writes for the hub
+(relay.ws_protocol), no per-message deflate (each of N subscribers would compress the same
 small message again, costing more than the bytes saved on loopback or a LAN), a small inbound websocket
 limit (subscribers have nothing to say), keep-alive pings so a vanished subscriber is noticed, a short
 graceful shutdown (open websockets would otherwise hold it up), and the HTTP protocol of relay.limits
@@ -31,6 +32,7 @@ from relay.hub import Hub
 from relay.limits import ConnectionLimits, fit_open_file_limit, guarded_protocol
 from relay.redact import RedactTokens, install
 from relay.settings import RelaySettings
+from relay.ws_protocol import FramesProtocol
 
 START_TIMEOUT = 10.0
 install()
@@ -49,7 +51,7 @@ def uvicorn_config(app: Starlette, *, host: str, port: int, log_level: str = "wa
                           # (which counts the connection asking) stays as the backstop on running tasks
                           limit_concurrency=max_connections + 1,
                           timeout_keep_alive=max(1, math.ceil(settings.read_timeout)),
-                          ws_per_message_deflate=False, ws_max_size=64 * 1024, ws_ping_interval=20.0,
+                          ws=FramesProtocol, ws_per_message_deflate=False, ws_max_size=64 * 1024, ws_ping_interval=20.0,
                           ws_ping_timeout=20.0, timeout_graceful_shutdown=2)
 
 

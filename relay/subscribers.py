@@ -7,7 +7,9 @@ error. A valid token beyond `max_subscribers` is closed with 1013 (try again lat
 queue of up to queue-size events, so their number bounds the relay's memory. The subscription is registered
 before the handshake completes: once a client's connect returns, no event published after it is missed.
 
-Each subscriber has its own writer task, so a socket that stops reading blocks only itself; its queue in the
+Served by sinch-relay (relay.ws_protocol), the hub writes a subscriber's frames to its socket itself, and this
+endpoint only reads until the client leaves. Under another server, each subscriber has a writer task sending
+everything queued through ASGI. Either way a socket that stops reading holds up only itself; its queue in the
 hub then drops its oldest events. Client messages are read (to notice a disconnect) and ignored.
 """
 
@@ -21,7 +23,8 @@ from collections.abc import Awaitable, Callable
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from relay.hub import Hub, Subscriber
+from relay.hub import FrameSink, Hub, Subscriber
+from relay.ws_protocol import EXTENSION
 
 log = logging.getLogger("relay.subscribers")
 POLICY_VIOLATION = 1008
@@ -53,7 +56,8 @@ def events_endpoint(hub: Hub, token: str, max_subscribers: int) -> Callable[[Web
             await websocket.accept()
             await websocket.close(code=TRY_AGAIN_LATER, reason="too many subscribers: try again later")
             return
-        subscriber = hub.subscribe()
+        sink: FrameSink | None = websocket.scope.get("extensions", {}).get(EXTENSION)
+        subscriber = hub.subscribe(sink)
         try:
             await websocket.accept()
             await _serve(websocket, subscriber)
@@ -65,21 +69,25 @@ def events_endpoint(hub: Hub, token: str, max_subscribers: int) -> Callable[[Web
 
 async def _serve(websocket: WebSocket, subscriber: Subscriber) -> None:
     """Run until the client leaves or the socket fails, whichever first; then stop the other half."""
-    writer = asyncio.create_task(_write(websocket, subscriber))
-    reader = asyncio.create_task(_read_until_closed(websocket))
+    tasks = {asyncio.create_task(_read_until_closed(websocket))}
+    if subscriber.sink is None:
+        tasks.add(asyncio.create_task(_write(websocket, subscriber)))
+    else:
+        subscriber.flush()  # what was published during the handshake
     try:
-        await asyncio.wait({writer, reader}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in (writer, reader):
+        for task in tasks:
             task.cancel()
-        for task in (writer, reader):
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError, OSError):
                 await task
 
 
 async def _write(websocket: WebSocket, subscriber: Subscriber) -> None:
     while True:
-        await websocket.send_text(await subscriber.next())
+        for message in await subscriber.next_batch():
+            await websocket.send_text(message)
 
 
 async def _read_until_closed(websocket: WebSocket) -> None:

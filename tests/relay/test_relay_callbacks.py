@@ -112,6 +112,7 @@ async def test_signed_body_that_is_not_a_json_object_is_a_400(callbacks: Callbac
 async def test_health(http: httpx.AsyncClient, callbacks: Callbacks) -> None:
     await callbacks.post(ace())
     health = (await http.get("/health")).json()
-    assert health == {"status": "ok", "subscribers": 1, "relayed": 1, "dropped": 0, "queued": 1, "queue_size": 1000,
+    assert health == {"status": "ok", "subscribers": 1, "relayed": 1, "dropped": 0, "cut_slow": 0, "queued": 1,
+                      "queue_size": 1000,
                       "refused": 0, "unparsed": 0, "replayed": 0, "previous_secret": 0, "connections_open": 0,
                       "connections_refused": 0, "connections_cut": 0, "bodies_cut": 0}

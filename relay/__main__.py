@@ -29,7 +29,9 @@ from relay.settings import (
     DEFAULT_MAX_SUBSCRIBERS,
     DEFAULT_QUEUE_SIZE,
     DEFAULT_READ_TIMEOUT,
+    DEFAULT_REDIS_BUFFER,
     DEFAULT_REPLAY_CAPACITY,
+    DEFAULT_RETENTION,
     MIN_TOKEN_LENGTH,
     RelaySettings,
 )
@@ -38,9 +40,11 @@ EPILOG = """Give Sinch the callback URL http(s)://PUBLIC-HOST[/PREFIX]/callback 
 the path unchanged); consoles subscribe to ws(s)://HOST[/PREFIX]/events with the token. Without --rules: ICE is
 answered hangup, ACE and PIE continue, DiCE and Notify an empty 200. A callback is accepted once: the same
 signed callback again within --max-age is refused (401). The replay memory is kept in this process only: a
-restart forgets it, so a callback accepted just before a restart can be accepted once more within its window
-(a later version keeps it in Redis). To rotate the secret, start with the new one as the secret and the old one
-as the previous secret until Sinch signs with the new one."""
+restart forgets it, so a callback accepted just before a restart can be accepted once more within its window;
+with --redis-url it is kept in Redis, shared by every relay of the team. With --redis-url, every relay appends
+the callbacks it accepts to one Redis stream and serves every event of it to its own subscribers, who resume
+with ?since=ID after a reconnect (README: "Relays for a team"). To rotate the secret, start with the new one as
+the secret and the old one as the previous secret until Sinch signs with the new one."""
 
 SECRET = SecretSource("--application-secret", "SINCH_APPLICATION_SECRET")
 PREVIOUS_SECRET = SecretSource("--previous-application-secret", "SINCH_APPLICATION_SECRET_PREVIOUS")
@@ -89,6 +93,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     limits.add_argument("--replay-capacity", type=int, default=DEFAULT_REPLAY_CAPACITY,
                         help="callbacks remembered to refuse replays, in memory only (a restart forgets "
                              f"them); when full, callbacks get 503 (default {DEFAULT_REPLAY_CAPACITY})")
+    team = parser.add_argument_group("several relays sharing one event stream (Redis)")
+    team.add_argument("--redis-url", default=env("SINCH_RELAY_REDIS_URL", ""),
+                      help="redis://HOST:PORT/DB: share events and the replay memory with the other relays "
+                           "(default: $SINCH_RELAY_REDIS_URL; none: this process alone)")
+    team.add_argument("--retention", default=DEFAULT_RETENTION,
+                      help="events the stream keeps for reconnecting subscribers: a count, or a time such as "
+                           f"24h (default {DEFAULT_RETENTION})")
+    team.add_argument("--redis-buffer", type=int, default=DEFAULT_REDIS_BUFFER,
+                      help="events kept while Redis is unreachable, appended once it is back "
+                           f"(default {DEFAULT_REDIS_BUFFER})")
     parser.add_argument("--log-level", default="warning", choices=("debug", "info", "warning", "error"))
     parser.add_argument("--exit-on-stdin-close", action="store_true",
                         help="stop when standard input closes (a parent process started us and went away)")
@@ -115,7 +129,8 @@ def build_settings(args: argparse.Namespace, *, environ: Mapping[str, str] | Non
                          queue_size=args.queue_size, max_body=args.max_body, read_timeout=args.read_timeout,
                          max_connections=args.max_connections,
                          max_connections_per_client=args.max_connections_per_client,
-                         max_subscribers=args.max_subscribers, replay_capacity=args.replay_capacity)
+                         max_subscribers=args.max_subscribers, replay_capacity=args.replay_capacity,
+                         redis_url=args.redis_url, retention=args.retention, redis_buffer=args.redis_buffer)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"Sinch relay listening on {running.url}", flush=True)
     print(f"callbacks: POST {running.callback_url} ({settings.auth}, application {settings.application_key}); "
-          f"events: {running.events_url} (token required); rules: {settings.rules.source}",
+          f"events: {running.events_url} (token required); rules: {settings.rules.source}"
+          + ("; events shared through Redis" if settings.redis_url else ""),
           file=sys.stderr, flush=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -4,6 +4,10 @@
     WS   /events                   live events for consoles (token)                      relay.subscribers
     GET  /health                   {"status", "subscribers", "relayed", "dropped", ...}  here
 
+With `settings.redis_url`, callbacks go to the team's shared stream and the replay guard to Redis
+(relay.stream, relay.redis_replay), started and stopped with the application's lifespan; `/health` adds
+`"redis": {"reachable", "lag", "buffered", "lost", ...}`. Without it, nothing of Redis is imported.
+
 `clock` (epoch seconds) is what timestamps are checked against and replays expire by; `replays` is the replay
 guard (one in memory, holding at most `settings.replay_capacity` callbacks, unless given). Tests pass both.
 
@@ -18,6 +22,10 @@ POST).
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -35,6 +43,9 @@ from relay.replay import Clock, MemoryReplayGuard, ReplayGuard
 from relay.settings import RelaySettings
 from relay.subscribers import events_endpoint
 
+if TYPE_CHECKING:
+    from relay.stream import EventStream
+
 
 def basic_credentials(key: str, secret: str) -> str:
     """What follows `Basic ` for this application: the secret in a thin disguise, so never logged either."""
@@ -47,11 +58,22 @@ def create_app(settings: RelaySettings, *, clock: Clock = time.time, replays: Re
     hub = Hub(settings.queue_size)
     stats = CallbackStats()
     connections = ConnectionStats()
-    callback = callback_endpoint(settings, settings.rules, hub, stats, clock=clock,
-                                 replays=replays or MemoryReplayGuard(settings.replay_capacity, clock))
-    events = events_endpoint(hub, settings.token, settings.max_subscribers)
+    stream: EventStream | None = None
+    replays = replays or MemoryReplayGuard(settings.replay_capacity, clock)
+    if settings.redis_url:
+        from relay.redis_replay import RedisReplayGuard
+        from relay.stream import EventStream
+
+        protect(*filter(None, [urlsplit(settings.redis_url).password]))
+        prefix = f"sinch-relay:{settings.application_key}"
+        stream = EventStream(settings.redis_url, key_prefix=prefix, hub=hub, retention=settings.retention,
+                             buffer_limit=settings.redis_buffer, clock=clock)
+        replays = RedisReplayGuard(settings.redis_url, key_prefix=prefix, fallback=replays, clock=clock)
+    callback = callback_endpoint(settings, settings.rules, hub, stats, clock=clock, replays=replays, stream=stream)
+    events = events_endpoint(hub, settings.token, settings.max_subscribers, stream)
 
     async def health(request: Request) -> Response:
+        shared: dict[str, Any] = {} if stream is None else {"redis": await stream.health()}
         return JSONResponse({"status": "ok", "subscribers": hub.subscribers, "relayed": hub.relayed,
                              "dropped": hub.dropped, "cut_slow": hub.cut_slow, "queued": hub.queued,
                              "queue_size": hub.queue_size,
@@ -59,7 +81,7 @@ def create_app(settings: RelaySettings, *, clock: Clock = time.time, replays: Re
                              "previous_secret": stats.previous_secret,
                              "connections_open": connections.open, "connections_refused": connections.refused,
                              "connections_cut": connections.cut,
-                             "bodies_cut": connections.bodies_cut + stats.slow_bodies})
+                             "bodies_cut": connections.bodies_cut + stats.slow_bodies, **shared})
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)
@@ -75,10 +97,21 @@ def create_app(settings: RelaySettings, *, clock: Clock = time.time, replays: Re
     ]
     for prefix in dict.fromkeys(["", settings.path_prefix]):
         routes += [Route(f"{prefix}/health", health, methods=["GET"]), WebSocketRoute(f"{prefix}/events", events)]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if stream is not None:
+            await stream.start()
+        try:
+            yield
+        finally:
+            if stream is not None:
+                await stream.stop()
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error}, lifespan=lifespan)
     app.router.redirect_slashes = False
     app.state.settings = settings
     app.state.hub = hub
+    app.state.stream = stream
     app.state.stats = stats
     app.state.connections = connections  # counted by the server's protocol (relay.limits), when there is one
     return app

@@ -1,5 +1,6 @@
 """`POST {prefix}/callback`: verify, refuse replays, parse, answer from the rules, publish; nothing in it waits
-on subscribers.
+on subscribers (with a shared stream, it waits a moment for Redis to have the event, never for Redis to come
+back: relay.stream).
 
 Order matters: the body is read (bounded in size and in time) and verified before it is parsed, so an
 unsigned request costs a hash and nothing else, and only verified callbacks enter the replay memory (a forger
@@ -19,6 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from starlette.requests import ClientDisconnect, Request
@@ -27,12 +29,15 @@ from starlette.responses import Response
 from api.models.events import parse_callback_event
 from relay.errors import CLOSE, error_response, new_reference
 from relay.hub import Hub
-from relay.messages import event_message
+from relay.messages import event_body, event_message
 from relay.replay import Clock, ReplayGuard, ReplayMemoryFull, replay_key
 from relay.rules import CallbackEvent, Rules
 from relay.settings import RelaySettings
 from relay.strict_json import NotStrictJson, load_object
 from relay.verify import verify_callback
+
+if TYPE_CHECKING:  # imported by the app only with --redis-url (it brings redis-py)
+    from relay.stream import EventStream
 
 log = logging.getLogger("relay.callback")
 KNOWN_TYPES = ("ice", "ace", "dice", "pie", "notify")
@@ -60,7 +65,8 @@ class BodyTooLarge(Exception):
 
 
 def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub, stats: CallbackStats, *,
-                      replays: ReplayGuard, clock: Clock) -> Callable[[Request], Awaitable[Response]]:
+                      replays: ReplayGuard, clock: Clock,
+                      stream: EventStream | None = None) -> Callable[[Request], Awaitable[Response]]:
     async def callback(request: Request) -> Response:
         try:
             async with asyncio.timeout(settings.read_timeout + BACKSTOP_GRACE):
@@ -103,8 +109,11 @@ def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub, stats: Ca
             return error_response(40001, "Invalid request: a callback body is one JSON object")
         kind, event = classify(document, body, stats)
         answer = rules.answer(kind, event)
-        hub.publish(event_message(kind=kind, seq=hub.next_seq, event=document, answer=answer.svaml,
-                                  rule=answer.rule))
+        if stream is None:
+            hub.publish(event_message(kind=kind, seq=hub.next_seq, event=document, answer=answer.svaml,
+                                      rule=answer.rule))
+        else:  # every relay of the team fans it out once it is in the stream, this one included
+            await stream.publish(event_body(kind=kind, event=document, answer=answer.svaml, rule=answer.rule))
         if answer.svaml is None:
             return Response(status_code=200)
         return Response(answer.body, media_type="application/json")

@@ -69,6 +69,9 @@ class Subscriber:
         self.sink = sink
         self._cut_timer: asyncio.TimerHandle | None = None
         self._closed = False
+        self.active = False
+        """Added to the hub: receives what is published (before, a resume's replay may be written)."""
+        self._drained = asyncio.Event()
         if sink is not None:
             sink.on_pause, sink.on_resume = self._paused, self._resumed
 
@@ -87,8 +90,8 @@ class Subscriber:
     def flush(self, joined: dict[int, bytes] | None = None) -> None:
         """Write everything not yet written in one write, a `dropped` notice first; nothing while paused."""
         sink, hub = self.sink, self._hub
-        if sink is None or self.cursor >= hub.end or sink.paused or not sink.open:  # not accepted yet: kept
-            return
+        if sink is None or not self.active or self.cursor >= hub.end or sink.paused or not sink.open:
+            return  # (not open yet: kept until the handshake is done)
         self._count_losses()
         data = joined.get(self.cursor) if joined is not None else None
         if data is None:
@@ -98,6 +101,16 @@ class Subscriber:
         if self._pending_dropped:
             data = text_frame(self._take_notice().encode()) + data
         self.cursor = hub.end
+        sink.write(data)
+
+    async def send_now(self, data: bytes) -> None:
+        """Write frames outside the hub's rounds (a resume's replay), first waiting while the socket is over its
+        bound (the slow-subscriber cut applies meanwhile too)."""
+        sink = self.sink
+        assert sink is not None
+        while sink.paused and sink.open:
+            self._drained.clear()
+            await self._drained.wait()
         sink.write(data)
 
     async def next(self) -> str:
@@ -152,6 +165,7 @@ class Subscriber:
         if self._cut_timer is not None:
             self._cut_timer.cancel()
             self._cut_timer = None
+        self._drained.set()
         self.flush()
 
     def _cut_if_still_behind(self) -> None:
@@ -229,6 +243,7 @@ class Hub:
     def add(self, subscriber: Subscriber) -> None:
         """From now on `subscriber` gets every event published."""
         subscriber.cursor = self.end
+        subscriber.active = True
         self._subscribers.add(subscriber)
 
     def unsubscribe(self, subscriber: Subscriber) -> None:

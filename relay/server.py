@@ -45,7 +45,9 @@ def uvicorn_config(app: Starlette, *, host: str, port: int, log_level: str = "wa
     max_connections = fit_open_file_limit(settings.max_connections)
     limits = ConnectionLimits(max_connections=max_connections, max_per_client=settings.max_connections_per_client,
                               header_timeout=settings.read_timeout, body_timeout=settings.read_timeout)
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False,
+    # the shared stream's tasks start and stop with the lifespan
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
+                          lifespan="on" if settings.redis_url else "off",
                           http=guarded_protocol(limits, app.state.connections),
                           # the protocol refuses beyond max_connections at connect time; uvicorn's own check
                           # (which counts the connection asking) stays as the backstop on running tasks

@@ -27,6 +27,10 @@ DEFAULT_MAX_CONNECTIONS = 2048
 DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64
 DEFAULT_MAX_SUBSCRIBERS = 100
 DEFAULT_REPLAY_CAPACITY = 100_000
+DEFAULT_RETENTION = "100000"
+"""Events a shared stream keeps for subscribers that reconnect (`--retention`: a count, or a time like 24h)."""
+DEFAULT_REDIS_BUFFER = 10_000
+"""Events one relay keeps while Redis is unreachable, to append once it is back; beyond it the oldest are lost."""
 MIN_TOKEN_LENGTH = 32
 TOKEN_HINT = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
@@ -65,7 +69,14 @@ class RelaySettings:
     """Websocket subscribers at once; one more is closed with 1013 (try again later)."""
     replay_capacity: int = DEFAULT_REPLAY_CAPACITY
     """Callbacks remembered at once to refuse replays; when full, new callbacks get 503 until entries expire. The
-    memory is this process's: a restart forgets it."""
+    memory is this process's: a restart forgets it (with `redis_url`, only while Redis is unreachable)."""
+    redis_url: str = field(default="", repr=False)
+    """Empty: this process's hub alone. Else the Redis whose stream every relay of the team appends to and reads
+    (relay.stream) and whose keys refuse replays (relay.redis_replay); it may hold a password, hence no repr."""
+    retention: str = DEFAULT_RETENTION
+    """How much of the shared stream is kept: a number of events, or a time (`90s`, `30m`, `24h`, `7d`)."""
+    redis_buffer: int = DEFAULT_REDIS_BUFFER
+    """Events kept while Redis is unreachable (the callbacks are still answered); the oldest go beyond it."""
 
     def __post_init__(self) -> None:
         if not self.application_key.strip():
@@ -90,6 +101,10 @@ class RelaySettings:
         _check_at_least(1, max_body=self.max_body, max_connections=self.max_connections,
                         max_subscribers=self.max_subscribers, replay_capacity=self.replay_capacity)
         _check_at_least(0, max_connections_per_client=self.max_connections_per_client)
+        _check_at_least(1, redis_buffer=self.redis_buffer)
+        retention_of(self.retention)
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("the Redis URL must look like redis://HOST:PORT/DB (or rediss://, unix://)")
         if not self.read_timeout > 0:
             raise ValueError("read-timeout must be a number of seconds above 0")
         object.__setattr__(self, "path_prefix", normalise_prefix(self.path_prefix))
@@ -104,6 +119,26 @@ class RelaySettings:
         previous = self.previous_application_secret
         return (self.application_secret, previous) if previous and previous != self.application_secret \
             else (self.application_secret,)
+
+
+Retention = tuple[str, int]
+"""("events", count) or ("ms", milliseconds)."""
+UNITS = {"s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def retention_of(text: str) -> Retention:
+    """`100000` -> ("events", 100000); `24h` -> ("ms", 86400000); ValueError in words otherwise."""
+    value = text.strip().lower()
+    try:
+        if value and value[-1] in UNITS:
+            amount = int(float(value[:-1]) * UNITS[value[-1]])
+            if amount > 0:
+                return "ms", amount
+        elif int(value) > 0:
+            return "events", int(value)
+    except ValueError:
+        pass
+    raise ValueError(f"retention must be a number of events or a time such as 30m, 24h or 7d, not {text!r}")
 
 
 def _check_base64(secret: str, what: str) -> None:

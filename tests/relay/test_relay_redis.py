@@ -22,6 +22,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from relay import RunningRelay, start_relay_thread
+from relay.settings import retention_of
 
 WAIT = 30.0
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -174,3 +175,13 @@ async def test_a_resume_while_redis_is_gone_is_told_to_try_again(relays: list[Ru
         with pytest.raises(ConnectionClosed) as closed:
             await receive(ws)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013
+
+
+def test_retention_is_a_count_or_a_time_and_the_url_a_redis_one() -> None:
+    assert retention_of("1000") == ("events", 1000) and retention_of("24h") == ("ms", 86_400_000)
+    assert retention_of("90s") == ("ms", 90_000) and retention_of("7d") == ("ms", 7 * 86_400_000)
+    for wrong in ("", "0", "-5", "ten", "5w"):
+        with pytest.raises(ValueError, match="retention must be"):
+            retention_of(wrong)
+    with pytest.raises(ValueError, match="redis://HOST:PORT/DB"):
+        make_settings(redis_url="http://127.0.0.1:6379")

@@ -1,7 +1,9 @@
 """One session's live events: a subscriber to the profile's relay and the log it fills.
 
-It outlives the Events screen: the app starts `run()` as a worker when the session opens, so events are
-collected whichever mode is shown, and the screen (and the app's reactions) listen to it:
+It resumes by itself: after a reconnect the subscriber asks relays that share a stream for what it missed
+(`since`), so the log has no hole when a relay restarts. It outlives the Events screen: the app starts `run()`
+as a worker when the session opens, so events are collected whichever mode is shown, and the screen (and the
+app's reactions) listen to it:
 
     feed = EventFeed(url, token)
     stop_listening = feed.listen(on_event=react, on_state=show_state)
@@ -67,8 +69,10 @@ class EventFeed:
 
     def retarget(self, url: str) -> None:
         """Point the feed at `url` before `run()`: the console's own relay (sandbox mode) learns its port only once
-        it listens, after the Events screen was given the feed."""
+        it listens, after the Events screen was given the feed. Another relay's stream ids mean nothing here: the
+        feed starts from its live events."""
         self.subscriber.url = events_url(url)
+        self.subscriber.last_id = None
 
     def add(self, event: RelayEvent) -> RelayEvent:
         self.log.add(event)

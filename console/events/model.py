@@ -41,6 +41,8 @@ class RelayEvent:
     """The room: from the event, the SVAML answered (connectConf), or an earlier event of the same call."""
     earlier_cli: str = ""
     """The caller's number from an earlier event of the same call (ACE and PIE do not carry it)."""
+    stream_id: str | None = None
+    """Its place in a team's shared stream (relays with Redis): what the subscriber resumes from (`?since=`)."""
 
     @property
     def label(self) -> str:
@@ -112,6 +114,7 @@ def parse_message(text: str | bytes) -> RelayEvent | None:
     rule = raw_rule if isinstance(raw_rule, str) else ""
     relayed = RelayEvent(data["type"].lower(), received, event, answer, rule, seq)
     relayed.conference_id = conference_of(event, answer)
+    relayed.stream_id = data["id"] if isinstance(data.get("id"), str) else None
     return relayed
 
 

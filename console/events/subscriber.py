@@ -10,6 +10,11 @@ or an HTTP 401/403) stops it, since trying again cannot help. Each change of con
 `on_state`: connecting, live, retrying in N s, refused: bad token.
 
 The token goes in an `Authorization: Bearer` header, never in the URL (URLs end up in logs).
+
+Relays that share a stream (Redis: relay/stream.py) give each event a stream id; after a reconnect the
+subscriber asks for what it missed with `?since=<the last id it saw>`, and the relay sends that first (or a
+"dropped N" notice for what left the stream meanwhile), so a restart of a relay, or a move to another one
+behind the same proxy, loses nothing. A single relay's events carry no id: it reconnects for new events only.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
@@ -81,6 +86,15 @@ class Backoff:
         return BackoffPolicy(self.base, self.cap, self.jitter).delay(failures + 1, rng=rng)
 
 
+def with_since(url: str, since: str | None) -> str:
+    """`url` asking for the events after `since` (a stream id), replacing any `since` it had."""
+    if not since:
+        return url
+    parts = urlsplit(url)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "since"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("since", since)])))
+
+
 def events_url(url: str) -> str:
     """The websocket URL to open: http(s) becomes ws(s), and a bare host gets `/events`."""
     parts = urlsplit(url.strip())
@@ -108,6 +122,9 @@ class EventSubscriber:
         """Connections opened so far (a test sees a reconnect by this going up)."""
         self.ignored = 0
         """Messages that were not relay events (not JSON, not an object)."""
+        self.last_id: str | None = None
+        """The stream id of the last event received (relays sharing a stream): the next connection resumes after
+        it."""
         self._stopping = asyncio.Event()
         self._websocket: ClientConnection | None = None
         self._closing: asyncio.Task[None] | None = None
@@ -148,9 +165,10 @@ class EventSubscriber:
             opened_at: float | None = None
             reason = ""
             try:
-                async with connect(self.url, additional_headers={"Authorization": f"Bearer {self._token}"},
-                                   proxy=None, open_timeout=self.open_timeout, compression=None,
-                                   max_size=MAX_MESSAGE, ping_interval=20, ping_timeout=20) as websocket:
+                async with connect(with_since(self.url, self.last_id),
+                                   additional_headers={"Authorization": f"Bearer {self._token}"}, proxy=None,
+                                   open_timeout=self.open_timeout, compression=None, max_size=MAX_MESSAGE,
+                                   ping_interval=20, ping_timeout=20) as websocket:
                     self._websocket = websocket
                     opened_at = loop.time()
                     self.connections += 1
@@ -163,6 +181,7 @@ class EventSubscriber:
                         if event is None:
                             self.ignored += 1
                         else:
+                            self._note(event)
                             yield event
                     async for message in websocket:
                         if self.stopped:
@@ -171,6 +190,7 @@ class EventSubscriber:
                         if event is None:
                             self.ignored += 1
                             continue
+                        self._note(event)
                         yield event
                 reason = "the relay closed the connection"
             except ConnectionClosed as closed:
@@ -205,6 +225,10 @@ class EventSubscriber:
             failures += 1
             self._set(ConnectionState("retrying", retry_in=delay, reason=reason))
             await self._wait(delay)
+
+    def _note(self, event: RelayEvent) -> None:
+        if event.stream_id is not None:
+            self.last_id = event.stream_id
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:

@@ -53,6 +53,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/download.py
 	$(BIN)/python bench/events.py
 	$(BIN)/python bench/relay_fanout.py
+	$(BIN)/python bench/relay_cluster.py
 	$(BIN)/python bench/scale_console.py
 	$(BIN)/python bench/soak.py --minutes 10
 

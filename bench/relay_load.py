@@ -16,7 +16,7 @@ measure themselves.
 
 A subscriber given several URLs reconnects to the next one with `?since=ID` (the last `id` it saw) when its
 connection ends; a poster given several targets sends round-robin and, when a connection fails, sends the
-same callback once to the next target.
+same callback once more, signed again, to the next target.
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ class Target:
 
 
 async def post_worker(target: Target, targets: list[Target], requests: list[bytes], status: bytearray,
-                      answers: Counter[float], due: Any, retried: set[int]) -> None:
+                      answers: Counter[float], due: Any, retried: set[int], config: dict[str, Any]) -> None:
     connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
     while True:
         n = await target.queue.get()
@@ -230,6 +230,7 @@ async def post_worker(target: Target, targets: list[Target], requests: list[byte
             connection = None
             if n not in retried and len(targets) > 1:  # Sinch would try again: here, once, at the next target
                 retried.add(n)
+                requests[n] = signed_request(n, config)  # a retry is signed again (a new x-timestamp)
                 targets[(targets.index(target) + 1) % len(targets)].queue.put_nowait(n)
             else:
                 status[n] = 0
@@ -250,7 +251,7 @@ async def run_poster(config: dict[str, Any]) -> dict[str, Any]:
     def due(n: int) -> float:
         return t0 + n / rate
 
-    workers = [asyncio.create_task(post_worker(target, targets, requests, status, answers, due, retried))
+    workers = [asyncio.create_task(post_worker(target, targets, requests, status, answers, due, retried, config))
                for target in targets for _ in range(CONNECTIONS)]
     for n in range(count):
         delay = due(n) - time.monotonic()

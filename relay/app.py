@@ -4,8 +4,9 @@
     WS   /events                   live events for consoles (token)                      relay.subscribers
     GET  /health                   {"status", "subscribers", "relayed", "dropped", ...}  here
 
-With `settings.redis_url`, callbacks go to the team's shared stream and the replay guard to Redis
-(relay.stream, relay.redis_replay), started and stopped with the application's lifespan; `/health` adds
+With `settings.redis_url`, callbacks go to the team's shared stream, which is also its replay guard
+(relay.stream; `replays` then decides only while Redis does not answer), started and stopped with the
+application's lifespan; `/health` adds
 `"redis": {"reachable", "lag", "buffered", "lost", ...}`. Without it, nothing of Redis is imported.
 
 `clock` (epoch seconds) is what timestamps are checked against and replays expire by; `replays` is the replay
@@ -61,19 +62,18 @@ def create_app(settings: RelaySettings, *, clock: Clock = time.time, replays: Re
     stream: EventStream | None = None
     replays = replays or MemoryReplayGuard(settings.replay_capacity, clock)
     if settings.redis_url:
-        from relay.redis_replay import RedisReplayGuard
         from relay.stream import EventStream
 
         protect(*filter(None, [urlsplit(settings.redis_url).password]))
         prefix = f"sinch-relay:{settings.application_key}"
         stream = EventStream(settings.redis_url, key_prefix=prefix, hub=hub, retention=settings.retention,
                              buffer_limit=settings.redis_buffer, clock=clock)
-        replays = RedisReplayGuard(settings.redis_url, key_prefix=prefix, fallback=replays, clock=clock)
     callback = callback_endpoint(settings, settings.rules, hub, stats, clock=clock, replays=replays, stream=stream)
     events = events_endpoint(hub, settings.token, settings.max_subscribers, stream)
 
     async def health(request: Request) -> Response:
-        shared: dict[str, Any] = {} if stream is None else {"redis": await stream.health()}
+        shared: dict[str, Any] = {} if stream is None else {"redis": {**await stream.health(),
+                                                                       "retried": stats.retried}}
         return JSONResponse({"status": "ok", "subscribers": hub.subscribers, "relayed": hub.relayed,
                              "dropped": hub.dropped, "cut_slow": hub.cut_slow, "queued": hub.queued,
                              "queue_size": hub.queue_size,

@@ -30,7 +30,7 @@ from api.models.events import parse_callback_event
 from relay.errors import CLOSE, error_response, new_reference
 from relay.hub import Hub
 from relay.messages import event_body, event_message
-from relay.replay import Clock, ReplayGuard, ReplayMemoryFull, replay_key
+from relay.replay import Clock, ReplayGuard, ReplayMemoryFull, content_key, replay_key
 from relay.rules import CallbackEvent, Rules
 from relay.settings import RelaySettings
 from relay.strict_json import NotStrictJson, load_object
@@ -50,12 +50,14 @@ this one, that much later, is for the app run under another server."""
 @dataclass
 class CallbackStats:
     """Counters for `/health`: callbacks refused (replays included), accepted ones whose type or shape we did
-    not know, replays, callbacks that verified only with the previous secret (0 for a while: rotation done),
-    and bodies cut off for not arriving within the read timeout."""
+    not know, replays, retries of an event already in a team's stream (answered, not relayed twice), callbacks
+    that verified only with the previous secret (0 for a while: rotation done), and bodies cut off for not
+    arriving within the read timeout."""
 
     refused: int = 0
     unparsed: int = 0
     replayed: int = 0
+    retried: int = 0
     previous_secret: int = 0
     slow_bodies: int = 0
 
@@ -89,19 +91,11 @@ def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub, stats: Ca
         if not verdict.ok:
             return _refuse(stats, path, verdict.reason)
         key, expires_at = replay_key(verdict, path=path, body=body, max_age=settings.max_age, now=now)
-        try:
-            first = await replays.seen_first(key, expires_at)
-        except ReplayMemoryFull as exc:
-            reference = new_reference()
-            log.error("refused a callback to %s: %s; raise it or lower --max-age (reference %s)", path, exc,
-                      reference)
-            return error_response(50300, "Service unavailable: try again later", reference=reference)
-        if not first:
-            stats.replayed += 1
-            return _refuse(stats, path, "a replay: this signed callback was already accepted")
-        if verdict.previous:
-            stats.previous_secret += 1
-            log.info("accepted a callback signed with the previous application secret")
+        if stream is None:  # with a shared stream, the replay check travels with the event (relay.stream)
+            refusal = await _check_replay(replays, key, expires_at, stats, path)
+            if refusal is not None:
+                return refusal
+            _note_previous_secret(verdict.previous, stats)
         try:
             document = load_object(body)
         except NotStrictJson as exc:
@@ -113,12 +107,46 @@ def callback_endpoint(settings: RelaySettings, rules: Rules, hub: Hub, stats: Ca
             hub.publish(event_message(kind=kind, seq=hub.next_seq, event=document, answer=answer.svaml,
                                       rule=answer.rule))
         else:  # every relay of the team fans it out once it is in the stream, this one included
-            await stream.publish(event_body(kind=kind, event=document, answer=answer.svaml, rule=answer.rule))
+            outcome = await stream.publish(event_body(kind=kind, event=document, answer=answer.svaml,
+                                                      rule=answer.rule), key, content_key(path=path, body=body),
+                                           expires_at)
+            refusal = None
+            if outcome == "replay":
+                stats.replayed += 1
+                refusal = _refuse(stats, path, "a replay: this signed callback was already accepted")
+            elif outcome == "retry":  # a retry of an event already in the stream: answered, not relayed twice
+                stats.retried += 1
+            elif outcome == "pending":  # Redis did not say: this relay's own memory does
+                refusal = await _check_replay(replays, key, expires_at, stats, path)
+            if refusal is not None:
+                return refusal
+            _note_previous_secret(verdict.previous, stats)
         if answer.svaml is None:
             return Response(status_code=200)
         return Response(answer.body, media_type="application/json")
 
     return callback
+
+
+def _note_previous_secret(previous: bool, stats: CallbackStats) -> None:
+    if previous:
+        stats.previous_secret += 1
+        log.info("accepted a callback signed with the previous application secret")
+
+
+async def _check_replay(replays: ReplayGuard, key: str, expires_at: float, stats: CallbackStats,
+                        path: str) -> Response | None:
+    """None for a callback seen the first time; else the answer refusing it."""
+    try:
+        first = await replays.seen_first(key, expires_at)
+    except ReplayMemoryFull as exc:
+        reference = new_reference()
+        log.error("refused a callback to %s: %s; raise it or lower --max-age (reference %s)", path, exc, reference)
+        return error_response(50300, "Service unavailable: try again later", reference=reference)
+    if first:
+        return None
+    stats.replayed += 1
+    return _refuse(stats, path, "a replay: this signed callback was already accepted")
 
 
 def _refuse(stats: CallbackStats, path: str, reason: str) -> Response:

@@ -112,6 +112,12 @@ def replay_key(verdict: CheckedCallback, *, path: str, body: bytes, max_age: flo
     return _digest(b"request", verdict.application_key.encode(), path.encode(), body), now.timestamp() + window
 
 
+def content_key(*, path: str, body: bytes) -> str:
+    """What a callback says, whoever signed it when: Sinch signs a retry again, with the same body. A team's
+    stream appends an event once per content key within the window (relay.stream)."""
+    return _digest(b"content", path.encode(), body)
+
+
 def _digest(*parts: bytes) -> str:
     """SHA-256 over the parts, each preceded by its length so no two different splits give the same input."""
     digest = hashlib.sha256()

@@ -72,7 +72,7 @@ class RelaySettings:
     memory is this process's: a restart forgets it (with `redis_url`, only while Redis is unreachable)."""
     redis_url: str = field(default="", repr=False)
     """Empty: this process's hub alone. Else the Redis whose stream every relay of the team appends to and reads
-    (relay.stream) and whose keys refuse replays (relay.redis_replay); it may hold a password, hence no repr."""
+    (relay.stream), which also refuses replays for the team; it may hold a password, hence no repr."""
     retention: str = DEFAULT_RETENTION
     """How much of the shared stream is kept: a number of events, or a time (`90s`, `30m`, `24h`, `7d`)."""
     redis_buffer: int = DEFAULT_REDIS_BUFFER

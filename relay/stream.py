@@ -3,11 +3,15 @@ reads all of them and fans them out to its own subscribers (relay.hub), so a con
 every event once, in stream order, whichever relay Sinch called.
 
 Appending. A callback's event goes to a bounded buffer in this process, and one writer task appends what is
-buffered to the stream in one round trip (the APPEND script, up to BATCH events). The callback waits up to
-APPEND_WAIT for its event to be in Redis before it is answered (so a relay killed after answering has lost
-nothing it acknowledged); while Redis is unreachable it waits for nothing: the rules' SVAML goes back at
-once, the buffer holds up to `--redis-buffer` events (the oldest lost beyond it, counted), and the writer
-retries with a growing pause and appends them when Redis is back.
+buffered to the stream in one round trip (the APPEND script, up to BATCH events). The same script is the
+team's replay guard: each event comes with its replay key (relay.replay.replay_key, a digest), set with
+`SET NX EXAT` the window's end; an event whose key is already set (the same signed callback, to any relay,
+within its window) is not appended, and its callback is refused. One round trip per batch, not two per
+callback. The callback waits up to APPEND_WAIT for the answer (so a relay killed after answering has lost
+nothing it acknowledged); while Redis is unreachable it waits for nothing: the relay's own replay memory
+decides, the rules' SVAML goes back at once, the buffer holds up to `--redis-buffer` events (the oldest lost
+beyond it, counted), and the writer retries with a growing pause and appends them when Redis is back (a
+replay among them is still dropped there).
 
 Ids. The script names each entry `MS-N`: MS the larger of this relay's clock and the last entry's, N a
 counter of the stream's events over all relays. Ids therefore grow, the stream's retention by time still
@@ -27,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import re
 import time
 from collections import deque
@@ -59,11 +64,17 @@ local meta = redis.call('HMGET', KEYS[2], 'n', 'ms')
 local n = tonumber(meta[1] or '0')
 local ms = math.max(tonumber(ARGV[1]), tonumber(meta[2] or '0'))
 local ids = {}
-for i = 4, #ARGV do
-  n = n + 1
-  local id = string.format('%d-%d', ms, n)
-  redis.call('XADD', KEYS[1], id, 'm', ARGV[i])
-  ids[#ids + 1] = id
+for i = 4, #ARGV, 4 do
+  if ARGV[i] ~= '' and not redis.call('SET', ARGV[i], '1', 'NX', 'EXAT', ARGV[i + 2]) then
+    ids[#ids + 1] = ''
+  elseif ARGV[i + 1] ~= '' and not redis.call('SET', ARGV[i + 1], '1', 'NX', 'EXAT', ARGV[i + 2]) then
+    ids[#ids + 1] = '='
+  else
+    n = n + 1
+    local id = string.format('%d-%d', ms, n)
+    redis.call('XADD', KEYS[1], id, 'm', ARGV[i + 3])
+    ids[#ids + 1] = id
+  end
 end
 redis.call('HSET', KEYS[2], 'n', n, 'ms', string.format('%d', ms))
 if ARGV[2] == 'events' then
@@ -73,8 +84,15 @@ else
 end
 return ids
 """
-"""KEYS: the stream and its counters; ARGV: this relay's clock (ms), the retention's kind and amount, the
-events. Trimmed exactly (not `~`): a few entries per batch, and `--retention 1000` keeps 1,000."""
+"""KEYS: the stream and its counters; ARGV: this relay's clock (ms), the retention's kind and amount, then for
+each event its replay key and its content key (empty: none), when they expire (epoch seconds) and its body.
+An event whose replay key is set is a replay: not appended, '' in the answer; one whose content key is set is
+a retry of an event already in the stream (Sinch signs a retry again; the first attempt's answer was lost):
+not appended again, '=' in the answer. Trimmed exactly (not `~`): a few
+entries per batch, and `--retention 1000` keeps 1,000."""
+APPENDED, REPLAY, RETRY, PENDING = "appended", "replay", "retry", "pending"
+"""What `publish()` says: in the stream; refused, the replay key was set; already in the stream (answer it, do
+not append it twice); Redis did not say within APPEND_WAIT."""
 
 
 def parse_id(stream_id: str) -> tuple[int, int]:
@@ -107,7 +125,8 @@ class EventStream:
         self._hub = hub
         self._clock = clock
         self._limit = buffer_limit
-        self._pending: deque[tuple[int, str, asyncio.Future[None]]] = deque()
+        self._replay_prefix = f"{key_prefix}:seen:"
+        self._pending: deque[tuple[int, str, list[str], int, asyncio.Future[str]]] = deque()
         self._numbered = 0
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -141,25 +160,33 @@ class EventStream:
 
     # ---- appending ------------------------------------------------------------------------------------------
 
-    async def publish(self, body: str) -> None:
-        """Buffer one event for the stream; wait (a little) for it to be there while Redis answers."""
-        appended = self._buffer(body)
-        if self.writable:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(appended), APPEND_WAIT)
+    async def publish(self, body: str, replay_key: str = "", content_key: str = "", expires_at: float = 0.0) -> str:
+        """Buffer one event for the stream and say what became of it: APPENDED, REPLAY (its `replay_key` was
+        already set: not appended), RETRY (its `content_key` was: the same event is in the stream) or PENDING
+        (Redis did not answer within APPEND_WAIT, or is known to be down: it stays buffered, and the caller's
+        own replay memory decides). No keys, or a window already closed: no checks."""
+        live = expires_at > self._clock()
+        keys = [self._replay_prefix + key if key and live else "" for key in (replay_key, content_key)]
+        outcome = self._buffer(body, keys, math.ceil(expires_at))
+        if not self.writable:
+            return PENDING
+        try:
+            return await asyncio.wait_for(asyncio.shield(outcome), APPEND_WAIT)
+        except TimeoutError:
+            return PENDING
 
-    def _buffer(self, body: str) -> asyncio.Future[None]:
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    def _buffer(self, body: str, keys: list[str], expires_at: int) -> asyncio.Future[str]:
+        done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         if len(self._pending) >= self._limit:
-            _, _, oldest = self._pending.popleft()
+            oldest = self._pending.popleft()[-1]
             self.lost += 1
             if not oldest.done():
-                oldest.set_result(None)
+                oldest.set_result(PENDING)
             if self.lost == 1 or self.lost % 1000 == 0:
                 log.error("Redis is unreachable and %d events are buffered (--redis-buffer): %d lost so far",
                           self._limit, self.lost)
         self._numbered += 1
-        self._pending.append((self._numbered, body, done))
+        self._pending.append((self._numbered, body, keys, expires_at, done))
         self._wake.set()
         return done
 
@@ -172,10 +199,11 @@ class EventStream:
                 await self._wake.wait()
                 continue
             batch = [self._pending[i] for i in range(min(BATCH, len(self._pending)))]
+            args: list[str | int] = [int(self._clock() * 1000), kind, amount]
+            for _, body, keys, expires_at, _ in batch:
+                args += [*keys, expires_at, body]
             try:
-                await self._append_script(keys=[self.key, self._meta],
-                                          args=[int(self._clock() * 1000), kind, amount,
-                                                *(body for _, body, _ in batch)])
+                ids = await self._append_script(keys=[self.key, self._meta], args=args)
             except (RedisError, OSError) as error:
                 if self.writable:
                     log.warning("cannot append to Redis (%s): answering callbacks and buffering their events",
@@ -187,12 +215,14 @@ class EventStream:
             if not self.writable:
                 log.warning("Redis answers again: appending the %d buffered events", len(self._pending))
             self.writable, pause = True, RETRY_FIRST
+            outcomes = {number: {"": REPLAY, "=": RETRY}.get(stream_id, APPENDED)
+                        for (number, *_), stream_id in zip(batch, ids, strict=False)}
             last = batch[-1][0]
             while self._pending and self._pending[0][0] <= last:  # the buffer may have lost some meanwhile
-                _, _, done = self._pending.popleft()
+                number, *_, done = self._pending.popleft()
                 if not done.done():
-                    done.set_result(None)
-            self.appended += len(batch)
+                    done.set_result(outcomes.get(number, APPENDED))
+            self.appended += sum(1 for stream_id in ids if stream_id not in ("", "="))
 
     # ---- reading --------------------------------------------------------------------------------------------
 

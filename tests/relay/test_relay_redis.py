@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from redis_server import RedisServer
-from relay_helpers import TOKEN, Callbacks, ace, body_of, ice, make_settings, signed_headers
+from relay_helpers import TOKEN, Callbacks, ace, body_of, ice, make_settings, now_stamp, signed_headers
 from waiting import eventually
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -125,6 +126,24 @@ async def test_a_callback_replayed_to_another_relay_is_refused(relays: list[Runn
     assert (await posters[1].post(raw=body, headers=headers)).status_code == 401
     health = (await posters[1].http.get("/health")).json()
     assert health["replayed"] == 1
+
+
+async def test_a_retry_signed_again_is_answered_but_relayed_once(relays: list[RunningRelay],
+                                                                posters: list[Callbacks]) -> None:
+    for relay in relays:
+        await ready(relay)
+    body = body_of(ice("call-retried"))
+    later = now_stamp(datetime.now(UTC) + timedelta(seconds=2))
+    async with subscribe(relays[0]) as ws:
+        await eventually(lambda: relays[0].hub.subscribers == 1)
+        first = await posters[0].post(raw=body)  # its answer lost on the way, Sinch tries the other relay
+        again = await posters[1].post(raw=body, headers=signed_headers(body, timestamp=later))
+        await posters[1].post(ace("next"))
+        got = await receive_ids(ws, 2)
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert [m["event"]["callId"] for m in got] == ["call-retried", "next"]
+    health = (await posters[1].http.get("/health")).json()
+    assert health["redis"]["retried"] == 1 and health["replayed"] == 0
 
 
 async def test_health_reports_redis_and_the_lag(relays: list[RunningRelay], posters: list[Callbacks]) -> None:

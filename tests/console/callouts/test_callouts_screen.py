@@ -18,6 +18,9 @@ async def open_callouts(h, pilot) -> CalloutsScreen:
     screen = CalloutsScreen(h.app.session)
     await h.app.push_screen(screen)
     await eventually(lambda: h.app.screen is screen, pilot)
+    # The screen focuses its first field after a refresh: typed before that, the focus would select the text typed
+    # (Input selects on focus), and a snapshot would catch it highlighted on a slow run.
+    await eventually(lambda: screen.focused is not None, pilot)
     return screen
 
 

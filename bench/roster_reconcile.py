@@ -6,7 +6,7 @@ joiners stay highlighted 3 s, so removals and restyles happen every poll). The c
 stay on its callId. As on the screen, `tick()` runs between polls, so the durations a poll reports are already
 on screen. Reported per poll (median of POLLS):
 
-  show            Roster.show() itself
+  show            one poll as the console handles it: RoomWatch.apply_poll (the one diff) + Roster.apply
   clear+re-add    DataTable.clear() then add_row() for every participant (same cell text), cursor restored
   +settle         the same, plus the idle pass that measures new/changed cells and one screen refresh
   tick            Roster.tick() one second later (every duration cell changes)
@@ -31,8 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from api.models import Participant
+from api.models import Conference, Participant
 from api.models.display import clock
+from console.rooms.watch import RoomWatch
 from widgets.people import clock_time, format_number, short_call_id
 from widgets.roster import Roster
 from widgets.roster_rows import styled_row
@@ -101,6 +102,8 @@ async def measure(size: int, count: int) -> dict[str, float]:
     results: dict[str, list[float]] = {"show": [], "show+settle": [], "tick": [], "readd": [], "readd+settle": []}
     async with app.run_test(size=(120, 40)) as pilot:
         roster = app.roster
+        watch = RoomWatch("bench")
+        watch.apply_poll(Conference(participants=sequence[0]), START)
         roster.show(sequence[0], now=START)
         await pilot.pause()
         roster.move_cursor(row=size // 2)
@@ -108,7 +111,7 @@ async def measure(size: int, count: int) -> dict[str, float]:
         for n, participants in enumerate(sequence[1:], start=1):
             now = START + timedelta(seconds=n)
             started = time.perf_counter()
-            roster.show(participants, now=now)
+            roster.apply(watch.apply_poll(Conference(participants=participants), now))
             shown = time.perf_counter()
             await pilot.pause()
             settled = time.perf_counter()

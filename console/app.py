@@ -3,8 +3,9 @@
 Modes are switched with the digit keys: 1 Conferences, 2 Callouts, 3 Calls, 4 Recordings,
 5 Numbers & callbacks, 6 Events and 7 Log. With a relay in the profile (relay_url, relay_token) the app
 subscribes to its events when the session opens (`console.events.EventFeed`, an app worker, so events are
-collected whichever mode is shown) and reacts to each one (`console.screens.event_reactions`). On the spawned
-sandbox (`make run`) it runs a relay of its own instead (`console.events.sandbox_relay`).
+collected whichever mode is shown) and hands each one to the session's router (`console.events.routing`),
+which reaches the services, never a screen. On the spawned sandbox (`make run`) it runs a relay of its own
+instead (`console.events.sandbox_relay`).
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class SinchConsole(App[None]):
             self._splash(f"Could not open the data folder: {error}\nPress q to quit.")
             return
         self.session = session
-        session.calls_poller.start()  # on the app's loop: open_session ran in a thread
+        session.start()  # the services poll on the app's loop: open_session ran in a thread
         self.sub_title = backend.label
         self.add_mode("conferences", lambda: ConferencesScreen(session))
         self.add_mode("callouts", lambda: _callouts_screen(session))
@@ -285,10 +286,7 @@ class SinchConsole(App[None]):
             feed.stop()
             self.workers.cancel_group(self, "events")
         if session is not None:
-            await session.audit.drain()
-            await session.calls_poller.aclose()  # no more ticks; a poll in flight ends before the client does
-            await session.calls.flush()
-            await session.backend.close()
+            await session.close()
         self.resolved = resolved
         self.sub_title = resolved.label
         self._splash(f"Connecting ({resolved.label})…")
@@ -306,25 +304,18 @@ class SinchConsole(App[None]):
                                         correlation_id=message.correlation_id,
                                         outcome_unknown=message.outcome_unknown)
         if message.conference_id:
-            for screen in self._screen_stacks.get("conferences", []):
-                if isinstance(screen, ConferencesScreen):
-                    screen.watch_room(message.conference_id)
+            self.session.rooms.watch(message.conference_id)
 
     def on_event_arrived(self, message: EventArrived) -> None:
         """The relay reported a callback: poll its room now (watching it if new), wake its tracked call."""
         if self.session is None or (message.feed is not None and message.feed is not self.events_feed):
             return  # an event of the previous session's relay, still queued after a profile switch
-        from console.screens.event_reactions import react
-
-        react(message.event, self.session, self._screen_stacks)
+        self.session.events.route(message.event)
 
     async def on_unmount(self) -> None:
         session, self.session = self.session, None
         if session is not None:
-            await session.calls_poller.aclose()  # no more ticks; a poll in flight ends before the client does
-            await session.calls.flush()
-            await session.audit.drain()
-            await session.backend.close()
+            await session.close()
 
 
 MODES = ("conferences", "callouts", "calls", "recordings", "numbers", "events", "log")

@@ -35,6 +35,10 @@ class Scheduler(Protocol):
         """Run `work` as a task; an exception it lets out is logged, never raised into the loop's handler."""
         ...
 
+    async def drain(self) -> None:
+        """Wait until every task spawned so far has ended (a service closing lets its requests finish)."""
+        ...
+
 
 class LoopScheduler:
     """The running asyncio loop. Tasks are kept until they end (asyncio holds only weak references)."""
@@ -58,6 +62,10 @@ class LoopScheduler:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def drain(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     def cancel_all(self) -> None:
         """Stop every task still running (a service closing)."""

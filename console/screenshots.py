@@ -50,7 +50,7 @@ async def _roster(app: SinchConsole, pilot: Pilot[None]) -> None:
     screen = app.screen
     assert isinstance(screen, ConferencesScreen) and screen.room is not None
     people = list(screen.moderator.watch(screen.room).participants.values())
-    screen.raise_hand(screen.room, people[-1].call_id, cli=people[-1].cli)  # as a relayed PIE "1" does
+    screen.rooms.raise_hand(screen.room, people[-1].call_id, cli=people[-1].cli)  # as a relayed PIE "1" does
     await pilot.press("down", "down")
 
 

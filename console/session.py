@@ -1,4 +1,4 @@
-"""Everything a connected console works with: the backend, the profile, the audit log and the moderator.
+"""Everything a connected console works with: the backend, the profile, the audit log and the services.
 
 Built once the backend is up (in the app's connect worker); screens receive it instead of reaching into the
 app, so each can be tested with a session of its own.
@@ -15,8 +15,10 @@ from console.audit import AuditLog
 from console.backend import Backend
 from console.calls import CallsPoller, CallTracker
 from console.config import Resolved, data_dir, default_download_dir
+from console.events.routing import EventRouter
 from console.gateway import Gateway
 from console.rooms import AddressBook, AttendanceBook, Moderator
+from console.rooms.service import RoomsService
 from console.scheduling import LoopScheduler
 
 Clock = Callable[[], datetime]
@@ -40,9 +42,26 @@ class Session:
     """Where recordings are downloaded (the profile's download_dir or the default for this OS)."""
     gateway: Gateway
     """Every change of this session passes it: read-only refusal, checks, audit, outcome words."""
+    rooms: RoomsService
+    """The watched rooms, kept polled (the Conferences screen subscribes to it)."""
     calls_poller: CallsPoller
     """Polls `calls` on its own tick (the app starts it on its loop); keys and events ask it for a poll now."""
+    events: EventRouter
+    """Where each relayed event goes: the rooms and calls services, never a screen."""
     clock: Clock = utc_now
+
+    def start(self) -> None:
+        """Start the services' polling: on the loop that will run them (open_session runs in a thread)."""
+        self.rooms.start(self.backend.rooms)
+        self.calls_poller.start()
+
+    async def close(self) -> None:
+        """Stop polling, let requests in flight end, write what is pending, close the connection."""
+        await self.rooms.aclose()
+        await self.calls_poller.aclose()  # no more ticks; a poll in flight ends before the client does
+        await self.calls.flush()
+        await self.audit.drain()
+        await self.backend.close()
 
     @property
     def read_only(self) -> bool:
@@ -95,4 +114,7 @@ def open_session(
         downloads = folder / "recordings"
     else:
         downloads = default_download_dir(sandbox=backend.sandbox)
-    return Session(resolved, backend, audit, moderator, folder, calls, downloads, gateway, calls_poller, clock)
+    rooms = RoomsService(moderator, scheduler=LoopScheduler(), clock=clock)
+    events = EventRouter(rooms, calls, calls_poller.poll_now)
+    return Session(resolved, backend, audit, moderator, folder, calls, downloads, gateway, rooms, calls_poller, events,
+                   clock)

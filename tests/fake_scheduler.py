@@ -64,15 +64,22 @@ class FakeScheduler:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
         raise AssertionError("tasks keep spawning tasks")
 
-    async def advance(self, seconds: float = 0.0) -> None:
-        """Move the clock by `seconds`, running each callback due on the way at its own time."""
-        until = self.elapsed + seconds
+    async def drain(self) -> None:
         await self.settle()
+
+    async def advance(self, seconds: float = 0.0, *, settle: bool = True) -> None:
+        """Move the clock by `seconds`, running each callback due on the way at its own time and then letting
+        the tasks it spawned finish. `settle=False` when a test holds a request in flight on purpose (settling
+        would wait for it forever)."""
+        until = self.elapsed + seconds
+        if settle:
+            await self.settle()
         while self._queue and self._queue[0][0] <= until + 1e-9:
             at, _, handle, callback = heapq.heappop(self._queue)
             if handle.cancelled:
                 continue
             self.elapsed = max(self.elapsed, at)
             callback()
-            await self.settle()
+            if settle:
+                await self.settle()
         self.elapsed = until

@@ -1,8 +1,9 @@
 """The conference roster: one row per participant, keyed by callId.
 
-Each poll is reconciled by key instead of rebuilding the table: unchanged rows cost a few comparisons, changed
-cells are updated in place, joiners are appended (highlighted for `highlight_for` seconds), leavers stay greyed
-for `linger` seconds, and the cursor stays on the same person whoever joins or leaves above them.
+A room is drawn whole once (`show`: its first answer, or switching to it); after that each poll arrives as the
+rooms service's `RoomDiff` (`apply`), so only the rows it names are touched and the room is never diffed twice:
+changed cells are updated in place, joiners are appended (highlighted for `highlight_for` seconds), leavers stay
+greyed for `linger` seconds, and the cursor stays on the same person whoever joins or leaves above them.
 Between polls `tick(now)` advances the durations so the clock keeps running without a request.
 
 Time is always passed in (`now=`) or read from the injected `clock`, so tests never sleep.
@@ -20,6 +21,7 @@ from textual.message import Message
 
 from api.models import Participant
 from api.models.display import clock
+from api.models.views import RoomDiff
 from widgets.people import AddressBookInput, format_number, normalise_address_book, short_call_id
 from widgets.roster_rows import COLUMNS, TIME, Entry, RosterRow, filter_digits, row_cells, styled_cell, styled_row
 from widgets.roster_table import BatchedTable, batched
@@ -123,8 +125,14 @@ class Roster(BatchedTable):
         self._filter_digits = ""
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
+        self._ensure_columns()
+
+    def _ensure_columns(self) -> None:
+        """Add the columns once. Called on mount and before drawing: the rooms service may have an answer to
+        show before this widget's own mount handler ran."""
+        if not self.columns:
+            for key, label, width in COLUMNS:
+                self.add_column(label, key=key, width=width)
 
     # -- what the screen calls -----------------------------------------------------------------------------
 
@@ -136,77 +144,58 @@ class Roster(BatchedTable):
         now: datetime | None = None,
         joined_at: Mapping[str, datetime] | None = None,
     ) -> None:
-        """Reconcile the table with the latest poll, keeping the cursor on the same callId.
+        """Draw a whole room anew: its first answer, or the room just switched to. Raised hands stay (they are
+        set by callId, even before a row exists). Every later poll comes as a diff: `apply`.
 
         Args:
             participants: everyone in the conference now.
             now: when the poll answered (default: the clock).
-            joined_at: known join times by callId (default: when this roster first saw them).
+            joined_at: known join times by callId (default: `now`).
         """
         now = now or self._clock()
         given = joined_at or {}
         selected = self.selected_call_id
-        entries = self._entries
-        first_show = not entries
-        visible = self._visible_keys()
-        seen: set[str] = set()
-        joined: list[str] = []
+        self._forget_rows()
+        self._ensure_columns()
         for participant in participants:
+            self._add(participant, given.get(participant.call_id, now), now, highlight=False)
+            self._present.add(participant.call_id)
+        self._keep_cursor_on(selected)
+
+    @batched
+    def apply(self, diff: RoomDiff, *, joined_at: Mapping[str, datetime] | None = None) -> None:
+        """Take one poll's diff, worked out once by the rooms service: only the rows it names are touched.
+
+        Everyone else keeps their row as it is (their time runs on in `tick` from their last model). The first
+        answer of a room, or a roster that was cleared, needs the whole room: call `show` for that.
+        """
+        now = diff.at
+        given = joined_at or {}
+        self._ensure_columns()
+        selected = self.selected_call_id
+        entries = self._entries
+        joined: list[str] = []
+        for participant in diff.joined:
             call_id = participant.call_id
-            seen.add(call_id)
             entry = entries.get(call_id)
-            if entry is None:
-                entry = Entry(participant, given.get(call_id, now), now, participant.duration)
-                entries[call_id] = entry
-                joined.append(call_id)
-                self._identify(entry)
-                if not first_show:  # the first poll shows who is already there, not who just came
-                    entry.look = "new"
-                    self._fresh[call_id] = now + timedelta(seconds=self.highlight_for)
-                entry.cells = self._cells(call_id, entry)
-                if self._matches(entry):
-                    self.add_row(*styled_row(entry.cells, entry.look), key=call_id)
-                continue
-            before = entry.participant
-            entry.participant = participant
-            entry.polled_at = now
-            restyle = False
-            if entry.left_at is not None:  # back before their row was removed
-                entry.left_at = None
-                del self._leaving[call_id]
-                entry.look = "new" if call_id in self._fresh else ""
-                restyle = True
-            moved = call_id in given and given[call_id] != entry.joined_at
-            if moved:
-                entry.joined_at = given[call_id]
-            elif (  # the common case: nothing to do for this row
-                not restyle
-                and participant.duration == entry.seconds
-                and participant.muted == before.muted
-                and participant.on_hold == before.on_hold
-                and participant.cli == before.cli
-            ):
-                continue
-            entry.seconds = participant.duration
-            if (  # only the time moved, off screen: the tick rewrites it once the row is in view
-                visible is not None and call_id not in visible and not restyle
-                and participant.muted == before.muted and participant.on_hold == before.on_hold
-                and participant.cli == before.cli and not moved
-            ):
-                continue
-            if participant.cli != before.cli:
-                self._identify(entry)
-            self._update(call_id, entry, restyle=restyle)
-        # Set arithmetic instead of a Python loop over everyone: leavers are those present before, not seen now.
-        present = self._present
-        left = [call_id for call_id in entries if call_id in present and call_id not in seen] if present - seen else []
-        self._present = seen
+            if entry is not None and entry.left_at is not None:  # back before their row was removed
+                self._revive(call_id, entry, participant, now)
+            elif entry is None:
+                self._add(participant, given.get(call_id, now), now, highlight=True)
+            self._present.add(call_id)
+            joined.append(call_id)
+        for participant in (*diff.muted, *diff.unmuted, *diff.held, *diff.resumed):
+            entry = entries.get(participant.call_id)
+            if entry is not None and entry.left_at is None:
+                before = entry.participant
+                entry.participant, entry.polled_at, entry.seconds = participant, now, participant.duration
+                if participant.cli != before.cli:
+                    self._identify(entry)
+                self._update(participant.call_id, entry)
+        left = [participant.call_id for participant in diff.left if participant.call_id in entries]
         for call_id in left:
-            entry = entries[call_id]
-            entry.left_at = self._leaving[call_id] = now
-            entry.look = "left"
-            self._fresh.pop(call_id, None)
-            self._update(call_id, entry, restyle=True)
+            self._present.discard(call_id)
+            self._mark_left(call_id, entries[call_id], now)
         self._expire(now)
         self._keep_cursor_on(selected)
         if joined or left:
@@ -277,13 +266,16 @@ class Roster(BatchedTable):
 
     def clear(self, columns: bool = False) -> Roster:
         """Forget everyone (e.g. when switching rooms): no lingering leavers, no highlights, no hands."""
+        self._hands.clear()
+        self._forget_rows(columns)
+        return self
+
+    def _forget_rows(self, columns: bool = False) -> None:
         self._entries.clear()
         self._fresh.clear()
         self._leaving.clear()
-        self._hands.clear()
         self._present = set()
         super().clear(columns)
-        return self
 
     @property
     def selected_call_id(self) -> str | None:
@@ -324,6 +316,33 @@ class Roster(BatchedTable):
             self.post_message(self.DetailRequested(self, call_id))
 
     # -- reconciling ----------------------------------------------------------------------------------------
+
+    def _add(self, participant: Participant, joined_at: datetime, now: datetime, *, highlight: bool) -> None:
+        call_id = participant.call_id
+        entry = Entry(participant, joined_at, now, participant.duration)
+        self._entries[call_id] = entry
+        self._identify(entry)
+        if highlight:  # a joiner; a room drawn whole shows who is already there, not who just came
+            entry.look = "new"
+            self._fresh[call_id] = now + timedelta(seconds=self.highlight_for)
+        entry.cells = self._cells(call_id, entry)
+        if self._matches(entry):
+            self.add_row(*styled_row(entry.cells, entry.look), key=call_id)
+
+    def _revive(self, call_id: str, entry: Entry, participant: Participant, now: datetime) -> None:
+        """Back before their greyed row was removed: the row is theirs again."""
+        entry.participant, entry.polled_at, entry.seconds = participant, now, participant.duration
+        entry.left_at = None
+        del self._leaving[call_id]
+        entry.look = "new" if call_id in self._fresh else ""
+        self._identify(entry)
+        self._update(call_id, entry, restyle=True)
+
+    def _mark_left(self, call_id: str, entry: Entry, now: datetime) -> None:
+        entry.left_at = self._leaving[call_id] = now
+        entry.look = "left"
+        self._fresh.pop(call_id, None)
+        self._update(call_id, entry, restyle=True)
 
     def _identify(self, entry: Entry) -> None:
         entry.identify(self._contacts)

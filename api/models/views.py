@@ -2,13 +2,15 @@
 
 They live in api.models because it is the one layer both may import (services may not import widgets, widgets may
 not import console; see the import-linter contracts). They are plain frozen dataclasses, not wire models: the
-platform never sends or receives them. Only the standard library here.
+platform never sends or receives them (a RoomDiff carries the wire model of each participant it names).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from api.models.conferences import Participant
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +70,28 @@ class TimelineEntry:
     detail: str = ""
     who: str = ""
     """How the timeline names them (address-book name or formatted number); empty: the cli or call id."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomDiff:
+    """What changed in a room between two answers, by callId, with the participant models as now seen.
+
+    Built once per poll by console.rooms (RoomWatch.apply_poll); the timeline, the hands, the policies and
+    widgets.roster all take this one diff (the roster never diffs the room again).
+
+    `initial` is true for the first answer a watch gets: everyone in it is "joined" as far as the console
+    knows, but they are not newcomers (policies leave them alone). `left` carries the last model seen.
+    """
+
+    room: str
+    at: datetime
+    joined: tuple[Participant, ...] = ()
+    left: tuple[Participant, ...] = ()
+    muted: tuple[Participant, ...] = ()
+    unmuted: tuple[Participant, ...] = ()
+    held: tuple[Participant, ...] = ()
+    resumed: tuple[Participant, ...] = ()
+    initial: bool = False
+
+    def __bool__(self) -> bool:
+        return any((self.joined, self.left, self.muted, self.unmuted, self.held, self.resumed))

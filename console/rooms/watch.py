@@ -16,7 +16,7 @@ from datetime import datetime
 from api import errors
 from api.backoff import Backoff
 from api.models import Conference, Participant
-from api.models.views import RoomSummary
+from api.models.views import RoomDiff, RoomSummary
 from console.rooms.wording import ROOM, describe_error
 
 MIN_INTERVAL = 0.2
@@ -25,28 +25,6 @@ MAX_INTERVAL = 60.0
 INTERVAL_STEPS = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
 ROOM_BACKOFF = Backoff(base=1.0, cap=30.0)
 """Between polls of a room that fails: 1, 2, 4 ... 30 s (no jitter: one console, its own rooms)."""
-
-
-@dataclass(frozen=True)
-class RoomDiff:
-    """What changed in a room between two answers, by callId, with the participant models as now seen.
-
-    `initial` is true for the first answer a watch gets: everyone in it is "joined" as far as the console
-    knows, but they are not newcomers (policies leave them alone). `left` carries the last model seen.
-    """
-
-    room: str
-    at: datetime
-    joined: tuple[Participant, ...] = ()
-    left: tuple[Participant, ...] = ()
-    muted: tuple[Participant, ...] = ()
-    unmuted: tuple[Participant, ...] = ()
-    held: tuple[Participant, ...] = ()
-    resumed: tuple[Participant, ...] = ()
-    initial: bool = False
-
-    def __bool__(self) -> bool:
-        return any((self.joined, self.left, self.muted, self.unmuted, self.held, self.resumed))
 
 
 @dataclass

@@ -238,11 +238,6 @@ class CallsScreen(ModeScreen):
         if self.is_attached:
             self.refresh_rows()
 
-    def start_poll(self) -> None:
-        """Poll now (console/screens/event_reactions.py asks the screen so until the event routing asks the
-        poller itself)."""
-        self.poller.poll_now()
-
     # ---- keys: the list ------------------------------------------------------------------------------
 
     def action_refresh(self) -> None:

@@ -1,6 +1,7 @@
 """Conferences: watch several rooms, see one roster live, moderate it with single keys.
 
-The screen only schedules and shows (`LiveRoomsScreen`, console/screens/live_rooms.py); this module adds the keys:
+The screen only shows (`LiveRoomsScreen`, console/screens/live_rooms.py; the rooms service polls); this module adds
+the keys:
 one participant (the roster posts m, k, enter; h lowers a raised hand), the whole room (H lowers every hand),
 the watch list, the filter. Unmuting someone (m on a muted participant) or kicking them lowers their hand too.
 """
@@ -16,13 +17,12 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from console.rooms import Outcome
+from console.rooms.service import MAX_ROOM_ID
 from console.screens.conference_dialogs import AttendanceScreen, ParticipantScreen
 from console.screens.dialogs import ConfirmScreen, PromptScreen, TypedConfirmScreen
 from console.screens.live_rooms import LiveRoomsScreen
 from widgets import Roster
 from widgets.watch_list import WatchList
-
-MAX_ROOM_ID = 64
 
 
 class ConferencesScreen(LiveRoomsScreen):
@@ -64,17 +64,10 @@ class ConferencesScreen(LiveRoomsScreen):
         if self.room is None:
             return
         room, call_id = self.room, message.call_id
-        if not message.muted:
-            self._act(lambda: self.moderator.mute(room, call_id), room)
-            return
-
-        async def unmute() -> Outcome:
-            outcome = await self.moderator.unmute(room, call_id)
-            if outcome.ok:  # given the floor: the hand has done its job
-                self.lower_hand(room, call_id, why="unmuted")
-            return outcome
-
-        self._act(unmute, room)
+        if message.muted:  # given the floor: the service lowers their hand too
+            self._act(lambda: self.rooms.unmute(room, call_id), room)
+        else:
+            self._act(lambda: self.rooms.mute(room, call_id), room)
 
     @on(Roster.KickRequested)
     def _kick(self, message: Roster.KickRequested) -> None:
@@ -82,11 +75,8 @@ class ConferencesScreen(LiveRoomsScreen):
             return
         room, call_id = self.room, message.call_id
 
-        async def kick() -> Outcome:
-            outcome = await self.moderator.kick(room, call_id)
-            if outcome.ok:
-                self.lower_hand(room, call_id, why="kicked")
-            return outcome
+        def kick() -> Awaitable[Outcome]:
+            return self.rooms.kick(room, call_id)
 
         if self.session.gateway.refuses("kick"):  # refused at once, in the gateway's words; no dialog first
             self._act(kick, room)
@@ -112,7 +102,7 @@ class ConferencesScreen(LiveRoomsScreen):
             self.app.bell()
             return
         who = self._who(self.room, call_id)
-        if self.lower_hand(self.room, call_id):
+        if self.rooms.lower_hand(self.room, call_id):
             self.status(f"Lowered {who}'s hand.")
         else:
             self.app.bell()
@@ -121,7 +111,7 @@ class ConferencesScreen(LiveRoomsScreen):
     def action_lower_all_hands(self) -> None:
         if self.room is None:
             return
-        count = self.lower_all_hands(self.room)
+        count = self.rooms.lower_all_hands(self.room)
         self.status(f"Lowered {count} hand{'s' if count != 1 else ''} in {self.room}." if count
                     else f"No raised hand in {self.room}.")
 
@@ -133,20 +123,14 @@ class ConferencesScreen(LiveRoomsScreen):
         room = self.room
         count = len(self.moderator.watch(room).participants)
         if self.session.gateway.refuses("kick_all"):
-            self._act(lambda: self.moderator.kick_all(room), room)
+            self._act(lambda: self.rooms.kick_all(room), room)
             return
         question = (f"Kick [b]all {count}[/b] participants out of [b]{escape(room)}[/b]? Every call is hung up.\n"
                     "Type the room id to confirm.")
 
-        async def kick_all() -> Outcome:
-            outcome = await self.moderator.kick_all(room)
-            if outcome.ok:
-                self.lower_all_hands(room, why="kicked")
-            return outcome
-
         def answered(value: str | None) -> None:
             if value == room:
-                self._act(kick_all, room)
+                self._act(lambda: self.rooms.kick_all(room), room)
 
         self.app.push_screen(TypedConfirmScreen(question, room), answered)
 
@@ -247,35 +231,26 @@ class ConferencesScreen(LiveRoomsScreen):
 
     def action_refresh(self) -> None:
         if self.room is not None:
-            self._poll_soon(self.room, 0)
+            self.rooms.refresh(self.room)
 
     def action_pause(self) -> None:
         if self.room is None:
             return
-        watch = self.moderator.watch(self.room)
-        watch.toggle_pause()
-        if watch.paused:
-            self._stop_polling(self.room)
+        if self.rooms.toggle_pause(self.room):
             self.status(f"Polling of {self.room} paused: p resumes.")
         else:
-            self._poll_soon(self.room, 0)
             self.status(f"Polling of {self.room} resumed.")
-        self.query_one(WatchList).update_room(self.moderator.summary(self.room, self.session.clock()))
-        self._show_title()
 
-    def _set_interval(self, change: Callable[[], float]) -> None:
+    def _set_interval(self, change: Callable[[str], float]) -> None:
         if self.room is not None:
-            seconds = change()
+            seconds = change(self.room)
             self.status(f"{self.room} is polled every {seconds:g} s.")
-            self._show_title()
 
     def action_slower(self) -> None:
-        if self.room is not None:
-            self._set_interval(self.moderator.watch(self.room).slower)
+        self._set_interval(self.rooms.slower)
 
     def action_faster(self) -> None:
-        if self.room is not None:
-            self._set_interval(self.moderator.watch(self.room).faster)
+        self._set_interval(self.rooms.faster)
 
     # ---- filter --------------------------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
-"""The conferences screen's live view: its layout, the watched rooms, one poll timer per room, what is shown.
+"""The conferences screen's live view: its layout and what it shows of the watched rooms.
 
-No keys here: `ConferencesScreen` (console/screens/conferences.py) adds the bindings and actions on top.
-Polls and actions go through the session's Moderator (console.rooms), which returns models and sentences, never
-exceptions; every call runs in a worker so the UI never waits. Each room has its own poll timer whose delay the
-room's watch decides (interval, or backoff when failing).
+No keys here: `ConferencesScreen` (console/screens/conferences.py) adds the bindings and actions on top. The
+rooms are watched, polled and changed by the session's `RoomsService` (console/rooms/service.py), headless;
+this screen subscribes to its updates and draws them, and hands it every action (which runs in the service's
+tasks, so the UI never waits).
 """
 
 from __future__ import annotations
@@ -11,17 +11,25 @@ from __future__ import annotations
 import heapq
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from api.models.views import Contact, TimelineEntry
 from console.rooms import Outcome, PollResult
-from console.rooms.hands import HandNote, Hands, Why
+from console.rooms.hands import HandNote
+from console.rooms.service import (
+    ActionDone,
+    HandsChanged,
+    RoomPolled,
+    RoomSettingsChanged,
+    RoomsNotice,
+    RoomUnwatched,
+    RoomUpdate,
+    RoomWatched,
+)
 from console.screens.mode import GuardedRoster, ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
@@ -31,19 +39,15 @@ from widgets.watch_list import WatchList
 
 
 class LiveRoomsScreen(ModeScreen):
-    """Shows the watched conferences and keeps them polled; subclasses add the keys."""
+    """Shows the watched conferences as the rooms service reports them; subclasses add the keys."""
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self.moderator = session.moderator
+        self.rooms = session.rooms
         self.room: str | None = None
-        self._poll_timers: dict[str, Timer] = {}
-        self._polling: set[str] = set()  # rooms with a poll in flight
-        self._poll_again: set[str] = set()  # rooms asked to poll while one was in flight
-        self._joined: dict[str, dict[str, datetime]] = {}  # room -> callId -> when they joined
-        self.hands = Hands()
-        """Raised hands per room (PIE DTMF 1 from the relay), kept whichever room is shown."""
+        self._unsubscribe: Callable[[], None] | None = None
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -65,35 +69,52 @@ class LiveRoomsScreen(ModeScreen):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        for room in self.session.backend.rooms:
-            self.watch_room(room)
+        self._unsubscribe = self.rooms.subscribe(self._rooms_update)
+        self.rooms.start(self.session.backend.rooms)  # the app started them already; a no-op then
+        watch_list = self.query_one(WatchList)
+        for room in self.rooms.rooms:
+            if room not in watch_list.rooms:
+                self._room_watched(room)
         if self.room is None:
             self.status("No conference watched. The Sinch API cannot list conferences: press a to add one by id.")
         self.set_interval(1.0, self._tick)
         self.query_one(Roster).focus()  # the keys an operator needs first (m, k) act on the roster
 
-    # ---- rooms ---------------------------------------------------------------------------------------
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
 
-    def watch_room(self, room: str) -> None:
-        """Start watching `room` (and show it when it is the first)."""
-        watch_list = self.query_one(WatchList)
-        if room in watch_list.rooms:
-            watch_list.select(room)
+    # ---- what the service reports -----------------------------------------------------------------------
+
+    def _rooms_update(self, update: RoomUpdate) -> None:
+        if not self.is_mounted:
             return
-        self.moderator.watch(room)
-        watch_list.add_room(room)  # "waiting" until its first poll
+        if isinstance(update, RoomPolled):
+            self._show_poll(update.result, update.lowered)
+        elif isinstance(update, HandsChanged):
+            self._show_hands(update.notes)
+        elif isinstance(update, ActionDone):
+            self._report(update.outcome)
+        elif isinstance(update, RoomWatched):
+            self._room_watched(update.room)
+        elif isinstance(update, RoomUnwatched):
+            self._room_unwatched(update.room)
+        elif isinstance(update, RoomSettingsChanged):
+            self.query_one(WatchList).update_room(self.moderator.summary(update.room, self.session.clock()))
+            if update.room == self.room:
+                self._show_title()
+        elif isinstance(update, RoomsNotice):
+            self.status(update.text, error=update.error)
+            self.notify(update.text, severity="warning" if update.error else "information", markup=False)
+
+    def _room_watched(self, room: str) -> None:
+        watch_list = self.query_one(WatchList)
+        watch_list.add_room(room)
+        watch_list.update_room(self.moderator.summary(room, self.session.clock()))  # "waiting" before its first poll
         if self.room is None:
             self.show_room(room)
-        self._poll_soon(room, 0)
 
-    def unwatch_room(self, room: str) -> None:
-        self._stop_polling(room)
-        self.workers.cancel_group(self, f"poll:{room}")
-        self._polling.discard(room)
-        self._poll_again.discard(room)
-        self._joined.pop(room, None)
-        self.hands.forget(room)
-        self.moderator.forget(room)
+    def _room_unwatched(self, room: str) -> None:
         watch_list = self.query_one(WatchList)
         watch_list.remove_room(room)
         if self.room == room:
@@ -107,17 +128,29 @@ class LiveRoomsScreen(ModeScreen):
                 self._show_title()
         self.status(f"Stopped watching {room}.")
 
+    # ---- rooms ---------------------------------------------------------------------------------------
+
+    def watch_room(self, room: str) -> None:
+        """Start watching `room` (and show it when it is the first); select it when it is watched already."""
+        if not self.rooms.watch(room):
+            self.query_one(WatchList).select(room)
+
+    def unwatch_room(self, room: str) -> None:
+        self.rooms.unwatch(room)
+
     def show_room(self, room: str) -> None:
-        """Make `room` the visible one: its roster and timeline, from what was last polled."""
+        """Make `room` the visible one (or draw it again whole): its roster and timeline, from what was last
+        polled. The cursor stays on the same person when the room stays the same."""
+        roster = self.query_one(Roster)
+        if room != self.room:
+            roster.clear()
         self.room = room
         self.query_one(WatchList).select(room)
-        roster = self.query_one(Roster)
-        roster.clear()
         watch = self.moderator.watch(room)
         if watch.last_ok is not None:
-            roster.show(list(watch.participants.values()), now=watch.last_ok,
-                        joined_at=self._joined_at(room, watch.last_ok))
-        for hand in self.hands.raised(room):
+            roster.show(watch.participants.values(), now=watch.last_ok,
+                        joined_at=self.rooms.joined_at(room, watch.last_ok))
+        for hand in self.rooms.hands.raised(room):
             roster.set_hand(hand.call_id, True)
         self.query_one(Timeline).show(self._room_timeline(room))
         self._show_title()
@@ -133,7 +166,7 @@ class LiveRoomsScreen(ModeScreen):
         policy = self.moderator.policy(self.room).describe()
         people = "? in · ? muted" if watch.last_ok is None else f"{summary.participants} in · {summary.muted} muted"
         text = Text.assemble((self.room, "bold"), f" · {people} · {watch.health(now)} · every {watch.interval:g} s")
-        hands = self.hands.count(self.room)
+        hands = self.rooms.hands.count(self.room)
         if hands:
             text.append(f" · {hands} hand{'s' if hands != 1 else ''} up", style="bold magenta")
         if policy:
@@ -152,84 +185,33 @@ class LiveRoomsScreen(ModeScreen):
     def _room_timeline(self, room: str) -> Iterator[TimelineEntry]:
         """The room's timeline with its hands' notes, by time (the room's own entry first on a tie)."""
         entries: Iterable[TimelineEntry] = map(self._entry, self.moderator.timeline(room))
-        notes: Iterable[TimelineEntry] = map(self._hand_entry, self.hands.notes(room))
+        notes: Iterable[TimelineEntry] = map(self._hand_entry, self.rooms.hands.notes(room))
         return heapq.merge(entries, notes, key=lambda entry: entry.at)
 
     def _person_name(self, room: str, call_id: str, cli: str = "") -> str:
-        """A participant as outcomes name them: the number from the last poll (or `cli`), else the call."""
-        participant = self.moderator.watch(room).participants.get(call_id)
-        return self.moderator.name(participant.cli if participant else cli, call_id)
+        return self.rooms.person_name(room, call_id, cli)
 
-    def _joined_at(self, room: str, now: datetime) -> dict[str, datetime]:
-        """When each participant joined: the poll's time less their time in the call, fixed at first sight
-        (recomputing it each poll would jitter by a second)."""
-        joined = self._joined.setdefault(room, {})
-        for participant in self.moderator.watch(room).participants.values():
-            joined.setdefault(participant.call_id, now - timedelta(seconds=participant.duration))
-        return joined
+    # ---- polls ---------------------------------------------------------------------------------------
 
-    # ---- polling -------------------------------------------------------------------------------------
-
-    def _stop_polling(self, room: str) -> None:
-        """Cancel the room's next scheduled poll (a poll already in flight finishes)."""
-        timer = self._poll_timers.pop(room, None)
-        if timer is not None:
-            timer.stop()
-
-    def _poll_soon(self, room: str, delay: float) -> None:
-        self._stop_polling(room)
-        # Textual timers cannot have a zero delay; a hundredth of a second is "now".
-        self._poll_timers[room] = self.set_timer(max(delay, 0.01), lambda: self._start_poll(room))
-
-    def _start_poll(self, room: str) -> None:
-        """Poll `room` now; if a poll is in flight, one more follows it. An in-flight poll is never cancelled:
-        it may be carrying out a policy (auto-mute, soft-lock kick) that must not be lost halfway."""
-        if room not in self.query_one(WatchList).rooms:
-            return
-        if room in self._polling:
-            self._poll_again.add(room)
-            return
-        self._polling.add(room)
-        self.run_worker(self._poll(room), group=f"poll:{room}", exit_on_error=False)
-
-    async def _poll(self, room: str) -> None:
-        try:
-            result = await self.moderator.poll(room)
-        except Exception as error:  # the moderator never raises; a worker must not take the app down anyway
-            self.status(f"Unexpected error while polling {room}: {error!r}", error=True)
-            self._poll_soon(room, 5.0)
-            return
-        finally:
-            self._polling.discard(room)
-        again = room in self._poll_again
-        self._poll_again.discard(room)
-        if room not in self.query_one(WatchList).rooms:
-            return  # unwatched while the request was in flight
-        self._show_poll(result)
-        watch = self.moderator.watch(room)
-        if not watch.paused:
-            self._poll_soon(room, 0 if again else watch.next_delay)
-
-    def _show_poll(self, result: PollResult) -> None:
+    def _show_poll(self, result: PollResult, lowered: tuple[HandNote, ...]) -> None:
         room = result.room
         now = self.session.clock()
         self.query_one(WatchList).update_room(self.moderator.summary(room, now))
-        present = self.moderator.watch(room).participants.keys()
-        lowered = self.hands.apply_diff(result.diff, present) if result.ok else []
-        if room == self.room:
-            roster = self.query_one(Roster)
-            if result.ok:
-                roster.show(list(self.moderator.watch(room).participants.values()), now=now,
-                            joined_at=self._joined_at(room, now))
-            timeline = self.query_one(Timeline)
-            for event in result.entries:
-                timeline.add(self._entry(event))
-            for note in lowered:
-                roster.set_hand(note.call_id, False)
-                timeline.add(self._hand_entry(note))
-            self._show_title()
-        for outcome in result.policy_outcomes:
-            self._report(outcome, poll=False)
+        if room != self.room:
+            return
+        roster = self.query_one(Roster)
+        if result.ok:
+            if result.diff.initial:
+                self.show_room(room)
+                return
+            roster.apply(result.diff, joined_at=self.rooms.joined_at(room, result.diff.at))
+        timeline = self.query_one(Timeline)
+        for event in result.entries:
+            timeline.add(self._entry(event))
+        for note in lowered:
+            roster.set_hand(note.call_id, False)
+            timeline.add(self._hand_entry(note))
+        self._show_title()
 
     def _tick(self) -> None:
         """Once a second: durations advance between polls, stale ages count up."""
@@ -244,41 +226,17 @@ class LiveRoomsScreen(ModeScreen):
 
     # ---- raised hands --------------------------------------------------------------------------------
 
-    def raise_hand(self, room: str, call_id: str, *, cli: str = "") -> bool:
-        """A participant of watched `room` pressed 1 (a relay PIE): their hand shows now, without a poll.
-        False when the room is not watched or the hand was already up."""
-        if room not in self.query_one(WatchList).rooms:
-            return False
-        note = self.hands.raise_hand(room, call_id, self.session.clock(), cli=cli)
-        if note is None:
-            return False
-        self._show_hands([note])
-        who = self._person_name(room, call_id, cli)
-        if room == self.room:
-            self.status(f"{who} raised a hand: h lowers it (m unmutes them and lowers it).")
-        else:
-            self.notify(f"{who} raised a hand in {room}", title="Raised hand", timeout=6, markup=False)
-        return True
-
-    def lower_hand(self, room: str, call_id: str, *, why: Why = "lowered", by: str = "console") -> bool:
-        """Lower one hand (False when it was not up)."""
-        note = self.hands.lower(room, call_id, self.session.clock(), why=why, by=by)
-        if note is not None:
-            self._show_hands([note])
-        return note is not None
-
-    def lower_all_hands(self, room: str, *, why: Why = "lowered", by: str = "console") -> int:
-        """Lower every hand of `room`; how many went down."""
-        notes = self.hands.lower_all(room, self.session.clock(), why=why, by=by)
-        self._show_hands(notes)
-        return len(notes)
-
-    def call_ended(self, call_id: str) -> None:
-        """A DiCE for `call_id`: its raised hand, wherever it is, goes down."""
-        self._show_hands(self.hands.call_ended(call_id, self.session.clock()))
-
-    def _show_hands(self, notes: list[HandNote]) -> None:
-        """Show hand changes: the visible room's roster marker and timeline line, and its title's count."""
+    def _show_hands(self, notes: tuple[HandNote, ...]) -> None:
+        """Show hand changes: the visible room's roster marker and timeline line, and its title's count; a hand
+        going up is also said (in the status line for the visible room, as a notification for another)."""
+        for note in notes:
+            if not note.raised or note.why != "pressed 1":
+                continue
+            who = self._person_name(note.room, note.call_id, note.cli)
+            if note.room == self.room:
+                self.status(f"{who} raised a hand: h lowers it (m unmutes them and lowers it).")
+            else:
+                self.notify(f"{who} raised a hand in {note.room}", title="Raised hand", timeout=6, markup=False)
         visible = [note for note in notes if note.room == self.room]
         if not visible:
             return
@@ -295,25 +253,14 @@ class LiveRoomsScreen(ModeScreen):
         self.query_one("#status", Static).update(Text(text))  # outcomes quote names and numbers: never markup
         self.query_one("#status").set_class(error, "error")
 
-    def _report(self, outcome: Outcome, *, poll: bool = True) -> None:
-        """Show an action's outcome in words, then look again so the roster shows its effect."""
+    def _report(self, outcome: Outcome) -> None:
+        """Show an action's outcome in words (the service polls the room again, so the roster shows its effect)."""
         self.status(outcome.text, error=not outcome.ok)
         self.notify(outcome.text, severity="information" if outcome.ok else "error",
                     timeout=4 if outcome.ok else 8, markup=False)
         if outcome.room == self.room:  # the console's own actions are on the room's timeline already
             self.query_one(Timeline).show(self._room_timeline(outcome.room))
-        if poll and outcome.room in self.query_one(WatchList).rooms:
-            self._poll_soon(outcome.room, 0)
 
     def _act(self, action: Callable[[], Awaitable[Outcome]], room: str) -> None:
-        """Run one moderator call in a worker and report its outcome."""
-
-        async def run() -> None:
-            try:
-                outcome = await action()
-            except Exception as error:  # never expected: the moderator words its failures
-                self.status(f"Unexpected error: {error!r}", error=True)
-                return
-            self._report(outcome)
-
-        self.run_worker(run(), group=f"action:{room}", exit_on_error=False)
+        """Hand one change to the rooms service; its outcome comes back as an update."""
+        self.rooms.act(room, action)

@@ -133,7 +133,7 @@ async def test_pressing_1_raises_a_hand_without_a_poll(tmp_path: Path, relay: Ru
         assert hand_lines(screen) == [("Ada Lovelace (+46 70 123 45 67)", "platform", "raised a hand (pressed 1)")]
         assert "1 hand up" in str(screen.query_one("#room-title").render())
         assert "raised a hand" in h.status()
-        assert [hand.call_id for hand in screen.hands.raised(ROOM)] == [call_id]
+        assert [hand.call_id for hand in screen.rooms.hands.raised(ROOM)] == [call_id]
 
         # another key means nothing; pressing 1 again changes nothing
         seen = feed.log.total
@@ -158,7 +158,7 @@ async def test_pressing_1_raises_a_hand_without_a_poll(tmp_path: Path, relay: Ru
         await eventually(lambda: not hand(h, call_id), pilot)
         assert (await h.participants(ROOM))[call_id]["muted"] is False
         assert hand_lines(screen)[-1] == ("Ada Lovelace (+46 70 123 45 67)", "console", "hand lowered: unmuted")
-        assert screen.hands.raised(ROOM) == []
+        assert screen.rooms.hands.raised(ROOM) == []
 
         # raised again, then lowered with h; H lowers every hand
         await room.press(call_id, "1")
@@ -178,7 +178,7 @@ async def test_pressing_1_raises_a_hand_without_a_poll(tmp_path: Path, relay: Ru
         await eventually(lambda: hand(h, call_id), pilot)
         room_polls = polls.count(ROOM)
         await room.hang_up(call_id)
-        await eventually(lambda: not screen.hands.raised(ROOM), pilot)
+        await eventually(lambda: not screen.rooms.hands.raised(ROOM), pilot)
         assert hand_lines(screen)[-1][1:] == ("platform", "hand lowered: call ended")
         assert polls.count(ROOM) == room_polls
 
@@ -215,9 +215,9 @@ async def test_which_pies_raise_a_hand_and_what_a_poll_lowers(tmp_path: Path) ->
         post(pie(present, value="2"))
         post(pie(present, value="1", menu_id="board-room"))  # a room not shown: kept for later
         post(pie("c-new", conferenceId="retro"))  # a room named by the event: watched now, hand kept
-        await eventually(lambda: "retro" in screen.hands._raised and screen.hands.count("board-room") == 1, pilot)
-        assert screen.hands.count(ROOM) == 0 and not h.roster.participant(present).hand_raised  # type: ignore[union-attr]
-        assert screen.hands.count("main-menu") == 0
+        await eventually(lambda: "retro" in screen.rooms.hands._raised and screen.rooms.hands.count("board-room") == 1, pilot)
+        assert screen.rooms.hands.count(ROOM) == 0 and not h.roster.participant(present).hand_raised  # type: ignore[union-attr]
+        assert screen.rooms.hands.count("main-menu") == 0
 
         post(pie(present))
         await eventually(lambda: hand(h, present), pilot)
@@ -225,5 +225,5 @@ async def test_which_pies_raise_a_hand_and_what_a_poll_lowers(tmp_path: Path) ->
         response = await h.http.delete(f"/_sandbox/conferences/{ROOM}/participants/{present}")
         assert response.status_code == 204
         await pilot.press("r")
-        await eventually(lambda: not screen.hands.is_raised(ROOM, present), pilot)
+        await eventually(lambda: not screen.rooms.hands.is_raised(ROOM, present), pilot)
         assert hand_lines(screen)[-1][1:] == ("platform", "hand lowered: left")

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from textual.app import App, ComposeResult
 from textual.message import Message
 
-from api.models import Participant
+from api.models import Conference, Participant
+from console.rooms.watch import RoomWatch
 from widgets import RoomSummary, Roster, Timeline, TimelineEntry, WatchList
 
 FROZEN = datetime(2025, 3, 14, 9, 30, 0)
@@ -19,6 +20,23 @@ def person(call_id: str, cli: str = "+46708168731", duration: int = 5, muted: bo
     return Participant.model_validate(
         {"id": call_id, "cli": cli, "duration": duration, "muted": muted, "onhold": on_hold}
     )
+
+
+class Polls:
+    """Feeds a roster as the Conferences screen does: a room's first answer drawn whole (`show`), then each poll
+    as the one RoomDiff that console.rooms' RoomWatch works out (`apply`)."""
+
+    def __init__(self, roster: Roster) -> None:
+        self.roster = roster
+        self.watch = RoomWatch("room")
+
+    def __call__(self, people: list[Participant], *, now: datetime,
+                 joined_at: dict[str, datetime] | None = None) -> None:
+        diff = self.watch.apply_poll(Conference(participants=people), now)
+        if diff.initial:
+            self.roster.show(people, now=now, joined_at=joined_at)
+        else:
+            self.roster.apply(diff, joined_at=joined_at)
 
 
 class Host(App[None]):
@@ -60,19 +78,21 @@ class RosterSnapshot(Host):
     def on_mount(self) -> None:
         roster = self.widget
         assert isinstance(roster, Roster)
-        roster.show([
+        poll = Polls(roster)
+        poll([
             person("c0ffee01-aaaa-bbbb", "+14155550100", duration=1805),
             person("c0ffee02-aaaa-bbbb", "+46708168731", duration=912, muted=True),
             person("c0ffee03-aaaa-bbbb", "+442079460958", duration=64, on_hold=True),
             person("c0ffee04-aaaa-bbbb", "+4915123456789", duration=30),
         ], now=FROZEN)
         later = FROZEN + timedelta(seconds=2)
-        roster.show([
+        poll([
             person("c0ffee01-aaaa-bbbb", "+14155550100", duration=1807),
             person("c0ffee02-aaaa-bbbb", "+46708168731", duration=914, muted=True),
             person("c0ffee03-aaaa-bbbb", "+442079460958", duration=66, on_hold=True),
             person("c0ffee05-aaaa-bbbb", "+33612345678", duration=1),
         ], now=later)
+        roster.tick(later)  # the screen's 1 s tick: times run on between polls
         roster.set_hand("c0ffee03-aaaa-bbbb", True)
         roster.move_cursor(row=1)
 

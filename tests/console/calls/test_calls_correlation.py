@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -19,8 +18,11 @@ from console.callouts import CalloutSender, TtsForm, check
 from console.calls import CallTracker
 from console.calls.manage import hangup_svaml, manage
 from console.events.model import parse_message
+from console.events.routing import EventRouter
 from console.gateway import Gateway
-from console.screens.event_reactions import react
+from console.rooms import Moderator
+from console.rooms.service import RoomsService
+from tests.fake_scheduler import FakeScheduler
 
 NUMBER = "+46701234567"
 TAG = "sc-00000000c0de"
@@ -113,7 +115,8 @@ async def test_the_sandbox_ace_with_the_tag_resolves_it_through_the_event_reacti
     assert ace["custom"] == TAG
     event = parse_message(json.dumps({"type": "ace", "seq": 1, "received_at": "2026-11-23T09:30:03Z",
                                       "event": ace}))
-    react(event, SimpleNamespace(calls=tracker), {})
+    rooms = RoomsService(Moderator(client), scheduler=FakeScheduler())
+    EventRouter(rooms, tracker, poll_calls=lambda: None).route(event)
     call_id = ace["callId"]
     assert TAG not in tracker and call_id in tracker
     call = tracker.get(call_id)

@@ -32,7 +32,6 @@ from textual.widgets import DataTable, Input, Static
 from waiting import eventually
 
 from console.events import ConnectionState, EventFeed
-from console.screens import event_reactions
 from console.screens.events import EventsScreen
 from relay import Rules, RunningRelay, start_relay_thread
 from widgets.watch_list import WatchList
@@ -226,7 +225,8 @@ async def test_the_app_subscribes_and_reacts(tmp_path: Path, retro_relay: Runnin
         await eventually(lambda: "retro" in watch_list.rooms, pilot)
         assert h.screen.room != "retro" or watch_list.rooms == ["retro"]  # the visible room did not change
         await post_callback(http, dice("call-9"))
-        await eventually(lambda: feed.log.total == 2 and not tracked.unknown, pilot)
+        # the DiCE woke the call the platform did not know and the calls were polled at once (no Calls screen open)
+        await eventually(lambda: feed.log.total == 2 and session.calls.get("call-9").polled_at is not None, pilot)
         screen = await open_events(h, pilot)  # type: ignore[arg-type]
         await eventually(lambda: table(screen).row_count == 2, pilot)
         assert [row[1] for row in rows(screen)] == ["ICE", "DiCE"] and rows(screen)[1][3] == "retro"
@@ -262,11 +262,10 @@ async def test_reactions_poll_and_watch_rooms_without_changing_the_visible_one(t
         await eventually(lambda: watch_list.rooms == ["standup", "board-room", "support-bridge"], pilot)
         visible = conferences.room
         polled: list[str] = []
-        conferences._poll_soon = lambda room, delay: polled.append(room)  # type: ignore[method-assign]
+        session.rooms.poll_soon = lambda room, delay=0.0: polled.append(room)  # type: ignore[method-assign]
 
         def react(document: dict[str, Any], answer: dict[str, Any] | None = None) -> None:
-            event_reactions.react(relayed(document, seq=1, at="2026-11-23T09:30:00Z", answer=answer), session,
-                                  h.app._screen_stacks)
+            session.events.route(relayed(document, seq=1, at="2026-11-23T09:30:00Z", answer=answer))
 
         react({**ace("c-1"), "conferenceId": "board-room"})
         react(pie("1", "c-2", menu_id="support-bridge"))  # conference DTMF: the room only as the menu
@@ -279,12 +278,8 @@ async def test_reactions_poll_and_watch_rooms_without_changing_the_visible_one(t
         react(ice("c-6"), answer={"instructions": [], "action": {"name": "connectConf", "conferenceId": "retro"}})
         assert watch_list.rooms == ["standup", "board-room", "support-bridge", "retro"]
         assert conferences.room == visible
-        monkeypatch_limit = event_reactions.MAX_WATCHED_FROM_EVENTS
-        event_reactions.MAX_WATCHED_FROM_EVENTS = 4  # a busy application: events stop adding rooms at the limit
-        try:
-            react({**ace("c-7"), "conferenceId": "one-too-many"})
-        finally:
-            event_reactions.MAX_WATCHED_FROM_EVENTS = monkeypatch_limit
+        session.rooms.max_from_events = 4  # a busy application: events stop adding rooms at the limit
+        react({**ace("c-7"), "conferenceId": "one-too-many"})
         assert "one-too-many" not in watch_list.rooms and len(watch_list.rooms) == 4
         from console.messages import EventArrived
 

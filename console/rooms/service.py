@@ -1,0 +1,357 @@
+"""RoomsService: the watched rooms, kept polled, with their raised hands; screens only subscribe and draw.
+
+The Calling API cannot list conferences nor push their changes, so the console polls every watched room. This
+service owns all of it, without Textual: which rooms are watched (in order), one poll timer per room at the
+delay its `RoomWatch` decides (the interval, or the backoff after failures), coalescing (one poll in flight per
+room, at most one more queued behind it; an in-flight poll is never cancelled, because it may be carrying out a
+policy that must not stop halfway), pausing, the raised hands, and the actions that change a room (a poll follows
+each, so its effect shows). The `Moderator` does each poll's work (the request, the diff, timeline, attendance,
+policies) and every change goes through the gateway.
+
+What happened is published as typed updates (`RoomUpdate`) to whoever subscribed: the Conferences screen draws
+them; a relay event reaches this service through `console.events.routing`, never a screen. Time comes from the
+injected clock and scheduler (`console.scheduling`), so every rule here is tested without a UI or a real wait.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from console.rooms.hands import HandNote, Hands, Why
+from console.rooms.moderator import Clock, Moderator, Outcome, PollResult
+from console.scheduling import Scheduled, Scheduler
+
+log = logging.getLogger(__name__)
+
+MAX_ROOM_ID = 64
+"""The longest conferenceId the console accepts (typed, or named by an event)."""
+CRASH_RETRY = 5.0
+"""Seconds before polling again after a poll that failed in an unexpected way (a bug, not the platform)."""
+MAX_WATCHED_FROM_EVENTS = 20
+"""Events add rooms to the watch list only while it holds fewer than this (each room is a poll a second)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomWatched:
+    room: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomUnwatched:
+    room: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomPolled:
+    """One poll's result, and the hands it lowered (someone who left, or was unmuted after being muted)."""
+
+    result: PollResult
+    lowered: tuple[HandNote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSettingsChanged:
+    """Paused, resumed, or its interval changed: the title and the watch list redraw."""
+
+    room: str
+
+
+@dataclass(frozen=True, slots=True)
+class HandsChanged:
+    room: str
+    notes: tuple[HandNote, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDone:
+    """An action on a room ended (done, failed or refused: the outcome says which, in words)."""
+
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class RoomsNotice:
+    """Something the operator should read that is not any one action's outcome."""
+
+    text: str
+    error: bool = False
+
+
+RoomUpdate = RoomWatched | RoomUnwatched | RoomPolled | RoomSettingsChanged | HandsChanged | ActionDone | RoomsNotice
+Listener = Callable[[RoomUpdate], object]
+
+
+class RoomsService:
+    def __init__(self, moderator: Moderator, *, scheduler: Scheduler, clock: Clock | None = None,
+                 max_from_events: int = MAX_WATCHED_FROM_EVENTS) -> None:
+        self.moderator = moderator
+        self.scheduler = scheduler
+        self.clock = clock or moderator.clock
+        self.max_from_events = max_from_events
+        self.hands = Hands()
+        """Raised hands per room (a relayed PIE with DTMF 1), kept whichever room a screen shows."""
+        self._rooms: dict[str, None] = {}  # watched rooms, in the order they were added
+        self._timers: dict[str, Scheduled] = {}
+        self._polling: set[str] = set()  # rooms with a poll in flight
+        self._again: set[str] = set()  # rooms asked to poll while one was in flight
+        self._joined: dict[str, dict[str, datetime]] = {}  # room -> callId -> when they joined
+        self._listeners: list[Listener] = []
+        self._told_watch_limit = False
+        self._closed = False
+
+    # ---- subscribers ---------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Hear every update from now on; call what this returns to stop."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def _publish(self, update: RoomUpdate) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(update)
+            except Exception:  # one broken view must not stop the polling, nor the other views
+                log.exception("a rooms listener failed on %s", type(update).__name__)
+
+    # ---- which rooms -----------------------------------------------------------------------------------
+
+    @property
+    def rooms(self) -> list[str]:
+        return list(self._rooms)
+
+    def __contains__(self, room: object) -> bool:
+        return room in self._rooms
+
+    def start(self, rooms: Iterable[str]) -> None:
+        """Watch the profile's saved rooms (and whatever else was watched already)."""
+        for room in rooms:
+            self.watch(room)
+
+    def watch(self, room: str) -> bool:
+        """Start watching `room` and poll it now; False when it was watched already."""
+        if room in self._rooms or self._closed:
+            return False
+        self.moderator.watch(room)
+        self._rooms[room] = None
+        self._publish(RoomWatched(room))
+        self.poll_soon(room)
+        return True
+
+    def watch_from_event(self, room: str) -> bool:
+        """An event names a room not watched yet: watch it, unless events already filled the list (a busy
+        application names many rooms; each is a poll a second, and 429s soon after). Said once."""
+        if room in self._rooms:
+            return False
+        if len(self._rooms) >= self.max_from_events:
+            if not self._told_watch_limit:
+                self._told_watch_limit = True
+                self._publish(RoomsNotice(f"Events name more rooms than the {self.max_from_events} watched: new "
+                                          "ones are not added by themselves (a adds one by hand).", error=True))
+            return False
+        return self.watch(room)
+
+    def unwatch(self, room: str) -> None:
+        """Stop watching: no more polls (one in flight finishes unseen), its hands and join times forgotten."""
+        if room not in self._rooms:
+            return
+        del self._rooms[room]
+        self._cancel_timer(room)
+        self._again.discard(room)
+        self._joined.pop(room, None)
+        self.hands.forget(room)
+        self.moderator.forget(room)
+        self._publish(RoomUnwatched(room))
+
+    def close(self) -> None:
+        """The session ends: no timer fires again."""
+        self._closed = True
+        for room in list(self._timers):
+            self._cancel_timer(room)
+        self._listeners.clear()
+
+    async def aclose(self) -> None:
+        """Close, then let polls and actions in flight end (an auto-mute halfway must not be cut), so the client
+        can be closed after."""
+        self.close()
+        await self.scheduler.drain()
+
+    # ---- polling ---------------------------------------------------------------------------------------
+
+    def poll_soon(self, room: str, delay: float = 0.0) -> None:
+        """Poll a watched room after `delay` seconds (now by default), replacing the poll it had planned.
+        A paused room is not polled by this (`refresh` is how an operator looks once while paused)."""
+        if room not in self._rooms or self._closed:
+            return
+        self._cancel_timer(room)
+        self._timers[room] = self.scheduler.call_later(delay, lambda: self._start_poll(room))
+
+    def refresh(self, room: str) -> None:
+        """The operator asked to look now (even when paused: one poll, and the room stays paused)."""
+        if room in self._rooms:
+            self._start_poll(room)
+
+    def _cancel_timer(self, room: str) -> None:
+        timer = self._timers.pop(room, None)
+        if timer is not None:
+            timer.cancel()
+
+    def _start_poll(self, room: str) -> None:
+        self._timers.pop(room, None)
+        if room not in self._rooms or self._closed:
+            return
+        if room in self._polling:
+            self._again.add(room)
+            return
+        self._polling.add(room)
+        self.scheduler.spawn(self._poll(room), name=f"poll:{room}")
+
+    async def _poll(self, room: str) -> None:
+        started = self.scheduler.monotonic()
+        try:
+            result = await self.moderator.poll(room)
+        except Exception as error:  # the moderator never raises; a task must not die silently anyway
+            log.exception("poll of %s failed", room)
+            self._polling.discard(room)
+            self._publish(RoomsNotice(f"Unexpected error while polling {room}: {error!r}", error=True))
+            self.poll_soon(room, CRASH_RETRY)
+            return
+        self._polling.discard(room)
+        again = room in self._again
+        self._again.discard(room)
+        if room not in self._rooms:
+            return  # unwatched while the request was in flight
+        lowered = self.hands.apply_diff(result.diff, self.moderator.watch(room).participants.keys()) \
+            if result.ok else []
+        self._publish(RoomPolled(result, tuple(lowered)))
+        for outcome in result.policy_outcomes:
+            self._publish(ActionDone(outcome))
+        watch = self.moderator.watch(room)
+        if again:
+            self.poll_soon(room)
+        elif not watch.paused:
+            # Fixed rate while healthy: the next poll starts an interval after this one started, so a slow
+            # answer (a big room, a busy loop) does not push every later poll back. A backoff counts from now.
+            took = self.scheduler.monotonic() - started
+            delay = watch.next_delay
+            self.poll_soon(room, max(0.0, delay - took) if watch.failures == 0 else delay)
+
+    # ---- pace ------------------------------------------------------------------------------------------
+
+    def toggle_pause(self, room: str) -> bool:
+        """Pause or resume polling `room`; True when it is paused now. Resuming polls at once."""
+        watch = self.moderator.watch(room)
+        paused = watch.toggle_pause()
+        if paused:
+            self._cancel_timer(room)
+        else:
+            self.poll_soon(room)
+        self._publish(RoomSettingsChanged(room))
+        return paused
+
+    def slower(self, room: str) -> float:
+        """Poll less often (the next step of the ladder); the new interval in seconds."""
+        seconds = self.moderator.watch(room).slower()
+        self._publish(RoomSettingsChanged(room))
+        return seconds
+
+    def faster(self, room: str) -> float:
+        seconds = self.moderator.watch(room).faster()
+        self._publish(RoomSettingsChanged(room))
+        return seconds
+
+    # ---- who is there ----------------------------------------------------------------------------------
+
+    def joined_at(self, room: str, now: datetime) -> dict[str, datetime]:
+        """When each participant joined: the poll's time less their time in the call, fixed at first sight
+        (recomputing it each poll would jitter by a second)."""
+        joined = self._joined.setdefault(room, {})
+        for participant in self.moderator.watch(room).participants.values():
+            if participant.call_id not in joined:
+                joined[participant.call_id] = now - timedelta(seconds=participant.duration)
+        return joined
+
+    def person_name(self, room: str, call_id: str, cli: str = "") -> str:
+        """A participant as outcomes name them: the number from the last poll (or `cli`), else the call."""
+        participant = self.moderator.watch(room).participants.get(call_id)
+        return self.moderator.name(participant.cli if participant else cli, call_id)
+
+    # ---- raised hands ----------------------------------------------------------------------------------
+
+    def raise_hand(self, room: str, call_id: str, *, cli: str = "") -> bool:
+        """A participant of a watched room pressed 1: their hand is up now, without a poll (polling may be
+        paused). False when the room is not watched or the hand was up already."""
+        if room not in self._rooms:
+            return False
+        note = self.hands.raise_hand(room, call_id, self.clock(), cli=cli)
+        if note is None:
+            return False
+        self._publish(HandsChanged(room, (note,)))
+        return True
+
+    def lower_hand(self, room: str, call_id: str, *, why: Why = "lowered", by: str = "console") -> bool:
+        """Lower one hand (False when it was not up)."""
+        note = self.hands.lower(room, call_id, self.clock(), why=why, by=by)
+        if note is not None:
+            self._publish(HandsChanged(room, (note,)))
+        return note is not None
+
+    def lower_all_hands(self, room: str, *, why: Why = "lowered", by: str = "console") -> int:
+        """Lower every hand of `room`; how many went down."""
+        notes = self.hands.lower_all(room, self.clock(), why=why, by=by)
+        if notes:
+            self._publish(HandsChanged(room, tuple(notes)))
+        return len(notes)
+
+    def call_ended(self, call_id: str) -> None:
+        """A DiCE: the call's raised hand, in whichever room, goes down."""
+        notes = self.hands.call_ended(call_id, self.clock())
+        for room in dict.fromkeys(note.room for note in notes):
+            self._publish(HandsChanged(room, tuple(note for note in notes if note.room == room)))
+
+    # ---- actions ---------------------------------------------------------------------------------------
+
+    def act(self, room: str, action: Callable[[], Awaitable[Outcome]]) -> None:
+        """Run one change in the background; its outcome is published and the room polled again, so the
+        roster shows the effect."""
+
+        async def run() -> None:
+            try:
+                outcome = await action()
+            except Exception as error:  # never expected: the moderator words its failures
+                log.exception("action on %s failed", room)
+                self._publish(RoomsNotice(f"Unexpected error: {error!r}", error=True))
+                return
+            self._publish(ActionDone(outcome))
+            self.poll_soon(room)
+
+        self.scheduler.spawn(run(), name=f"action:{room}")
+
+    async def mute(self, room: str, call_id: str) -> Outcome:
+        return await self.moderator.mute(room, call_id)
+
+    async def unmute(self, room: str, call_id: str) -> Outcome:
+        """Unmute; given the floor, their raised hand has done its job and goes down."""
+        outcome = await self.moderator.unmute(room, call_id)
+        if outcome.ok:
+            self.lower_hand(room, call_id, why="unmuted")
+        return outcome
+
+    async def kick(self, room: str, call_id: str) -> Outcome:
+        outcome = await self.moderator.kick(room, call_id)
+        if outcome.ok:
+            self.lower_hand(room, call_id, why="kicked")
+        return outcome
+
+    async def kick_all(self, room: str) -> Outcome:
+        outcome = await self.moderator.kick_all(room)
+        if outcome.ok:
+            self.lower_all_hands(room, why="kicked")
+        return outcome

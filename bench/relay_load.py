@@ -179,8 +179,9 @@ def summary(poster: dict[str, Any], readers: list[dict[str, Any]]) -> dict[str, 
 
 
 def signed_request(n: int, config: dict[str, Any]) -> bytes:
-    document = {"event": "ace", "callId": f"{config['label']}-{n}", "timestamp": utc_timestamp(), "version": 1,
-                "applicationKey": config["key"]}
+    """Callback n, signed now; its body is the same each time (a retry is the same event, signed again)."""
+    document = {"event": "ace", "callId": f"{config['label']}-{n}", "timestamp": config["event_time"],
+                "version": 1, "applicationKey": config["key"]}
     body = json.dumps(document, separators=(",", ":")).encode()
     stamp = utc_timestamp()
     signature = sign_request(config["secret"], method="POST", path="/callback", body=body,
@@ -239,6 +240,7 @@ async def post_worker(target: Target, targets: list[Target], requests: list[byte
 
 async def run_poster(config: dict[str, Any]) -> dict[str, Any]:
     count, rate = config["count"], config["rate"]
+    config["event_time"] = utc_timestamp()
     requests = [signed_request(n, config) for n in range(count)]
     targets = [Target(host, port) for host, port in config["targets"]]
     status = bytearray(b"\x01" * count)  # 1 = not answered yet, 2 = 2xx, 4 = 4xx, 0 = no answer

@@ -37,7 +37,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from api.auth import basic_authorization
 from relay.callback import CallbackStats, callback_endpoint
 from relay.errors import error_response
-from relay.hub import Hub
+from relay.hub import FLUSH_DELAY, Hub
 from relay.limits import ConnectionStats
 from relay.redact import protect
 from relay.replay import Clock, MemoryReplayGuard, ReplayGuard
@@ -56,7 +56,8 @@ def basic_credentials(key: str, secret: str) -> str:
 def create_app(settings: RelaySettings, *, clock: Clock = time.time, replays: ReplayGuard | None = None) -> Starlette:
     protect(settings.token, *settings.secrets, *(basic_credentials(settings.application_key, secret)
                                                 for secret in settings.secrets))
-    hub = Hub(settings.queue_size)
+    # reading a shared stream already gathers events (relay.stream.READ_PAUSE): write them at once
+    hub = Hub(settings.queue_size, flush_delay=0.0 if settings.redis_url else FLUSH_DELAY)
     stats = CallbackStats()
     connections = ConnectionStats()
     stream: EventStream | None = None

@@ -50,6 +50,10 @@ log = logging.getLogger("relay.stream")
 BATCH = 500
 """Events appended in one round trip, and read or replayed in one."""
 READ_BLOCK_MS = 1000
+READ_PAUSE = 0.005
+"""Seconds between two reads of the stream: under load each read brings several events (one command and one
+write round to the subscribers for all of them) instead of one (a command per event per relay); the hub then
+writes at once (its flush delay is 0 on a shared stream)."""
 APPEND_WAIT = 1.0
 """Seconds a callback waits for its event to be in Redis before it is answered anyway."""
 COMMAND_TIMEOUT = 2.0
@@ -248,7 +252,13 @@ class EventStream:
             self.readable, pause = True, RETRY_FIRST
             for entries in _streams(answer):
                 for stream_id, body in entries:
-                    hub.publish(stream_message(stream_id, parse_id(stream_id)[1], body), stream_id)
+                    number, read = parse_id(stream_id)[1], hub.last_id or "0-0"
+                    skipped = number - parse_id(read)[1] - 1
+                    if skipped > 0 and read != "0-0":  # trimmed (--retention) before this relay read them
+                        log.warning("%d events left the stream before this relay read them (--retention)", skipped)
+                        hub.publish(lost_notice(skipped, read))
+                    hub.publish(stream_message(stream_id, number, body), stream_id)
+            await asyncio.sleep(READ_PAUSE)
 
     async def catch_up(self, since: str, send: Callable[[list[str]], Awaitable[None]]) -> None:
         """Send the messages after `since` up to the last one this relay fanned out (a `dropped` notice first

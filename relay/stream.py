@@ -59,6 +59,8 @@ APPEND_WAIT = 1.0
 COMMAND_TIMEOUT = 2.0
 """Seconds for one Redis command (XREAD's block comes on top): past it, Redis counts as unreachable."""
 HEALTH_TIMEOUT = 0.5
+STOP_GRACE = 3.0
+"""Seconds a stopping relay gives its buffered events to reach Redis."""
 RETRY_FIRST, RETRY_LONGEST = 0.1, 2.0
 """Seconds between attempts while Redis is unreachable: doubling from the first to the longest."""
 STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")
@@ -151,6 +153,10 @@ class EventStream:
                        asyncio.create_task(self._read_forever(), name="relay-stream-reader")]
 
     async def stop(self) -> None:
+        """Append what is still buffered (a few seconds at most, and only while Redis answers), then stop."""
+        deadline = asyncio.get_running_loop().time() + STOP_GRACE
+        while self._pending and self.writable and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.02)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

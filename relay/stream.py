@@ -94,8 +94,8 @@ return ids
 each event its replay key and its content key (empty: none), when they expire (epoch seconds) and its body.
 An event whose replay key is set is a replay: not appended, '' in the answer; one whose content key is set is
 a retry of an event already in the stream (Sinch signs a retry again; the first attempt's answer was lost):
-not appended again, '=' in the answer. Trimmed exactly (not `~`): a few
-entries per batch, and `--retention 1000` keeps 1,000."""
+not appended again, '=' in the answer. Trimmed exactly (not `~`): a few entries per batch, and
+`--retention 1000` keeps 1,000."""
 APPENDED, REPLAY, RETRY, PENDING = "appended", "replay", "retry", "pending"
 """What `publish()` says: in the stream; refused, the replay key was set; already in the stream (answer it, do
 not append it twice); Redis did not say within APPEND_WAIT."""

@@ -88,6 +88,37 @@ def clock(seconds: Any) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def moment(at: datetime | None, now: datetime, *, relative: bool = False) -> str:
+    """The one format of a point in time on the console's screens (Calls, Log, Events), in local time:
+    "14:03:07" today, "Nov 30 14:03" another day of the year, "2025-11-30 14:03" before; with `relative`,
+    how long ago follows in brackets ("14:03:07 (3 min ago)"). None (not happened yet) is "not yet"."""
+    if at is None:
+        return "not yet"
+    local, today = at.astimezone(), now.astimezone()
+    if local.date() == today.date():
+        text = local.strftime("%H:%M:%S")
+    elif local.year == today.year:
+        text = local.strftime("%b %d %H:%M")
+    else:
+        text = local.strftime("%Y-%m-%d %H:%M")
+    return f"{text} ({ago(at, now)})" if relative else text
+
+
+def ago(at: datetime, now: datetime) -> str:
+    """How long before `now` (or after it): "just now", "42 s ago", "3 min ago", "2 h ago", "5 days ago",
+    "in 3 min"."""
+    seconds = (now - at).total_seconds()
+    later, seconds = seconds < 0, abs(seconds)
+    if seconds < 1:
+        return "just now"
+    for size, unit in ((86400, " days"), (3600, " h"), (60, " min"), (1, " s")):
+        if seconds >= size:
+            count = int(seconds // size)
+            span = f"{count}{' day' if unit == ' days' and count == 1 else unit}"
+            return f"in {span}" if later else f"{span} ago"
+    return "just now"  # pragma: no cover - the loop always returns
+
+
 FORMATTERS: dict[str, Callable[[Any], str]] = {"bytes": human_bytes, "clock": clock}
 
 

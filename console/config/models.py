@@ -189,7 +189,9 @@ class Profile(BaseModel):
 
     def display_label(self, name: str, *, sandbox: bool = False) -> str:
         """A one-line description for the header and the profile switcher, e.g. "prod · euc1 · key 1a2b…"."""
-        parts = [name, "SANDBOX" if sandbox else self.region]
+        # a custom base URL is where the requests go: its host, not a region that is not used
+        where = (urlsplit(self.base_url).netloc or self.base_url) if self.base_url else self.region
+        parts = [name, "SANDBOX" if sandbox else where]
         if self.application_key and not sandbox:
             parts.append(f"key {self.application_key[:4]}…")
         if self.read_only:

@@ -130,3 +130,21 @@ def test_empty_lists_and_helpers():
 def test_recording_times_are_shown_in_utc(moment):
     recording = Recording(key="k", created_on=moment)
     assert "created: 2026-11-20 10:00:00Z" in str(recording)
+
+
+def test_one_time_format_local_and_relative():
+    """Local time (the suite runs in UTC, as the Events tests' times assume), relative where asked."""
+    from datetime import UTC, datetime, timedelta
+
+    from api.models.display import ago, moment
+
+    now = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    assert moment(now - timedelta(seconds=3), now) == "09:29:57"
+    assert moment(now - timedelta(minutes=3), now, relative=True) == "09:27:00 (3 min ago)"
+    assert moment(datetime(2026, 11, 20, 14, 3, tzinfo=UTC), now) == "Nov 20 14:03"
+    assert moment(datetime(2025, 11, 20, 14, 3, tzinfo=UTC), now) == "2025-11-20 14:03"
+    assert moment(None, now) == "not yet"
+    assert ago(now, now) == "just now" and ago(now - timedelta(seconds=42), now) == "42 s ago"
+    assert ago(now - timedelta(hours=2, minutes=5), now) == "2 h ago"
+    assert ago(now - timedelta(days=1), now) == "1 day ago" and ago(now - timedelta(days=5), now) == "5 days ago"
+    assert ago(now + timedelta(minutes=3), now) == "in 3 min"

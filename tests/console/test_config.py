@@ -161,6 +161,11 @@ def test_secrets_never_in_repr_or_label():
     assert with_fields(profile, read_only=True).display_label("prod") == "prod · euc1 · key 1a2b… · read-only"
 
 
+def test_a_custom_base_url_is_named_by_its_host_not_a_region():
+    profile = Profile(application_key="1a2b3c4d", base_url="https://calling.proxy.example:8443", region="euc1")
+    assert profile.display_label("staging") == "staging · calling.proxy.example:8443 · key 1a2b…"
+
+
 def test_default_profile_rules():
     assert ConsoleConfig(profiles={"b": Profile(), "a": Profile()}).default_profile == "b"  # first in the file
     assert ConsoleConfig(profiles={"b": Profile(), "default": Profile()}).default_profile == "default"

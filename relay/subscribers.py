@@ -95,7 +95,8 @@ def events_endpoint(hub: Hub, token: str, max_subscribers: int,
 
 
 async def _replay(websocket: WebSocket, subscriber: Subscriber, stream: EventStream, since: str) -> bool:
-    """Send what came after `since`; False (and the socket closed with 1013) when the stream cannot say."""
+    """Send what came after `since`; False when the client left meanwhile, or (the socket closed with 1013)
+    when the stream cannot say."""
     from relay.stream import StreamUnavailable
 
     async def send(messages: list[str]) -> None:
@@ -111,6 +112,8 @@ async def _replay(websocket: WebSocket, subscriber: Subscriber, stream: EventStr
         log.warning("could not replay the events after %s to a subscriber: %s", since, error)
         with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
             await websocket.close(code=TRY_AGAIN_LATER, reason="events cannot be replayed now: try again")
+        return False
+    except (WebSocketDisconnect, RuntimeError, OSError):  # the client left during the replay
         return False
     return True
 

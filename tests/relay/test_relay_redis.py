@@ -22,8 +22,9 @@ from waiting import eventually
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from relay import RunningRelay, start_relay_thread
+from relay import Hub, RunningRelay, start_relay_thread
 from relay.settings import retention_of
+from relay.stream import EventStream
 
 WAIT = 30.0
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -204,3 +205,25 @@ def test_retention_is_a_count_or_a_time_and_the_url_a_redis_one() -> None:
             retention_of(wrong)
     with pytest.raises(ValueError, match="redis://HOST:PORT/DB"):
         make_settings(redis_url="http://127.0.0.1:6379")
+
+
+async def test_a_relay_that_reads_after_events_were_trimmed_tells_its_subscribers(redis_server: RedisServer) -> None:
+    writer_hub, late_hub = Hub(), Hub()
+    writer = EventStream(redis_server.url, key_prefix="t", hub=writer_hub, retention="3", buffer_limit=100)
+    late = EventStream(redis_server.url, key_prefix="t", hub=late_hub, retention="3", buffer_limit=100)
+    await writer.start()
+    try:
+        assert await writer.publish('{"type":"ace","n":0}') == "appended"
+        await eventually(lambda: writer_hub.last_id is not None and writer_hub.relayed == 1)
+        late_hub.last_id = writer_hub.last_id  # this relay had read up to there, then stalled
+        for n in range(1, 9):
+            assert await writer.publish(f'{{"type":"ace","n":{n}}}') == "appended"
+        listener = late_hub.subscribe()
+        await late.start()
+        notice = json.loads(await asyncio.wait_for(listener.next(), WAIT))
+        kept = [json.loads(await asyncio.wait_for(listener.next(), WAIT))["n"] for _ in range(3)]
+    finally:
+        await late.stop()
+        await writer.stop()
+    assert notice["type"] == "dropped" and notice["count"] == 5 and notice["since"].endswith("-1")
+    assert kept == [6, 7, 8]

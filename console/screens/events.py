@@ -3,7 +3,8 @@
 The screen only shows: `console.events.EventFeed` (started by the app when the session opens) subscribes and
 keeps the last events, so nothing is missed while another mode is shown. The table follows new events while
 its cursor is on the last row; `p` freezes it (events are still collected; the title counts them) and `/`
-filters (`type:ace`, `room:standup`, `call:…`, `number:…` or any words). Enter opens the selected event's JSON
+filters (`type:ace`, `room:standup`, `call:…`, `number:…` or any words; escape clears it). An empty table
+says why in words (no events yet, or none matching the filter). Enter opens the selected event's JSON
 and the SVAML answered. Everything here came from the platform (or whoever reached the callback URL): it is
 rendered as plain text and highlighted JSON, never as markup.
 """
@@ -11,6 +12,7 @@ rendered as plain text and highlighted JSON, never as markup.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from rich.console import Group
 from rich.json import JSON
@@ -22,7 +24,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from api.models.display import printable
+from api.models.display import moment, printable
 from console.events.feed import EventFeed
 from console.events.log import EventQuery
 from console.events.model import RelayEvent
@@ -30,7 +32,7 @@ from console.events.subscriber import ConnectionState
 from console.screens.topbar import topbar
 from console.session import Session
 
-COLUMNS = (("time", "Time", 8), ("type", "Type", 7), ("call", "CallId", 20), ("room", "Conference", 14),
+COLUMNS = (("time", "Time", 12), ("type", "Type", 7), ("call", "CallId", 20), ("room", "Conference", 14),
            ("cli", "CLI", 14), ("summary", "Summary", 42))
 TYPE_STYLE = {"ice": "bold cyan", "ace": "bold green", "dice": "bold red", "pie": "bold yellow",
               "notify": "bold magenta", "dropped": "reverse red"}
@@ -52,7 +54,8 @@ class EventsScreen(Screen[None]):
     EventsScreen #events-title { padding: 0 1; }
     EventsScreen #events { height: 1fr; }
     EventsScreen #event-detail-pane { height: 16; border-top: solid $primary; padding: 0 1; }
-    EventsScreen #events-empty { padding: 1 2; }
+    EventsScreen #events-empty, EventsScreen #events-none { padding: 1 2; }
+    EventsScreen #events-none { height: auto; color: $text-muted; }
     """
 
     def __init__(self, session: Session, feed: EventFeed | None = None) -> None:
@@ -76,12 +79,13 @@ class EventsScreen(Screen[None]):
             yield Static(self._empty_text(), id="events-empty")
             yield Footer()
             return
-        yield Input(placeholder="filter: type:ace  room:standup  call:ID  number:4670…  or any words (escape closes)",
+        yield Input(placeholder="filter: type:ace  room:standup  call:ID  number:4670…  or any words (escape clears)",
                     id="events-filter")
         table: DataTable[Text] = DataTable(id="events", cursor_type="row", zebra_stripes=True)
         for key, label, width in COLUMNS:
             table.add_column(label, key=key, width=width)
         yield table
+        yield Static("", id="events-none")
         with VerticalScroll(id="event-detail-pane"):
             yield Static("", id="event-detail")
         yield Footer()
@@ -172,9 +176,12 @@ class EventsScreen(Screen[None]):
 
     def _cells(self, item: RelayEvent) -> tuple[Text, ...]:
         # every field comes from a callback: printable, as plain Text (never markup)
-        return (Text(item.time_text()), Text(printable(item.label), style=TYPE_STYLE.get(item.type, "bold")),
+        return (Text(self._when(item)), Text(printable(item.label), style=TYPE_STYLE.get(item.type, "bold")),
                 Text(printable(item.call_id), overflow="ellipsis", no_wrap=True), Text(printable(item.room_shown)),
                 Text(printable(item.cli)), Text(printable(item.summary()), overflow="ellipsis", no_wrap=True))
+
+    def _when(self, item: RelayEvent) -> str:
+        return moment(item.received_at, self.session.clock()) if item.received_at else "--:--:--"
 
     def selected(self) -> RelayEvent | None:
         table = self.query_one("#events", DataTable)
@@ -198,6 +205,23 @@ class EventsScreen(Screen[None]):
         if self.paused_at is not None:
             text.append(f" · paused, {log.total - self.paused_at} new (p resumes)", style="bold yellow")
         title.update(text)
+        self._show_none()
+
+    def _show_none(self) -> None:
+        """An empty table says why: nothing came yet, or the filter hides everything (and how to clear it)."""
+        assert self.feed is not None
+        none = self.query_one("#events-none", Static)
+        none.display = not self._shown
+        if self._shown:
+            return
+        if self.query_text and self.feed.log.total:
+            none.update(Text.assemble("No event matches the filter ", (self.query_text, "bold"),
+                                      f" ({self.feed.log.total} hidden): escape clears it."))
+        elif self.paused_at is not None:
+            none.update("No events yet when the table was paused: p resumes.")
+        else:
+            none.update("No events yet: callbacks the relay receives (incoming calls, answers, hang-ups, "
+                        "keypad choices) appear here as they arrive, whichever mode is shown.")
 
     # ---- the detail pane -----------------------------------------------------------------------------
 
@@ -206,7 +230,8 @@ class EventsScreen(Screen[None]):
         if not pane.display:
             return
         item = self.selected()
-        self.query_one("#event-detail", Static).update(detail(item) if item else Text("No event selected."))
+        self.query_one("#event-detail", Static).update(detail(item, self.session.clock()) if item
+                                                       else Text("No event selected."))
 
     def action_detail(self) -> None:
         if self.feed is None:
@@ -244,14 +269,23 @@ class EventsScreen(Screen[None]):
         field.focus()
 
     def action_close(self) -> None:
+        """Escape: in the filter, clears it (all events again); else closes the detail pane, then clears a
+        filter still applied."""
         if self.feed is None:
             return
         field = self.query_one("#events-filter", Input)
-        if field.has_focus or (field.display and not field.value):
-            field.display = bool(field.value)
-            self.query_one("#events", DataTable).focus()
-        elif self.query_one("#event-detail-pane").display:
-            self.query_one("#event-detail-pane").display = False
+        pane = self.query_one("#event-detail-pane")
+        if field.has_focus or (field.value and not pane.display):
+            self._clear_filter(field)
+        elif pane.display:
+            pane.display = False
+        elif field.display:
+            field.display = False
+
+    def _clear_filter(self, field: Input) -> None:
+        field.value = ""  # Input.Changed rebuilds the table with every event
+        field.display = False
+        self.query_one("#events", DataTable).focus()
 
     @on(Input.Changed, "#events-filter")
     def _filter_changed(self, message: Input.Changed) -> None:
@@ -268,9 +302,10 @@ class EventsScreen(Screen[None]):
                 ("events: detail", "The selected event's JSON and the SVAML answered (enter)", self.action_detail)]
 
 
-def detail(item: RelayEvent) -> Group:
+def detail(item: RelayEvent, now: datetime) -> Group:
     """The event as the relay sent it and the SVAML answered, as highlighted JSON (never markup)."""
-    head = Text.assemble((printable(item.label), TYPE_STYLE.get(item.type, "bold")), f" · {item.time_text()}")
+    when = moment(item.received_at, now, relative=True) if item.received_at else item.time_text()
+    head = Text.assemble((printable(item.label), TYPE_STYLE.get(item.type, "bold")), f" · {when}")
     if item.seq is not None:
         head.append(f" · seq {item.seq}")
     if item.rule:

@@ -131,6 +131,45 @@ async def test_filter(tmp_path: Path) -> None:
         await eventually(lambda: table(screen).row_count == 7, pilot)
 
 
+async def test_escape_clears_the_filter(tmp_path: Path) -> None:
+    feed = offline_feed()
+    feed.log.extend(sample_events())
+    h = EventsHarness(tmp_path, feed)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await open_events(h, pilot)
+        await eventually(lambda: table(screen).row_count == 5, pilot)
+        field = screen.query_one("#events-filter", Input)
+        await pilot.press("slash", *"type:ace")
+        await eventually(lambda: table(screen).row_count == 2, pilot)
+        await pilot.press("escape")  # in the field: the filter goes, every event is back
+        await eventually(lambda: table(screen).row_count == 5, pilot)
+        assert field.value == "" and not field.display and table(screen).has_focus and "shown" not in title(screen)
+        await pilot.press("slash", *"type:ace", "enter")  # applied, back in the table
+        await eventually(lambda: table(screen).row_count == 2 and table(screen).has_focus, pilot)
+        await pilot.press("enter")  # the detail pane first, then the filter
+        await pilot.press("escape")
+        assert not screen.query_one("#event-detail-pane").display and field.value == "type:ace"
+        await pilot.press("escape")
+        await eventually(lambda: table(screen).row_count == 5, pilot)
+        assert field.value == "" and not field.display
+
+
+async def test_an_empty_table_says_why(tmp_path: Path) -> None:
+    feed = offline_feed()
+    h = EventsHarness(tmp_path, feed)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen = await open_events(h, pilot)
+        none = screen.query_one("#events-none", Static)
+        await eventually(lambda: none.display, pilot)
+        assert str(none.render()).startswith("No events yet: callbacks the relay receives")
+        for event in sample_events():
+            feed.add(event)
+        await eventually(lambda: table(screen).row_count == 5 and not none.display, pilot)
+        await pilot.press("slash", *"room:nowhere")
+        await eventually(lambda: table(screen).row_count == 0 and none.display, pilot)
+        assert str(none.render()) == "No event matches the filter room:nowhere (5 hidden): escape clears it."
+
+
 async def test_pause_keeps_collecting(tmp_path: Path) -> None:
     feed = offline_feed()
     events = sample_events()
@@ -174,7 +213,7 @@ async def test_detail_shows_the_event_json_and_the_answer(tmp_path: Path) -> Non
         await pilot.press(*["up"] * 5)
         await pilot.pause()
         text = _plain(screen)
-        assert "ICE · 09:30:00 · seq 1 · rule: dial-in -> standup" in text
+        assert "ICE · 09:30:00 (just now) · seq 1 · rule: dial-in -> standup" in text
         assert '"event": "ice"' in text and '"endpoint": "46730170101"' in text
         assert "Answered (SVAML)" in text and '"name": "connectConf"' in text and '"conferenceId": "standup"' in text
         await pilot.press(*["down"] * 4)

@@ -44,6 +44,9 @@ class RoomSummary:
     paused: bool = False
     auto_mute: bool = False
     locked: bool = False
+    recent: tuple[int, ...] = ()
+    """People in the room per minute over the last 30 minutes (the peak of each minute), oldest first; the
+    watch list draws it as a sparkline (console.rooms.count_history keeps it)."""
 
     @property
     def stale(self) -> bool:
@@ -95,3 +98,49 @@ class RoomDiff:
 
     def __bool__(self) -> bool:
         return any((self.joined, self.left, self.muted, self.unmuted, self.held, self.resumed))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of time; `end` is when it stopped (the chart's end for what still goes on)."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceBar:
+    """One person on the attendance chart: when they were in the room, when muted, when kicked.
+
+    Built by console.rooms.attendance (AttendanceBook.chart), drawn by widgets.attendance_chart and written as
+    SVG by console.rooms.attendance_svg.
+    """
+
+    name: str
+    present: tuple[Span, ...]
+    muted: tuple[Span, ...] = ()
+    kicked: tuple[datetime, ...] = ()
+    still_here: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceChart:
+    """A room's attendance over the meeting's time: from the first join to the last leave (or now)."""
+
+    room: str
+    start: datetime
+    end: datetime
+    bars: tuple[PresenceBar, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HourOfCalls:
+    """Calls the console placed in one clock hour: how many, and what they cost so far.
+
+    Built by console.calls.hourly, drawn by widgets.calls_per_hour.
+    """
+
+    hour: datetime
+    """The start of the hour (local time)."""
+    placed: int = 0
+    cost: float = 0.0

@@ -8,7 +8,9 @@ the UI loop never serialises the whole book or waits for the disk. A corrupt sna
 for a human to look at) and the book starts fresh; loading never raises.
 
 Legs are kept per callId (one call into the room); the report groups them per person (number), so someone
-who leaves and dials in again is one row whose time in the room is the union of their calls.
+who leaves and dials in again is one row whose time in the room is the union of their calls. A leg also keeps
+when it was muted (not only how often), so the chart (`chart`, drawn in the terminal by widgets.attendance_chart
+and exported as SVG by console.rooms.attendance_svg) can shade the muted stretches of each bar.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from api.models import Participant
+from api.models.views import PresenceBar, PresenceChart, Span
 from console.files import atomic_write
 from console.rooms import attendance_journal as journal
+from console.rooms.attendance_svg import chart_svg
 from console.rooms.contacts import AddressBookLike, display_name
 from console.rooms.timeline import TimelineEntry
 
@@ -44,10 +48,22 @@ class Leg:
     last_seen: datetime | None = None
     times_muted: int = 0
     kicked: bool = False
+    mutes: list[list[datetime | None]] | None = None
+    """[muted at, unmuted at or None] per mute, oldest first; None (not an empty list) for the many never muted."""
 
     def seconds(self, now: datetime) -> float:
         end = self.left or now
         return max(0.0, (end - self.joined).total_seconds())
+
+    def muted_from(self, at: datetime) -> None:
+        if self.mutes is None:
+            self.mutes = []
+        if not self.mutes or self.mutes[-1][1] is not None:  # a mute seen twice opens one span
+            self.mutes.append([at, None])
+
+    def unmuted_at(self, at: datetime) -> None:
+        if self.mutes and self.mutes[-1][1] is None:
+            self.mutes[-1][1] = at
 
 
 @dataclass(frozen=True)
@@ -108,10 +124,14 @@ class AttendanceBook:
             self._dirty[room, leg.call_id] = leg
             if entry.kind in ("left", "kicked") and leg.left is None:
                 leg.left = entry.at
+                leg.unmuted_at(entry.at)  # whoever leaves muted is muted no longer
             if entry.kind == "kicked":
                 leg.kicked = True
             if entry.kind == "muted":
                 leg.times_muted += 1
+                leg.muted_from(entry.at)
+            elif entry.kind == "unmuted":
+                leg.unmuted_at(entry.at)
             changed = True
         return changed
 
@@ -178,11 +198,39 @@ class AttendanceBook:
         rows.sort(key=lambda row: (row.first_joined, row.cli))
         return rows
 
+    def chart(self, room: str, now: datetime, book: AddressBookLike | None = None) -> PresenceChart:
+        """The report as a picture: a bar per person (the same people, the same order), from the first join to
+        the last leave (now while anyone is present), with muted stretches and kicks."""
+        people: dict[str, list[Leg]] = {}
+        for leg in self.rooms.get(room, {}).values():
+            people.setdefault(leg.cli or f"call:{leg.call_id}", []).append(leg)
+        bars: list[tuple[datetime, str, PresenceBar]] = []
+        for legs in people.values():
+            legs.sort(key=lambda leg: leg.joined)
+            muted = [Span(start, stop or leg.left or now)
+                     for leg in legs for start, stop in (leg.mutes or ()) if start is not None]
+            bars.append((legs[0].joined, legs[0].cli, PresenceBar(
+                name=display_name(legs[0].cli, book) if legs[0].cli else f"call {legs[0].call_id[:8]}",
+                present=_merged([Span(leg.joined, leg.left or now) for leg in legs]),
+                muted=_merged(muted),
+                kicked=tuple(leg.left for leg in legs if leg.kicked and leg.left is not None),
+                still_here=any(leg.left is None for leg in legs),
+            )))
+        bars.sort(key=lambda item: (item[0], item[1]))
+        if not bars:
+            return PresenceChart(room, now, now)
+        start = min(span.start for _, _, bar in bars for span in bar.present)
+        end = max(span.end for _, _, bar in bars for span in bar.present)
+        return PresenceChart(room, start, max(end, start), tuple(bar for _, _, bar in bars))
+
     def export(self, room: str, path: str | os.PathLike[str], now: datetime,
                book: AddressBookLike | None = None, *, fmt: str | None = None) -> Path:
-        """Write the report as CSV or JSON (by `fmt` or the file's suffix), atomically. Returns the path."""
+        """Write the report as CSV or JSON, or the chart as SVG (by `fmt` or the file's suffix), atomically, as
+        every export is (a reader never sees half a file). Returns the path."""
         target = Path(path)
         kind = (fmt or target.suffix.lstrip(".") or "csv").lower()
+        if kind == "svg":
+            return atomic_write(target, chart_svg(self.chart(room, now, book)), private=True)
         rows = [_row_wire(row, flat=kind == "csv") for row in self.report(room, now, book)]
         if kind == "json":
             data = json.dumps({"room": room, "generated": _iso(now), "attendance": rows}, indent=2).encode()
@@ -193,7 +241,7 @@ class AttendanceBook:
             writer.writerows(rows)
             data = out.getvalue().encode("utf-8")
         else:
-            raise ValueError(f"unknown export format {kind!r}: use csv or json")
+            raise ValueError(f"unknown export format {kind!r}: use csv, json or svg")
         return atomic_write(target, data, private=True)
 
     # ---- persistence -----------------------------------------------------------------------------------
@@ -296,21 +344,39 @@ def _union_seconds(legs: list[Leg], now: datetime) -> float:
     return total
 
 
+def _merged(spans: list[Span]) -> tuple[Span, ...]:
+    """Overlapping or touching spans as one (two calls of the same number at once are one bar)."""
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda span: span.start):
+        if out and span.start <= out[-1].end:
+            if span.end > out[-1].end:
+                out[-1] = Span(out[-1].start, span.end)
+        else:
+            out.append(span)
+    return tuple(out)
+
+
 def _iso(when: datetime | None) -> str | None:
     return None if when is None else when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _wire(leg: Leg) -> journal.Wire:
-    return [leg.call_id, leg.cli, journal.to_micros(leg.joined), journal.to_micros(leg.left),
+    wire: journal.Wire = [leg.call_id, leg.cli, journal.to_micros(leg.joined), journal.to_micros(leg.left),
             journal.to_micros(leg.last_seen), leg.times_muted, leg.kicked]
+    if leg.mutes:  # an eighth field only for legs ever muted: the books of big rooms stay as small as before
+        wire.append([[journal.to_micros(start), journal.to_micros(stop)] for start, stop in leg.mutes])
+    return wire
 
 
 def _leg(wire: journal.Wire, epoch: datetime = journal.EPOCH, delta: type[timedelta] = timedelta) -> Leg:
     # inlined from_micros: a 30,000-leg book is 90,000 of these conversions on every start
     left, seen = wire[3], wire[4]
+    mutes = None if len(wire) < 8 else [
+        [epoch + delta(microseconds=start), None if stop is None else epoch + delta(microseconds=stop)]
+        for start, stop in wire[7]]
     return Leg(wire[0], str(wire[1]), epoch + delta(microseconds=wire[2]),
                None if left is None else epoch + delta(microseconds=left),
-               None if seen is None else epoch + delta(microseconds=seen), int(wire[5]), bool(wire[6]))
+               None if seen is None else epoch + delta(microseconds=seen), int(wire[5]), bool(wire[6]), mutes)
 
 
 def _row_wire(row: AttendanceRow, *, flat: bool) -> dict[str, object]:

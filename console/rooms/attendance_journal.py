@@ -42,7 +42,7 @@ RETENTION = timedelta(days=90)  # legs that left longer ago are dropped at compa
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 
-Wire = list[Any]  # a leg on disk: [call_id, cli, joined, left, last_seen, times_muted, kicked]
+Wire = list[Any]  # a leg on disk: [call_id, cli, joined, left, last_seen, times_muted, kicked(, mutes)]
 Rooms = dict[str, dict[str, Wire]]
 
 
@@ -116,8 +116,12 @@ def snapshot_bytes(rooms: Rooms) -> bytes:
 
 
 def _checked(wire: Any) -> Wire:
-    if not isinstance(wire, list) or len(wire) != 7 or not isinstance(wire[0], str) or not isinstance(wire[2], int):
-        raise ValueError("a leg needs [call_id, cli, joined, left, last_seen, times_muted, kicked]")
+    if not isinstance(wire, list) or len(wire) not in (7, 8) or not isinstance(wire[0], str) \
+            or not isinstance(wire[2], int):
+        raise ValueError("a leg needs [call_id, cli, joined, left, last_seen, times_muted, kicked(, mutes)]")
+    if len(wire) == 8 and not (isinstance(wire[7], list) and all(
+            isinstance(span, list) and len(span) == 2 and isinstance(span[0], int) for span in wire[7])):
+        raise ValueError("a leg's mutes are [[muted at, unmuted at or null], ...]")
     return wire
 
 

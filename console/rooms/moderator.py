@@ -249,7 +249,8 @@ class Moderator:
         return self.attendance.report(room, self.clock(), self.address_book)
 
     async def export_attendance(self, room: str, path: str | Path, *, fmt: str | None = None) -> Outcome:
-        """The room's attendance as CSV or JSON at `path` (allowed on read-only profiles: it reads)."""
+        """The room's attendance as CSV or JSON, or its chart as SVG, at `path` (allowed on read-only profiles:
+        it reads)."""
         try:
             written = await asyncio.to_thread(self.attendance.export, room, path, self.clock(), self.address_book,
                                               fmt=fmt)

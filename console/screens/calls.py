@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from console.calls.hourly import calls_by_hour
 from console.calls.poller import CallsPoller, CallsUpdate
 from console.calls.tracker import TrackedCall, filter_calls, next_sort_key, sort_calls
 from console.screens.call_actions import (
@@ -37,6 +38,7 @@ from console.screens.dialogs import PromptScreen
 from console.screens.mode import ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
+from widgets.calls_per_hour import CallsPerHour
 
 COLUMNS = (("placed", "Placed", 8), ("kind", "Kind", 10), ("to", "To", 18), ("status", "Status", 9),
            ("result", "Result", 9), ("reason", "Reason", 13), ("duration", "Dur", 7), ("debit", "Debit", 11),
@@ -88,6 +90,7 @@ class CallsScreen(ModeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield from topbar(self.session, "calls-title")
+        yield CallsPerHour(id="calls-per-hour")
         yield Input(placeholder="filter: number, callId, text, status:ongoing, result:busy (escape closes)",
                     id="calls-filter")
         table: DataTable[Text] = DataTable(id="calls", cursor_type="row", zebra_stripes=True)
@@ -153,6 +156,8 @@ class CallsScreen(ModeScreen):
             if selected is not None and selected.call_id in wanted:
                 table.move_cursor(row=wanted.index(selected.call_id), animate=False)
         self._show_title(len(calls))
+        hourly = calls_by_hour(self.tracker.calls, now)  # all the console placed, whatever the filter shows
+        self.query_one(CallsPerHour).show(hourly.hours, hourly.currency)
         self._show_detail()
 
     def _cells(self, call: TrackedCall, now: datetime) -> list[Text]:

@@ -1,4 +1,5 @@
-"""Dialogs of the Conferences screen: one participant's details, and a room's attendance report."""
+"""Dialogs of the Conferences screen: one participant's details, and a room's attendance (a table, or a chart
+with `g`, exportable as CSV, JSON or SVG)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
@@ -17,6 +18,7 @@ from api.models.display import clock
 from console.rooms import AttendanceRow
 from console.screens.dialogs import ConfirmScreen, PromptScreen
 from console.session import Session
+from widgets.attendance_chart import AttendanceChart
 from widgets.people import clock_time, format_number
 
 
@@ -70,12 +72,15 @@ def _when(moment: datetime | None) -> str:
 
 
 class AttendanceScreen(ModalScreen[None]):
-    """Everyone seen in a room (kept across leaving and restarts), exportable as CSV or JSON."""
+    """Everyone seen in a room (kept across leaving and restarts) as a table or a chart (`g`), exportable as CSV,
+    JSON or the chart as SVG."""
 
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="attendance.close"),
+        Binding("g", "toggle_chart", "Chart / table", id="attendance.chart"),
         Binding("c", "export('csv')", "Export CSV", id="attendance.export_csv"),
         Binding("j", "export('json')", "Export JSON", id="attendance.export_json"),
+        Binding("s", "export('svg')", "Export SVG chart", id="attendance.export_svg"),
     ]
 
     def __init__(self, session: Session, room: str) -> None:
@@ -91,10 +96,25 @@ class AttendanceScreen(ModalScreen[None]):
             table.add_row(Text(row.name), Text(format_number(row.cli)), str(len(row.call_ids)),
                           clock_time(row.first_joined), _when(row.last_left),
                           clock(row.seconds_in_room), str(row.times_muted), "yes" if row.kicked else "")
+        chart = self.session.moderator.attendance.chart(self.room, self.session.clock(),
+                                                         self.session.moderator.address_book)
         with Vertical(id="help-box"):
             yield Static(f"[b]Attendance: {escape(self.room)}[/b]  ({len(rows)} people seen)")
             yield table
-            yield Static("c exports CSV · j exports JSON · escape closes", classes="hint")
+            with VerticalScroll(id="attendance-chart-pane"):
+                yield AttendanceChart(chart, id="attendance-chart")
+            yield Static("g chart/table · c CSV · j JSON · s SVG chart · escape closes", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#attendance-chart-pane").display = False
+
+    def action_toggle_chart(self) -> None:
+        """The same people, as bars over the meeting's time (muted shaded, kicks marked), or as the table."""
+        pane = self.query_one("#attendance-chart-pane")
+        table = self.query_one("#attendance-table", DataTable)
+        pane.display = not pane.display
+        table.display = not pane.display
+        (pane if pane.display else table).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

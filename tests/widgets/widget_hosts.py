@@ -6,10 +6,14 @@ from datetime import datetime, timedelta
 
 from textual.app import App, ComposeResult
 from textual.message import Message
+from textual.widget import Widget
 
 from api.models import Conference, Participant
+from api.models.views import HourOfCalls, PresenceBar, PresenceChart, Span
 from console.rooms.watch import RoomWatch
 from widgets import RoomSummary, Roster, Timeline, TimelineEntry, WatchList
+from widgets.attendance_chart import AttendanceChart
+from widgets.calls_per_hour import CallsPerHour
 
 FROZEN = datetime(2025, 3, 14, 9, 30, 0)
 ADDRESS_BOOK = {"+14155550100": ("Ada Lovelace (CFO)", True), "+46708168731": "Sven"}
@@ -42,7 +46,7 @@ class Polls:
 class Host(App[None]):
     """Hosts one widget and records every message it posts."""
 
-    def __init__(self, widget: Roster | WatchList | Timeline) -> None:
+    def __init__(self, widget: Widget) -> None:
         super().__init__()
         self.widget = widget
         self.messages: list[Message] = []
@@ -100,8 +104,11 @@ class RosterSnapshot(Host):
 class WatchListSnapshot(Host):
     def __init__(self) -> None:
         super().__init__(WatchList(
-            RoomSummary("board-meeting", participants=12, muted=9, auto_mute=True, locked=True),
-            RoomSummary("support-bridge", participants=3, muted=0, health="stale", stale_for=12),
+            RoomSummary("board-meeting", participants=12, muted=9, auto_mute=True, locked=True,
+                        recent=(0, 2, 5, 9, 11, 12, 12, 12, 10, 12, 12, 12)),
+            RoomSummary("support-bridge", participants=3, muted=0, health="stale", stale_for=12,
+                        recent=(1, 1, 2, 3, 3, 2, 1, 1, 2, 3, 3, 3, 4, 5, 4, 3, 3, 2, 2, 3, 3, 3, 3, 4, 4, 3, 3, 3,
+                                3, 3)),
             RoomSummary("all-hands", participants=None, muted=None, health="Not found (40400)"),
             RoomSummary("standup", participants=5, muted=1, paused=True),
         ))
@@ -139,3 +146,39 @@ class TimelineSnapshot(Host):
         timeline = self.widget
         assert isinstance(timeline, Timeline)
         timeline.show(TIMELINE)
+
+
+def minutes(value: float) -> datetime:
+    return FROZEN + timedelta(minutes=value)
+
+
+CHART = PresenceChart("board-meeting", FROZEN, minutes(60), (
+    PresenceBar("Ada Lovelace (CFO)", (Span(FROZEN, minutes(60)),), still_here=True),
+    PresenceBar("+46 70 816 87 31", (Span(minutes(2), minutes(25)), Span(minutes(31), minutes(60))),
+                muted=(Span(minutes(5), minutes(18)), Span(minutes(40), minutes(60))), still_here=True),
+    PresenceBar("+44 20 7946 0958", (Span(minutes(10), minutes(42)),), kicked=(minutes(42),)),
+    PresenceBar("+49 1512 3456789", (Span(minutes(12), minutes(14)),)),
+))
+
+
+class AttendanceChartSnapshot(Host):
+    """A one-hour meeting: the chair throughout, one muted twice and back after a drop, one kicked, one brief."""
+
+    def __init__(self) -> None:
+        super().__init__(AttendanceChart(CHART))
+
+
+class CallsPerHourSnapshot(Host):
+    """Twelve hours of callouts: a busy morning, a quiet lunch."""
+
+    def __init__(self) -> None:
+        super().__init__(CallsPerHour())
+
+    def on_mount(self) -> None:
+        placed = (0, 0, 1, 4, 9, 12, 7, 2, 0, 3, 5, 1)
+        hours = tuple(HourOfCalls(FROZEN.replace(minute=0) + timedelta(hours=index - 11), count,
+                                  round(count * 0.037, 4))
+                      for index, count in enumerate(placed))
+        widget = self.widget
+        assert isinstance(widget, CallsPerHour)
+        widget.show(hours, "EUR")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from calls_helpers import SIZE, CallsHarness, advance
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Sparkline
 from waiting import eventually
 
 from console.backend import FROZEN_AT
@@ -148,3 +148,19 @@ def test_snapshot_say_dialog(snap_compare, tmp_path: Path) -> None:
         await pilot.press(*"Hello from the operator")
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)
+
+
+async def test_the_strip_counts_and_costs_the_calls_placed_per_hour(tmp_path: Path) -> None:
+    h = CallsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen, ids = await open_calls(h, pilot)
+        screen.poller.add("typed-in-by-hand")  # placed elsewhere: not one of the console's calls
+        screen.refresh_rows()
+        placed = screen.query_one("#hourly-placed", Sparkline)
+        cost = screen.query_one("#hourly-cost", Sparkline)
+        assert placed.data is not None and list(placed.data)[-1] == len(ids) == 2 and sum(placed.data) == 2
+        debits = sum(h.tracker.get(call_id).debit for call_id in ids)
+        assert cost.data is not None and list(cost.data)[-1] == round(debits, 4) and len(cost.data) == 12
+        total = str(screen.query_one("#hourly-cost-total").render())
+        assert total.strip() == f"{debits:.4f} USD"
+        assert str(screen.query_one("#hourly-placed-total").render()) == "2 placed"

@@ -63,17 +63,30 @@ class TraceRecord:
 
 
 class Tracer:
-    """Keeps the last `limit` records and forwards each to an optional hook; a failing hook is ignored."""
+    """Keeps the last `limit` records and forwards each to an optional hook and to listeners (a view that
+    shows the trace live, such as the console's Log mode); a failing hook or listener is ignored."""
 
     def __init__(self, hook: TraceHook | None = None, limit: int = 200) -> None:
         self.hook = hook
         self.records: deque[TraceRecord] = deque(maxlen=limit)
+        self._listeners: list[TraceHook] = []
 
     def emit(self, record: TraceRecord) -> None:
         self.records.append(record)
-        if self.hook is not None:
+        for hook in ([self.hook] if self.hook is not None else []) + self._listeners:
             with contextlib.suppress(Exception):  # a broken log view must never break an API call
-                self.hook(record)
+                hook(record)
+
+    def listen(self, listener: TraceHook) -> Callable[[], None]:
+        """Call `listener` with each new record (in the thread that made the request); returns the call
+        that stops it."""
+        self._listeners.append(listener)
+
+        def stop() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return stop
 
     @staticmethod
     def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -37,16 +37,17 @@ class Roster(BatchedTable):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="roster.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="roster.up"),
         Binding("m", "mute_toggle", "Mute/unmute", id="conference.mute"),
-        Binding("k", "kick", "Kick", id="conference.kick"),
+        Binding("x", "kick", "Kick", id="conference.kick"),
         Binding("enter", "detail", "Details", id="conference.detail"),
     ]
     """
     | Key(s) | Id | Description |
     | :- | :- | :- |
-    | j | roster.down | Move the cursor down (vim). |
+    | j / k | roster.down / roster.up | Move the cursor down / up (vim: `k` never kicks). |
     | m | conference.mute | Post `MuteToggleRequested` for the participant under the cursor. |
-    | k | conference.kick | Post `KickRequested` for the participant under the cursor. |
+    | x | conference.kick | Post `KickRequested` for the participant under the cursor. |
     | enter | conference.detail | Post `DetailRequested` for the participant under the cursor. |
     """
 

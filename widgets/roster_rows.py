@@ -90,14 +90,26 @@ class Entry:
             return True
         if not text_digits:
             return False
+        if text_digits.startswith("+"):  # typed with its country code: the number must start so (+46 is not +1 646)
+            return digits(self.participant.cli).startswith(text_digits[1:])
         if not self.digits:
             self.digits = number_digits(self.participant.cli)
         return text_digits in self.digits
 
 
 def filter_digits(text: str) -> str:
-    """The digits a filter looks for in numbers: only when the text looks like a phone number."""
-    return digits(text) if _PHONE_LIKE.fullmatch(text) else ""
+    """The digits a filter looks for in numbers: only when the text looks like a phone number. Typed with a
+    country code (`+46`, `0046`) they are marked with a leading `+`: then they match the start of the E.164
+    number only; otherwise anywhere in its international or national digits (`0708` finds `+46 70 8...`)."""
+    if not _PHONE_LIKE.fullmatch(text):
+        return ""
+    found = digits(text)
+    stripped = text.lstrip()
+    if stripped.startswith("+"):
+        return f"+{found}"
+    if stripped.startswith("00") and len(found) > 2:
+        return f"+{found[2:]}"
+    return found
 
 
 def row_cells(call_id: str, entry: Entry, hand_raised: bool) -> list[str]:

@@ -15,11 +15,13 @@ injected clock and scheduler (`console.scheduling`), so every rule here is teste
 
 from __future__ import annotations
 
+import heapq
 import logging
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from api.models.views import TimelineEntry
 from console.rooms.hands import HandNote, Hands, Why
 from console.rooms.moderator import Clock, Moderator, Outcome, PollResult
 from console.scheduling import Scheduled, Scheduler
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 
 MAX_ROOM_ID = 64
 """The longest conferenceId the console accepts (typed, or named by an event)."""
+MAX_REMEMBERED_NUMBERS = 10_000
+"""Numbers kept per room to name people after they left (the timeline, hand notes)."""
 CRASH_RETRY = 5.0
 """Seconds before polling again after a poll that failed in an unexpected way (a bug, not the platform)."""
 MAX_WATCHED_FROM_EVENTS = 20
@@ -98,6 +102,8 @@ class RoomsService:
         self._polling: set[str] = set()  # rooms with a poll in flight
         self._again: set[str] = set()  # rooms asked to poll while one was in flight
         self._joined: dict[str, dict[str, datetime]] = {}  # room -> callId -> when they joined
+        self._clis: dict[str, dict[str, str]] = {}  # room -> callId -> number, kept after they leave (names)
+        self._due: dict[str, float] = {}  # room -> when its next poll is planned (scheduler time)
         self._listeners: list[Listener] = []
         self._told_watch_limit = False
         self._closed = False
@@ -166,6 +172,7 @@ class RoomsService:
         self._cancel_timer(room)
         self._again.discard(room)
         self._joined.pop(room, None)
+        self._clis.pop(room, None)
         self.hands.forget(room)
         self.moderator.forget(room)
         self._publish(RoomUnwatched(room))
@@ -191,7 +198,14 @@ class RoomsService:
         if room not in self._rooms or self._closed:
             return
         self._cancel_timer(room)
+        self._due[room] = self.scheduler.monotonic() + delay
         self._timers[room] = self.scheduler.call_later(delay, lambda: self._start_poll(room))
+
+    def retry_in(self, room: str) -> float | None:
+        """Seconds until the room's next planned poll; None when none is planned (paused, or one in flight)."""
+        if room not in self._timers:
+            return None
+        return max(0.0, self._due.get(room, 0.0) - self.scheduler.monotonic())
 
     def refresh(self, room: str) -> None:
         """The operator asked to look now (even when paused: one poll, and the room stays paused)."""
@@ -199,12 +213,14 @@ class RoomsService:
             self._start_poll(room)
 
     def _cancel_timer(self, room: str) -> None:
+        self._due.pop(room, None)
         timer = self._timers.pop(room, None)
         if timer is not None:
             timer.cancel()
 
     def _start_poll(self, room: str) -> None:
         self._timers.pop(room, None)
+        self._due.pop(room, None)
         if room not in self._rooms or self._closed:
             return
         if room in self._polling:
@@ -228,12 +244,16 @@ class RoomsService:
         self._again.discard(room)
         if room not in self._rooms:
             return  # unwatched while the request was in flight
+        if result.ok:
+            self._remember_numbers(room, result)
         lowered = self.hands.apply_diff(result.diff, self.moderator.watch(room).participants.keys()) \
             if result.ok else []
         self._publish(RoomPolled(result, tuple(lowered)))
         for outcome in result.policy_outcomes:
             self._publish(ActionDone(outcome))
         watch = self.moderator.watch(room)
+        if result.ok:
+            self._platform_back(room)
         if again:
             self.poll_soon(room)
         elif not watch.paused:
@@ -279,9 +299,45 @@ class RoomsService:
         return joined
 
     def person_name(self, room: str, call_id: str, cli: str = "") -> str:
-        """A participant as outcomes name them: the number from the last poll (or `cli`), else the call."""
-        participant = self.moderator.watch(room).participants.get(call_id)
-        return self.moderator.name(participant.cli if participant else cli, call_id)
+        """A participant as outcomes name them: their number as last seen in the room (also after they left),
+        else `cli`, else the call."""
+        known = self._clis.get(room, {}).get(call_id, "")
+        return self.moderator.name(known or cli, call_id)
+
+    # ---- the timeline, named ---------------------------------------------------------------------------
+
+    def named(self, entry: TimelineEntry) -> TimelineEntry:
+        """A timeline entry naming the person as the address book does now (it may change meanwhile)."""
+        who = self.moderator.name(entry.cli, entry.call_id) if entry.cli or entry.call_id else "room"
+        return replace(entry, who=who)
+
+    def hand_entry(self, note: HandNote) -> TimelineEntry:
+        """A hand going up or down, as a timeline line."""
+        who = self.person_name(note.room, note.call_id, note.cli)
+        return TimelineEntry(note.at, "hand", note.call_id, note.cli, note.by, note.detail, who=who)
+
+    def timeline(self, room: str, call_id: str | None = None) -> Iterator[TimelineEntry]:
+        """The room's timeline with its hands' notes, by time (the room's own entry first on a tie); only one
+        participant's when `call_id` is given."""
+        entries: Iterable[TimelineEntry] = map(self.named, self.moderator.timeline(room))
+        notes: Iterable[TimelineEntry] = map(self.hand_entry, self.hands.notes(room))
+        merged = heapq.merge(entries, notes, key=lambda entry: entry.at)
+        return merged if call_id is None else (entry for entry in merged if entry.call_id == call_id)
+
+    def _remember_numbers(self, room: str, result: PollResult) -> None:
+        numbers = self._clis.setdefault(room, {})
+        for participant in result.diff.joined:
+            if participant.cli:
+                numbers[participant.call_id] = participant.cli
+        while len(numbers) > MAX_REMEMBERED_NUMBERS:  # oldest first: a room running for weeks stays bounded
+            del numbers[next(iter(numbers))]
+
+    def _platform_back(self, answered: str) -> None:
+        """A room answered: rooms waiting out a backoff are asked now, so they are fresh within one poll."""
+        for room in self._rooms:
+            if room != answered and room in self._timers and self.moderator.watch(room).stale \
+                    and not self.moderator.watch(room).paused:
+                self.poll_soon(room)
 
     # ---- raised hands ----------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 The screen only shows (`LiveRoomsScreen`, console/screens/live_rooms.py; the rooms service polls); this module adds
 the keys:
-one participant (the roster posts m, k, enter; h lowers a raised hand), the whole room (H lowers every hand),
+one participant (the roster posts m, x, enter; h lowers a raised hand), the whole room (H lowers every hand),
 the watch list, the filter. Unmuting someone (m on a muted participant) or kicking them lowers their hand too.
 """
 
@@ -18,9 +18,10 @@ from textual.widgets import Input
 
 from console.rooms import Outcome
 from console.rooms.service import MAX_ROOM_ID
-from console.screens.conference_dialogs import AttendanceScreen, ParticipantScreen
+from console.screens.conference_dialogs import AttendanceScreen
 from console.screens.dialogs import ConfirmScreen, PromptScreen, TypedConfirmScreen
 from console.screens.live_rooms import LiveRoomsScreen
+from console.screens.participant_panel import ParticipantPanel
 from widgets import Roster
 from widgets.watch_list import WatchList
 
@@ -33,7 +34,7 @@ class ConferencesScreen(LiveRoomsScreen):
         "kick_all": "kick_all", "auto_mute": "auto_mute_on", "soft_lock": "soft_lock_on"}
     BINDINGS = [
         Binding("a", "add_room", "Add room", id="conference.add_room"),
-        Binding("s", "save_room", "Save room", show=False, id="conference.save_room"),
+        Binding("s", "save_room", "Save/un-save room", show=False, id="conference.save_room"),
         Binding("M", "mute_all", "Mute all", id="conference.mute_all"),
         Binding("U", "unmute_all", "Unmute all", show=False, id="conference.unmute_all"),
         Binding("E", "mute_all_except_moderators", "Mute all but moderators", show=False,
@@ -54,7 +55,7 @@ class ConferencesScreen(LiveRoomsScreen):
         Binding("escape", "close_filter", "Close filter", show=False, id="conference.close_filter"),
     ]
 
-    # ---- one participant (the roster posts these on m, k, enter) ---------------------------------------
+    # ---- one participant (the roster posts these on m, x, enter) ---------------------------------------
 
     def _who(self, room: str, call_id: str) -> str:
         return self._person_name(room, call_id)
@@ -93,7 +94,7 @@ class ConferencesScreen(LiveRoomsScreen):
     @on(Roster.DetailRequested)
     def _detail(self, message: Roster.DetailRequested) -> None:
         if self.room is not None:
-            self.app.push_screen(ParticipantScreen(self.session, self.room, message.call_id))
+            self.app.push_screen(ParticipantPanel(self.session, self.room, message.call_id))
 
     def action_lower_hand(self) -> None:
         """Lower the raised hand of the participant under the cursor (only here: nothing is sent)."""
@@ -191,23 +192,35 @@ class ConferencesScreen(LiveRoomsScreen):
         self.app.push_screen(PromptScreen("Watch which conference? (its conferenceId)", check=check), added)
 
     def action_save_room(self) -> None:
+        """Save the visible room in the profile (watched at every start), or un-save it when it is saved."""
         if self.room is None:
             return
-        room, resolved = self.room, self.session.resolved
+        self._change_saved(self.room, save=self.room not in self._saved)
 
-        async def save() -> None:
+    def _change_saved(self, room: str, *, save: bool) -> None:
+        resolved = self.session.resolved
+
+        async def change() -> None:
             import asyncio
 
-            from console.config import ConfigError, add_saved_room
+            from console.config import ConfigError, add_saved_room, remove_saved_room
 
+            change = add_saved_room if save else remove_saved_room
             try:
-                await asyncio.to_thread(add_saved_room, resolved.config_path, resolved.profile_name, room)
+                await asyncio.to_thread(change, resolved.config_path, resolved.profile_name, room)
             except (ConfigError, OSError) as error:
-                self.status(f"Not saved: {error}", error=True)
+                self.status(f"Not {'saved' if save else 'un-saved'}: {error}", error=True)
                 return
-            self.status(f"Saved {room} in profile {resolved.profile_name} ({resolved.config_path}).")
+            where = f"profile {resolved.profile_name} ({resolved.config_path})"
+            if save:
+                self._saved.add(room)
+                self.status(f"Saved {room} in {where}: watched at every start; s again un-saves it.")
+            else:
+                self._saved.discard(room)
+                watched = " (still watched now)" if room in self.rooms else ""
+                self.status(f"Un-saved {room} from {where}: not watched at the next start{watched}.")
 
-        self.run_worker(save(), group="config", exit_on_error=False)
+        self.run_worker(change(), group="config", exit_on_error=False)
 
     @on(WatchList.Selected)
     def _room_selected(self, message: WatchList.Selected) -> None:
@@ -216,7 +229,21 @@ class ConferencesScreen(LiveRoomsScreen):
 
     @on(WatchList.RemoveRequested)
     def _room_removed(self, message: WatchList.RemoveRequested) -> None:
-        self.unwatch_room(message.room)
+        """Stop watching; a saved room would come back at the next start, so ask whether to un-save it too."""
+        room = message.room
+        if room not in self._saved:
+            self.unwatch_room(room)
+            return
+        question = (f"Stop watching [b]{escape(room)}[/b]. It is saved in profile "
+                    f"[b]{escape(self.session.resolved.profile_name)}[/b], so it comes back at the next start.\n"
+                    "y also removes it from the profile; n or escape only stops watching it now.")
+
+        def answered(unsave: bool | None) -> None:
+            self.unwatch_room(room)
+            if unsave:
+                self._change_saved(room, save=False)
+
+        self.app.push_screen(ConfirmScreen(question, confirm_label="Remove from profile", danger=False), answered)
 
     def _step_room(self, step: int) -> None:
         rooms = self.query_one(WatchList).rooms

@@ -8,16 +8,14 @@ tasks, so the UI never waits).
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Awaitable, Callable, Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static
 
-from api.models.views import Contact, TimelineEntry
+from api.models.views import Contact
 from console.rooms import Outcome, PollResult
 from console.rooms.hands import HandNote
 from console.rooms.service import (
@@ -48,6 +46,9 @@ class LiveRoomsScreen(ModeScreen):
         self.rooms = session.rooms
         self.room: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._hand_said: tuple[str, str] | None = None  # the raised hand the status line speaks of (room, call)
+        self._saved: set[str] = set(session.resolved.profile.rooms)
+        """Rooms saved in the profile (watched at every start); `s` saves and un-saves."""
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -78,7 +79,7 @@ class LiveRoomsScreen(ModeScreen):
         if self.room is None:
             self.status("No conference watched. The Sinch API cannot list conferences: press a to add one by id.")
         self.set_interval(1.0, self._tick)
-        self.query_one(Roster).focus()  # the keys an operator needs first (m, k) act on the roster
+        self.query_one(Roster).focus()  # the keys an operator needs first (m, x) act on the roster
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -152,7 +153,7 @@ class LiveRoomsScreen(ModeScreen):
                         joined_at=self.rooms.joined_at(room, watch.last_ok))
         for hand in self.rooms.hands.raised(room):
             roster.set_hand(hand.call_id, True)
-        self.query_one(Timeline).show(self._room_timeline(room))
+        self.query_one(Timeline).show(self.rooms.timeline(room))
         self._show_title()
 
     def _show_title(self) -> None:
@@ -165,28 +166,17 @@ class LiveRoomsScreen(ModeScreen):
         summary = watch.summary(now)
         policy = self.moderator.policy(self.room).describe()
         people = "? in · ? muted" if watch.last_ok is None else f"{summary.participants} in · {summary.muted} muted"
-        text = Text.assemble((self.room, "bold"), f" · {people} · {watch.health(now)} · every {watch.interval:g} s")
+        text = Text.assemble((self.room, "bold"), f" · {people} · {watch.health(now)}")
+        retry_in = self.rooms.retry_in(self.room) if watch.stale else None
+        if retry_in is not None:  # an outage says what happens next, and how not to wait for it
+            text.append(f" · retrying in {retry_in:.0f} s · r retries now", style="bold")
+        text.append(f" · every {watch.interval:g} s")
         hands = self.rooms.hands.count(self.room)
         if hands:
             text.append(f" · {hands} hand{'s' if hands != 1 else ''} up", style="bold magenta")
         if policy:
             text.append(f" · {policy}", style="bold")
         title.update(text)
-
-    def _entry(self, event: TimelineEntry) -> TimelineEntry:
-        """The service's entry, naming the person as the address book does now (it may change meanwhile)."""
-        return replace(event, who=self.moderator.name(event.cli, event.call_id) if event.cli or event.call_id
-                       else "room")
-
-    def _hand_entry(self, note: HandNote) -> TimelineEntry:
-        who = self._person_name(note.room, note.call_id, note.cli)
-        return TimelineEntry(note.at, "hand", note.call_id, note.cli, note.by, note.detail, who=who)
-
-    def _room_timeline(self, room: str) -> Iterator[TimelineEntry]:
-        """The room's timeline with its hands' notes, by time (the room's own entry first on a tie)."""
-        entries: Iterable[TimelineEntry] = map(self._entry, self.moderator.timeline(room))
-        notes: Iterable[TimelineEntry] = map(self._hand_entry, self.rooms.hands.notes(room))
-        return heapq.merge(entries, notes, key=lambda entry: entry.at)
 
     def _person_name(self, room: str, call_id: str, cli: str = "") -> str:
         return self.rooms.person_name(room, call_id, cli)
@@ -207,10 +197,10 @@ class LiveRoomsScreen(ModeScreen):
             roster.apply(result.diff, joined_at=self.rooms.joined_at(room, result.diff.at))
         timeline = self.query_one(Timeline)
         for event in result.entries:
-            timeline.add(self._entry(event))
+            timeline.add(self.rooms.named(event))
         for note in lowered:
             roster.set_hand(note.call_id, False)
-            timeline.add(self._hand_entry(note))
+            timeline.add(self.rooms.hand_entry(note))
         self._show_title()
 
     def _tick(self) -> None:
@@ -230,11 +220,15 @@ class LiveRoomsScreen(ModeScreen):
         """Show hand changes: the visible room's roster marker and timeline line, and its title's count; a hand
         going up is also said (in the status line for the visible room, as a notification for another)."""
         for note in notes:
-            if not note.raised or note.why != "pressed 1":
-                continue
             who = self._person_name(note.room, note.call_id, note.cli)
+            if not note.raised:
+                if self._hand_said == (note.room, note.call_id):  # the status line no longer says it is up
+                    self.status(f"{who}: {note.detail}.")
+                    self._hand_said = None
+                continue
             if note.room == self.room:
                 self.status(f"{who} raised a hand: h lowers it (m unmutes them and lowers it).")
+                self._hand_said = (note.room, note.call_id)
             else:
                 self.notify(f"{who} raised a hand in {note.room}", title="Raised hand", timeout=6, markup=False)
         visible = [note for note in notes if note.room == self.room]
@@ -244,12 +238,13 @@ class LiveRoomsScreen(ModeScreen):
         timeline = self.query_one(Timeline)
         for note in visible:
             roster.set_hand(note.call_id, note.raised)
-            timeline.add(self._hand_entry(note))
+            timeline.add(self.rooms.hand_entry(note))
         self._show_title()
 
     # ---- feedback ------------------------------------------------------------------------------------
 
     def status(self, text: str, *, error: bool = False) -> None:
+        self._hand_said = None
         self.query_one("#status", Static).update(Text(text))  # outcomes quote names and numbers: never markup
         self.query_one("#status").set_class(error, "error")
 
@@ -259,7 +254,7 @@ class LiveRoomsScreen(ModeScreen):
         self.notify(outcome.text, severity="information" if outcome.ok else "error",
                     timeout=4 if outcome.ok else 8, markup=False)
         if outcome.room == self.room:  # the console's own actions are on the room's timeline already
-            self.query_one(Timeline).show(self._room_timeline(outcome.room))
+            self.query_one(Timeline).show(self.rooms.timeline(outcome.room))
 
     def _act(self, action: Callable[[], Awaitable[Outcome]], room: str) -> None:
         """Hand one change to the rooms service; its outcome comes back as an update."""

@@ -3,14 +3,18 @@
 A screen names its change actions in CHANGES (screen action -> gateway action, console.gateway.CHANGES). On a
 read-only profile `check_action` answers False for them, so the footer does not offer them and their keys do
 nothing; an action reached another way still goes to the gateway, which refuses it in its one set of words.
-GuardedRoster does the same for the roster's own keys (m, k), which live on the widget.
+GuardedRoster does the same for the roster's own keys (m, x), which live on the widget.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual.binding import BindingsMap
+from textual.dom import DOMNode
+from textual.keys import key_to_character
 from textual.screen import Screen
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, SelectionList, TextArea
 
 from console.session import Session
 from widgets import Roster
@@ -26,6 +30,34 @@ class ModeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         change = self.CHANGES.get(action)
         return change is None or not self.session.gateway.refuses(change)
+
+    @property
+    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
+        # Textual's own chain (focused widget up to the app), less the printable keys above a focused field.
+        return without_printable_above_field(super()._binding_chain)
+
+
+FIELDS = (Input, TextArea, Select, SelectionList, RadioSet, RadioButton, Checkbox)
+"""Widgets that take text or pick a value: printable keys are theirs while they (or a part of them) have focus."""
+
+
+def is_printable_key(key: str) -> bool:
+    character = key_to_character(key)
+    return character is not None and character.isprintable()
+
+
+def without_printable_above_field(chain: list[tuple[DOMNode, BindingsMap]]) -> list[tuple[DOMNode, BindingsMap]]:
+    """`chain` (focused widget first) with the printable keys removed from every node above the innermost field.
+
+    The maps are Textual's copies made for this chain, so removing keys changes no widget's own bindings.
+    """
+    above_field = False
+    for node, bindings in chain:
+        if above_field:
+            for key in [key for key in bindings.key_to_bindings if is_printable_key(key)]:
+                del bindings.key_to_bindings[key]
+        above_field = above_field or isinstance(node, FIELDS)
+    return chain
 
 
 class GuardedRoster(Roster):

@@ -62,6 +62,9 @@ async def wait_for_roster(app: SinchConsole, pilot: Pilot[None]) -> ConferencesS
 
     def shown() -> ConferencesScreen | None:
         screen = app.screen
-        return screen if isinstance(screen, ConferencesScreen) and screen.query_one(Roster).row_count else None
+        if not isinstance(screen, ConferencesScreen):
+            return None
+        rosters = screen.query(Roster)  # none yet while the screen is still composing
+        return screen if rosters and rosters.first().row_count else None
 
     return await eventually(shown, pilot, what="the first room's roster")

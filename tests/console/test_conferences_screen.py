@@ -58,13 +58,13 @@ async def test_k_asks_naming_the_person_and_kicks_only_on_yes(tmp_path: Path) ->
         people = await h.participants(room)
         grace = next(call_id for call_id, p in people.items() if p["cli"] == "+447700074137")
         h.roster.move_cursor(row=h.roster.get_row_index(grace))
-        await pilot.press("k")
+        await pilot.press("x")
         await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         assert "Grace Hopper" in h.app.screen.question
         await pilot.press("n")
         await eventually(lambda: not isinstance(h.app.screen, ConfirmScreen), pilot)
         assert grace in await h.participants(room)
-        await pilot.press("k")
+        await pilot.press("x")
         await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("y")
 
@@ -179,10 +179,19 @@ async def test_add_room_save_room_and_unwatch(tmp_path: Path) -> None:
         await pilot.press("s")
         await eventually(lambda: "Saved town-hall" in h.status(), pilot)
         assert 'rooms = ["town-hall"]' in (tmp_path / "config.toml").read_text()
+        await pilot.press("s")  # s again un-saves (issue 14: a saved room could not be un-saved)
+        await eventually(lambda: "Un-saved town-hall" in h.status(), pilot)
+        assert "town-hall" not in (tmp_path / "config.toml").read_text()
+        await pilot.press("s")
+        await eventually(lambda: "Saved town-hall" in h.status(), pilot)
         watch_list = h.screen.query_one(WatchList)
         watch_list.focus()
-        await pilot.press("delete")
-        await eventually(lambda: "town-hall" not in watch_list.rooms, pilot)
+        await pilot.press("delete")  # a saved room: asked whether to un-save it too, else it comes back
+        await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
+        assert "comes back at the next start" in h.app.screen.question
+        await pilot.press("y")
+        await eventually(lambda: "town-hall" not in watch_list.rooms and "Un-saved town-hall" in h.status(), pilot)
+        assert "town-hall" not in (tmp_path / "config.toml").read_text()
 
 
 async def test_a_failing_platform_marks_the_room_stale_and_keeps_the_roster(tmp_path: Path) -> None:
@@ -240,7 +249,7 @@ async def test_help_detail_and_attendance_dialogs(tmp_path: Path) -> None:
         assert {"conference.mute", "conference.kick", "conference.kick_all", "app.quit"} <= ids
         await pilot.press("escape")
         await pilot.press("enter")
-        await eventually(lambda: type(h.app.screen).__name__ == "ParticipantScreen", pilot)
+        await eventually(lambda: type(h.app.screen).__name__ == "ParticipantPanel", pilot)
         assert "Call id" in str(h.app.screen.query_one("#participant-detail").render())
         await pilot.press("escape")
         await pilot.press("R")
@@ -376,7 +385,7 @@ async def test_markup_in_room_ids_names_and_numbers_is_shown_not_parsed(tmp_path
         assert str(h.roster.get_row_at(0)[0]) == "Ada [/b] Lovelace"
         await pilot.press("m")
         await eventually(lambda: "Ada [/b] Lovelace" in h.status(), pilot)
-        await pilot.press("k")
+        await pilot.press("x")
         await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
         await pilot.press("n")
         assert h.app.is_running

@@ -64,7 +64,7 @@ def test_kick_confirmation(snap_compare, tmp_path: Path) -> None:
 
     async def scene(pilot) -> None:
         await wait_for_roster(h.app, pilot)
-        await pilot.press("k")
+        await pilot.press("x")
         await eventually(lambda: isinstance(h.app.screen, ConfirmScreen), pilot)
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=scene)

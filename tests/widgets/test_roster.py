@@ -216,15 +216,17 @@ async def test_keys_post_requests_for_the_participant_under_the_cursor() -> None
         poll([person("a"), person("b", muted=True), person("c")], now=T0)
         poll([person("b", muted=True), person("c")], now=later(1))  # "a" left: keys do nothing on it
         await pilot.press("m")
-        await pilot.press("j", "m", "k", "enter")
+        await pilot.press("j", "m", "x", "enter")
+        await pilot.press("j", "k")  # vim: k moves up and never kicks
         await pilot.pause()
         requests = [(type(m).__name__, m.call_id) for m in app.messages if isinstance(m, Roster.ParticipantRequest)]
         assert requests == [("MuteToggleRequested", "b"), ("KickRequested", "b"), ("DetailRequested", "b")]
+        assert roster.selected_call_id == "b"
         mute = next(m for m in app.messages if isinstance(m, Roster.MuteToggleRequested))
         assert mute.muted is True and mute.control is roster
         ids = {binding.id for binding in Roster.BINDINGS}
         assert {"conference.mute", "conference.kick", "conference.detail"} <= ids
-        assert not any(b.key == "k" and b.action == "cursor_up" for b in Roster.BINDINGS)
+        assert [b.action for b in Roster.BINDINGS if b.key == "k"] == ["cursor_up"]
 
 
 async def test_clear_forgets_everyone() -> None:

@@ -20,7 +20,7 @@ import io
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -149,6 +149,19 @@ class AttendanceBook:
                 changed = True
         return changed
 
+    def arrived_muted(self, room: str, joiners: Iterable[Participant], now: datetime) -> bool:
+        """Calls first seen already muted (muted on joining, or before watching started) are muted from the poll
+        that saw them (a lower bound: no event said when): the chart shades them too. True when one was."""
+        legs = self.rooms.get(room, {})
+        changed = False
+        for participant in joiners:
+            leg = legs.get(participant.call_id)
+            if participant.muted and leg is not None and leg.left is None and not leg.mutes:
+                leg.muted_from(now)
+                self._dirty[room, leg.call_id] = leg
+                changed = True
+        return changed
+
     def seen(self, room: str, present_call_ids: Iterable[str], now: datetime) -> None:
         """A good poll: remember when each present call was last seen (in memory; saved with the next change)."""
         legs = self.rooms.get(room, {})
@@ -199,8 +212,9 @@ class AttendanceBook:
         return rows
 
     def chart(self, room: str, now: datetime, book: AddressBookLike | None = None) -> PresenceChart:
-        """The report as a picture: a bar per person (the same people, the same order), from the first join to
-        the last leave (now while anyone is present), with muted stretches and kicks."""
+        """The last meeting as a picture: a bar per person (in the report's order) from the first join to the
+        last leave (now while anyone is present), with muted stretches and kicks. A meeting is a stretch when the
+        room was never empty; earlier ones in the book are left out."""
         people: dict[str, list[Leg]] = {}
         for leg in self.rooms.get(room, {}).values():
             people.setdefault(leg.cli or f"call:{leg.call_id}", []).append(leg)
@@ -219,9 +233,11 @@ class AttendanceBook:
         bars.sort(key=lambda item: (item[0], item[1]))
         if not bars:
             return PresenceChart(room, now, now)
-        start = min(span.start for _, _, bar in bars for span in bar.present)
-        end = max(span.end for _, _, bar in bars for span in bar.present)
-        return PresenceChart(room, start, max(end, start), tuple(bar for _, _, bar in bars))
+        # The book keeps a room for 90 days: the chart is its last meeting, the last stretch it was never empty.
+        meeting = _merged([span for _, _, bar in bars for span in bar.present])[-1]
+        shown = [_clipped(bar, meeting) for _, _, bar in bars
+                 if any(span.start <= meeting.end and span.end >= meeting.start for span in bar.present)]
+        return PresenceChart(room, meeting.start, meeting.end, tuple(shown))
 
     def export(self, room: str, path: str | os.PathLike[str], now: datetime,
                book: AddressBookLike | None = None, *, fmt: str | None = None) -> Path:
@@ -354,6 +370,15 @@ def _merged(spans: list[Span]) -> tuple[Span, ...]:
         else:
             out.append(span)
     return tuple(out)
+
+
+def _clipped(bar: PresenceBar, window: Span) -> PresenceBar:
+    def inside(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+        return tuple(Span(max(span.start, window.start), min(span.end, window.end)) for span in spans
+                     if span.start <= window.end and span.end >= window.start)
+
+    return replace(bar, present=inside(bar.present), muted=inside(bar.muted),
+                   kicked=tuple(at for at in bar.kicked if window.start <= at <= window.end))
 
 
 def _iso(when: datetime | None) -> str | None:

@@ -148,6 +148,7 @@ class Moderator:
             self.attendance.close_missing(room, watch.participants, now)
         self.attendance.record(room, entries)
         self.attendance.backdate(room, diff.joined, now)
+        self.attendance.arrived_muted(room, diff.joined, now)
         self.attendance.seen(room, watch.participants, now)
         # Every poll, changed or not: queuing is cheap, and a quiet room's "last seen" is journaled now and then.
         await self.save_attendance()

@@ -112,3 +112,30 @@ def test_books_written_before_mutes_were_kept_still_load(tmp_path):
     book = AttendanceBook.load(tmp_path, now=START)
     assert book.load_warning is None and book.rooms["standup"]["c1"].times_muted == 2
     assert book.chart("standup", START).bars[0].muted == ()
+
+
+async def test_the_chart_is_the_last_meeting_not_the_whole_book(client, admin, clock, tmp_path):
+    moderator = Moderator(client, clock=clock, attendance=AttendanceBook())
+    early = await admin.join(BOB)
+    await moderator.poll(ROOM)
+    clock.advance(600)
+    await admin.hang_up(early)
+    await moderator.poll(ROOM)  # yesterday's meeting, say: over, the room empty
+    clock.advance(3600)
+    await admin.join(ADA)
+    await moderator.poll(ROOM)
+    clock.advance(60)
+    chart = moderator.attendance.chart(ROOM, clock(), BOOK)
+    assert (chart.start, chart.end) == (at(4200), at(4260))
+    assert [bar.name[:3] for bar in chart.bars] == ["Ada"]
+
+
+async def test_someone_already_muted_when_first_seen_is_shaded_from_then(client, admin, clock, tmp_path):
+    moderator = Moderator(client, clock=clock, attendance=AttendanceBook())
+    call = await admin.join(ADA, muted=True)
+    clock.advance(5)
+    await moderator.poll(ROOM)
+    clock.advance(20)
+    await moderator.unmute(ROOM, call)
+    (bar,) = moderator.attendance.chart(ROOM, clock()).bars
+    assert bar.muted == (Span(at(5), at(25)),)

@@ -1,5 +1,5 @@
-"""Dialogs of the Conferences screen: one participant's details, and a room's attendance (a table, or a chart
-with `g`, exportable as CSV, JSON or SVG)."""
+"""Dialogs of the Conferences screen: a room's attendance (a table, or a chart
+with `g`, exportable as CSV, JSON or SVG). One participant: participant_panel.py."""
 
 from __future__ import annotations
 
@@ -20,51 +20,6 @@ from console.screens.dialogs import ConfirmScreen, PromptScreen
 from console.session import Session
 from widgets.attendance_chart import AttendanceChart
 from widgets.people import clock_time, format_number
-
-
-class ParticipantScreen(ModalScreen[None]):
-    """Everything known about one participant: from the last poll and from the attendance book."""
-
-    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="participant.close")]
-
-    def __init__(self, session: Session, room: str, call_id: str) -> None:
-        super().__init__(classes="dialog")
-        self.session = session
-        self.room = room
-        self.call_id = call_id
-
-    def compose(self) -> ComposeResult:
-        moderator = self.session.moderator
-        participant = moderator.watch(self.room).participants.get(self.call_id)
-        cli = participant.cli if participant else ""
-        contact = self.session.resolved.profile.contact(cli) if cli else None
-        history = next((row for row in moderator.attendance_report(self.room) if self.call_id in row.call_ids), None)
-        lines = [
-            f"[b]{escape(contact.name if contact else format_number(cli) or self.call_id)}[/b]"
-            + ("  ★ moderator" if contact and contact.moderator else ""),
-            f"Number      {escape(format_number(cli))}  ({escape(cli)})" if cli else "Number      unknown",
-            f"Call id     {escape(self.call_id)}",
-            f"Conference  {escape(self.room)}",
-        ]
-        if participant:
-            lines += [
-                f"In the call {clock(participant.duration)}",
-                f"Muted       {'yes' if participant.muted else 'no'}",
-                f"On hold     {'yes' if participant.on_hold else 'no'}",
-            ]
-        else:
-            lines.append("Not in the conference any more.")
-        if history:
-            lines += [
-                f"First joined {clock_time(history.first_joined)}, muted {history.times_muted} time(s)"
-                + (", kicked" if history.kicked else ""),
-            ]
-        with Vertical(id="dialog-box"):
-            yield Static("\n".join(lines), id="participant-detail")
-            yield Static("escape closes", classes="hint")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 def _when(moment: datetime | None) -> str:

@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from api.models.display import moment
 from console.calls.hourly import calls_by_hour
 from console.calls.poller import CallsPoller, CallsUpdate
 from console.calls.tracker import TrackedCall, filter_calls, next_sort_key, sort_calls
@@ -40,9 +41,14 @@ from console.screens.topbar import topbar
 from console.session import Session
 from widgets.calls_per_hour import CallsPerHour
 
-COLUMNS = (("placed", "Placed", 8), ("kind", "Kind", 10), ("to", "To", 18), ("status", "Status", 9),
+
+def known(value: str | None) -> str:
+    """A platform field as shown: its "N/A" (nothing known yet) is left blank, not spelled out."""
+    return "" if value in (None, "N/A") else str(value)
+
+COLUMNS = (("placed", "Placed", 12), ("kind", "Kind", 10), ("to", "To", 18), ("status", "Status", 9),
            ("result", "Result", 9), ("reason", "Reason", 13), ("duration", "Dur", 7), ("debit", "Debit", 11),
-           ("detail", "Detail", 24))
+           ("detail", "Detail", 20))
 STATUS_STYLE = {"INITIATED": "yellow", "RINGING": "bold yellow", "ONGOING": "bold green", "FINAL": "",
                 "UNKNOWN": "red"}
 """UNKNOWN: the platform has no such call, or a callout was sent and never answered (its detail says which)."""
@@ -162,8 +168,7 @@ class CallsScreen(ModeScreen):
 
     def _cells(self, call: TrackedCall, now: datetime) -> list[Text]:
         result = call.result
-        placed = call.placed_at.astimezone()
-        when = placed.strftime("%H:%M:%S") if placed.date() == now.astimezone().date() else placed.strftime("%b %d")
+        when = moment(call.placed_at, now)
         detail = Text(call.error, style="red") if call.error else Text(self._detail_text(call))
         detail.truncate(40, overflow="ellipsis")
         return [
@@ -171,8 +176,8 @@ class CallsScreen(ModeScreen):
             Text(call.kind),
             Text(call.number),
             Text(call.status, style=STATUS_STYLE.get(call.status, "")),
-            Text(result.result if result else "", style=RESULT_STYLE.get(result.result if result else "", "")),
-            Text(result.reason if result else ""),
+            Text(known(result.result if result else None), style=RESULT_STYLE.get(result.result if result else "", "")),
+            Text(known(result.reason if result else None)),
             Text(call.duration_text(), justify="right"),
             Text(call.debit_text(), justify="right"),
             detail,
@@ -197,7 +202,14 @@ class CallsScreen(ModeScreen):
         call = self.selected()
         pane = self.query_one("#call-detail", Static)
         if call is None:
-            pane.update(Text("No call selected." if len(self.tracker) else "No calls tracked yet."))
+            if not len(self.tracker):
+                pane.update(Text("No calls tracked yet: callouts placed from Callouts (2) show here, and a adds any "
+                                 "callId."))
+            elif self.query_text and not self.visible_calls():
+                pane.update(Text.assemble("No call matches the filter ", (self.query_text, "bold"),
+                                          f" ({len(self.tracker)} tracked)."))
+            else:
+                pane.update(Text("No call selected."))
             return
         if call.outcome_unknown:
             text = Text.assemble(("Callout ", "bold"), (call.call_id, "bold"), f" · {call.kind} to {call.number}",
@@ -206,10 +218,11 @@ class CallsScreen(ModeScreen):
             text = Text.assemble(("Call ", "bold"), (call.call_id, "bold"), f" · {call.kind} to {call.number}")
         if call.correlation_id:
             text.append(f" · tag {call.correlation_id}")
-        text.append(f"\nplaced {call.placed_at.isoformat()}")
+        now = self.session.clock()
+        text.append(f"\nplaced {moment(call.placed_at, now, relative=True)}")
         if call.cli:
             text.append(f" from {call.cli}")
-        text.append(f" · polled {call.polled_at.isoformat() if call.polled_at else 'not yet'}")
+        text.append(f" · polled {moment(call.polled_at, now, relative=True) if call.polled_at else 'not yet'}")
         if call.conference_id:
             text.append(f" · room {call.conference_id}")
         if call.detail:

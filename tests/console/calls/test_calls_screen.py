@@ -164,3 +164,18 @@ async def test_the_strip_counts_and_costs_the_calls_placed_per_hour(tmp_path: Pa
         total = str(screen.query_one("#hourly-cost-total").render())
         assert total.strip() == f"{debits:.4f} USD"
         assert str(screen.query_one("#hourly-placed-total").render()) == "2 placed"
+
+
+async def test_times_in_the_one_format_and_no_na(tmp_path: Path) -> None:
+    """Issue 14: local times (relative in the detail), never a raw ISO string or the platform's N/A."""
+    h = CallsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        screen, (_busy, conf) = await open_calls(h, pilot)
+        table = screen.query_one(DataTable)
+        assert str(table.get_cell(conf, "placed")) == "09:30:05"
+        assert str(table.get_cell(conf, "result")) == "" and str(table.get_cell(conf, "reason")) == ""
+        detail = str(screen.query_one("#call-detail").render())
+        assert "placed 09:30:05 (" in detail and "+00:00" not in detail
+        screen.query_one("#calls-filter").value = "nobody-at-all"
+        await eventually(lambda: table.row_count == 0, pilot)
+        assert "No call matches the filter nobody-at-all (2 tracked)." in str(screen.query_one("#call-detail").render())

@@ -159,7 +159,10 @@ def _iso(micros: int | None) -> str | None:
 
 
 def checkout(rev: str, into: Path) -> Path:
-    """The source of `rev` (a commit of this repository) unpacked into `into`."""
+    """The source of `rev` (a commit of this repository) unpacked into `into`; a folder is taken as it is (a copy
+    of the tree, so edits others make meanwhile in a shared checkout do not change what is measured)."""
+    if Path(rev).is_dir():
+        return Path(rev).resolve()
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return into
@@ -191,9 +194,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=180, help="measured window per run (600 = 10 minutes)")
     parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
-    parser.add_argument("--before", default=BEFORE, help="commit for today's-design figures ('none' skips)")
+    parser.add_argument("--before", default=BEFORE,
+                        help="commit (or source folder) for today's-design figures ('none' skips)")
     parser.add_argument("--after", default=None,
-                        help="commit for the new figures (default: this checkout's files, uncommitted edits included)")
+                        help="commit or source folder for the new figures (default: this checkout's files, "
+                             "uncommitted edits included)")
     parser.add_argument("--runs", type=int, default=1, help="runs per scenario and source (alternating)")
     args = parser.parse_args()
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]

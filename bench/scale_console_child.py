@@ -99,7 +99,8 @@ class GcPauses:
 
 class Diagnosis:
     """Where the time and memory go, to stderr, when asked: BENCH_PROFILE=1 (cProfile of the UI thread over the
-    window, top functions by own time) and BENCH_TRACEMALLOC=1 (allocations that grew over the window)."""
+    window, top functions by own time), BENCH_TRACEMALLOC=1 (allocations that grew over the window) and
+    BENCH_GC_TYPES=1 (what a full collection walks at the end: the tracked objects not frozen, by type)."""
 
     def __init__(self) -> None:
         self.profile = self.memory = None
@@ -115,6 +116,17 @@ class Diagnosis:
             # over before the window then cancel out, and what is left grew during it
 
     def report(self) -> None:
+        if os.environ.get("BENCH_GC_TYPES"):
+            import collections
+            import gc
+
+            tracked = gc.get_objects()  # generations 0-2 only: frozen objects are not walked by a collection
+            print(f"{len(tracked):,} tracked objects outside the frozen generation "
+                  f"({gc.get_freeze_count():,} frozen), thresholds {gc.get_threshold()}", file=sys.stderr)
+            kinds = collections.Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in tracked)
+            for kind, count in kinds.most_common(25):
+                print(f"{count:9,}  {kind}", file=sys.stderr)
+            del tracked
         if self.profile is not None:
             import pstats
 
@@ -163,6 +175,12 @@ async def main(url: str, rooms: list[str], seconds: float, folder: Path) -> dict
         probe.count_polls(client.conferences)
         return Backend(client, f"bench {url}", True, list(rooms), after_close=http.aclose)
 
+    try:  # what console/__main__.py does before running the app, in trees that have it
+        from console import memory  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        pass
+    else:
+        memory.manage()
     resolved = resolve_settings(folder / "config.toml", sandbox=True, rooms=list(rooms), poll_interval=INTERVAL,
                                 env={})
     app = SinchConsole(connect, resolved, folder=folder / "data")

@@ -45,7 +45,11 @@ def main(argv: list[str] | None = None) -> int:
         from console.cli import main as cli_main
 
         return cli_main(args)
-    build_app(argv).run()
+    app = build_app(argv)
+    from console import memory
+
+    memory.manage()  # this process holds the console for hours: the collector set for it (console/memory.py)
+    app.run()
     return 0
 
 

@@ -11,7 +11,6 @@ instead (`console.events.sandbox_relay`).
 from __future__ import annotations
 
 import asyncio
-import gc
 import importlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +25,7 @@ from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from console import memory
 from console.backend import Backend
 from console.config import Resolved
 from console.messages import CallPlaced, EventArrived
@@ -101,6 +101,7 @@ class SinchConsole(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.resolved.label
+        memory.freeze_long_lived()  # the modules, the app and its styles: no collection walks them again
         self.start_session()
 
     @work(exclusive=True, group="connect", exit_on_error=False)
@@ -165,13 +166,13 @@ class SinchConsole(App[None]):
     def _preload_modes(self) -> None:
         """Import the other modes' code in a thread once the roster is up, so the first `2` or `3` is quick
         without start-up paying for it. Then freeze what is loaded: it lives as long as the app, and every full
-        garbage collection (every few seconds in a churning room of 1,000) walked those ~120k objects again."""
+        garbage collection walked those ~120k objects again (`console.memory`)."""
 
         async def preload() -> None:
             for module in ("console.screens.callouts", "console.screens.calls", "console.screens.recordings",
                            "console.screens.numbers"):
                 await asyncio.to_thread(importlib.import_module, module)
-            gc.freeze()
+            memory.freeze_long_lived()
 
         self.run_worker(preload(), group="preload", exit_on_error=False)
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from api.models.common import digits, format_number, parse_number
+from api.models.common import NUMBERS_KEPT, digits, format_number, parse_number
 from api.models.views import Contact
 
 __all__ = [
@@ -48,7 +48,7 @@ def normalise_address_book(book: AddressBookInput | None) -> dict[str, Contact]:
     return contacts
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=NUMBERS_KEPT)
 def number_digits(cli: str) -> str:
     """Every digit string a person might type for this number: international and national (`0708...`)."""
     parsed = parse_number(cli)

@@ -1,0 +1,41 @@
+"""A big, churning roster keeps a screen's worth of renders, not thousands: every tick changes the table's cache
+keys, so DataTable's default caches (10,000 cells, 1,000 rows and lines) only filled with dead renders that grew
+memory for minutes and that every full garbage collection walked (bench/scale_console.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from widget_hosts import FROZEN, Host, Polls, person
+
+from api.models.common import NUMBERS_KEPT, format_number, parse_number
+from widgets import Roster
+from widgets.people import number_digits
+from widgets.roster_table import CELLS_KEPT, LINES_KEPT
+
+
+async def test_a_churning_room_keeps_a_screen_of_renders() -> None:
+    app = Host(Roster(clock=lambda: FROZEN))
+    async with app.run_test(size=(100, 40)) as pilot:
+        roster = app.widget
+        assert isinstance(roster, Roster)
+        poll = Polls(roster)
+        people = [person(f"p{i:04d}", cli=f"+4670{i:07d}") for i in range(1000)]
+        poll(people, now=FROZEN)
+        for second in range(1, 40):  # ticks and polls with joiners and leavers, each drawn
+            now = FROZEN + timedelta(seconds=second)
+            people = people[5:] + [person(f"n{second:02d}{i}", cli=f"+4671{second:05d}{i:02d}") for i in range(5)]
+            poll(people, now=now)
+            roster.tick(now)
+            roster.scroll_y = (second * 23) % 900  # different rows on screen each time
+            await pilot.pause()
+        assert len(roster._cell_render_cache) <= CELLS_KEPT < 10_000
+        for cache in (roster._row_render_cache, roster._row_renderable_cache, roster._line_cache):
+            assert len(cache) <= LINES_KEPT < 1_000
+        assert len(roster._cell_render_cache) > 0  # it still caches what is on screen
+
+
+def test_the_number_caches_are_bounded() -> None:
+    """A room brings new numbers all day: their parse and format are cached, but not without end."""
+    for cached in (parse_number, format_number, number_digits):
+        assert cached.cache_info().maxsize == NUMBERS_KEPT <= 4_096

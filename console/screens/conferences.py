@@ -296,6 +296,7 @@ class ConferencesScreen(LiveRoomsScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, message: Input.Changed) -> None:
         self.query_one(Roster).set_filter(message.value)
+        self.show_empty()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, message: Input.Submitted) -> None:

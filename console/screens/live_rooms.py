@@ -39,6 +39,10 @@ from widgets.watch_list import WatchList
 class LiveRoomsScreen(ModeScreen):
     """Shows the watched conferences as the rooms service reports them; subclasses add the keys."""
 
+    DEFAULT_CSS = """
+    LiveRoomsScreen #roster-empty { height: auto; padding: 0 2; color: $text-muted; display: none; }
+    """
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
@@ -61,6 +65,7 @@ class LiveRoomsScreen(ModeScreen):
                 yield Input(placeholder="filter by name, number or call id (escape closes)", id="filter")
                 yield GuardedRoster(self.session, address_book=self._address_book(), clock=self.session.clock,
                                     id="roster")
+                yield Static("", id="roster-empty")
                 yield Timeline(id="timeline")
         yield Static("", id="status")
         yield Footer()
@@ -122,6 +127,7 @@ class LiveRoomsScreen(ModeScreen):
             self.room = None
             self.query_one(Roster).clear()
             self.query_one(Timeline).show([])
+            self.show_empty()
             rooms = watch_list.rooms
             if rooms:
                 self.show_room(rooms[0])
@@ -155,6 +161,21 @@ class LiveRoomsScreen(ModeScreen):
             roster.set_hand(hand.call_id, True)
         self.query_one(Timeline).show(self.rooms.timeline(room))
         self._show_title()
+        self.show_empty()
+
+    def show_empty(self) -> None:
+        """An empty roster says why in words: nobody there yet, or a filter that matches nobody."""
+        roster = self.query_one(Roster)
+        note = self.query_one("#roster-empty", Static)
+        text = ""
+        if self.room is not None and not roster.row_count:
+            if roster.filter_text:
+                text = f"Nobody matches “{roster.filter_text}”: escape clears the filter."
+            elif self.moderator.watch(self.room).last_ok is not None:
+                text = (f"Nobody is in {self.room} right now. People show here as they join (a conference exists "
+                        "on the platform only while someone is in it).")
+        note.update(Text(text))
+        note.display = bool(text)
 
     def _show_title(self) -> None:
         title = self.query_one("#room-title", Static)
@@ -195,6 +216,7 @@ class LiveRoomsScreen(ModeScreen):
                 self.show_room(room)
                 return
             roster.apply(result.diff, joined_at=self.rooms.joined_at(room, result.diff.at))
+            self.show_empty()
         timeline = self.query_one(Timeline)
         for event in result.entries:
             timeline.add(self.rooms.named(event))

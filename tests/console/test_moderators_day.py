@@ -121,3 +121,18 @@ async def test_an_outage_says_when_it_retries_and_r_retries_now(tmp_path: Path) 
         await pilot.press("r")
         await eventually(lambda: "stale" not in str(title.render()) and "retrying" not in str(title.render()), pilot)
         assert isinstance(h.screen.query_one(Roster), Roster)
+
+
+async def test_an_empty_room_and_a_filter_matching_nobody_say_so(tmp_path: Path) -> None:
+    h = Harness(tmp_path, seed=7)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await wait_for_roster(h.app, pilot)
+        note = h.screen.query_one("#roster-empty")
+        assert not note.display
+        await pilot.press("slash", *"zzz-nobody")
+        await eventually(lambda: note.display and "Nobody matches" in str(note.render()), pilot)
+        await pilot.press("escape")
+        await eventually(lambda: not note.display and h.roster.row_count > 0, pilot)
+        h.app.session.rooms.watch("empty-room")
+        h.screen.show_room("empty-room")
+        await eventually(lambda: "Nobody is in empty-room right now" in str(note.render()), pilot)

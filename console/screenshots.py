@@ -12,12 +12,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TextArea
 
+from api.models.views import TimelineEntry
 from console.app import SinchConsole
 from console.backend import FROZEN_AT, connect_in_process
 from console.config import resolve_settings
@@ -90,6 +92,31 @@ async def _calls(app: SinchConsole, pilot: Pilot[None]) -> None:
     await pilot.press("escape", "3")
     for _ in range(40):
         await pilot.pause(0.05)
+
+
+async def _attendance_chart(app: SinchConsole, pilot: Pilot[None]) -> None:
+    screen = app.screen
+    assert isinstance(screen, ConferencesScreen) and screen.room is not None
+    room = screen.room
+    people = sorted(screen.moderator.watch(room).participants.values(), key=lambda p: -p.duration)
+    first, second = people[0], people[1]  # the two longest in the room
+
+    def ago(minutes: float) -> datetime:
+        return FROZEN_AT - timedelta(minutes=minutes)
+
+    # The frozen clock stands still: an earlier half hour of the meeting, as polls would have recorded it.
+    screen.moderator.attendance.record(room, [
+        TimelineEntry(ago(9), "muted", first.call_id, first.cli),
+        TimelineEntry(ago(4), "unmuted", first.call_id, first.cli),
+        TimelineEntry(ago(6), "muted", second.call_id, second.cli),
+        TimelineEntry(ago(28), "joined", "visitor-1", "+4915123456789"),
+        TimelineEntry(ago(7), "kicked", "visitor-1", "+4915123456789"),
+        TimelineEntry(ago(30), "joined", "chair-1", "+14155550100"),
+    ])
+    await pilot.press("R")
+    for _ in range(10):
+        await pilot.pause()
+    await pilot.press("g")
 
 
 async def _recordings(app: SinchConsole, pilot: Pilot[None]) -> None:
@@ -177,6 +204,7 @@ SCENES: dict[str, Scene] = {
     "log": _log,
     "callouts": _callouts,
     "calls": _calls,
+    "attendance-chart": _attendance_chart,
     "recordings": _recordings,
     "numbers": _numbers,
     "events": _events,

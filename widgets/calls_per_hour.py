@@ -55,5 +55,10 @@ class CallsPerHour(Horizontal):
         self.query_one("#hourly-last", Label).update(f" {hours[-1].hour:%H}h  ")
         total = sum(hour.placed for hour in hours)
         self.query_one("#hourly-placed-total", Label).update(f"{total} placed")
-        money = "in several currencies" if currency == "mixed" else f"{sum(h.cost for h in hours):.4f} {currency}"
+        if currency == "mixed":
+            money = "in several currencies"
+        elif currency:
+            money = f"{sum(hour.cost for hour in hours):.4f} {currency}"
+        else:
+            money = "none reported yet"
         self.query_one("#hourly-cost-total", Label).update(Text(f" {money.strip()}"))  # the platform's words

@@ -50,7 +50,7 @@ def calls_by_hour(calls: Iterable[TrackedCall], now: datetime, hours: int = HOUR
             continue
         placed[index] += 1
         debit = call.result.debit if call.result is not None else None
-        if debit is not None and debit.amount:
+        if debit is not None and debit.currency_id:
             currencies[debit.currency_id] += 1
             cost[index] += debit.amount
     currency = "" if not currencies else next(iter(currencies)) if len(currencies) == 1 else "mixed"

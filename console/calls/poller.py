@@ -18,6 +18,7 @@ from datetime import datetime
 
 from console.calls.tracked import CallChange, TrackedCall
 from console.calls.tracker import CallTracker, Clock
+from console.publishing import Listeners
 from console.scheduling import Scheduled, Scheduler
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class CallsPoller:
         self.interval = interval
         self._clock = clock
         self._scheduler = scheduler
-        self._listeners: list[Listener] = []
+        self._listeners: Listeners[CallsUpdate] = Listeners("calls")
         self._tick_handle: Scheduled | None = None
         self._task: asyncio.Task[object] | None = None
         self._in_flight = False
@@ -121,13 +122,7 @@ class CallsPoller:
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Hear every update from now on; call what is returned to stop."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._listeners.subscribe(listener)
 
     # ---- inside --------------------------------------------------------------------------------------
 
@@ -174,8 +169,4 @@ class CallsPoller:
 
     def _publish(self, update: CallsUpdate) -> None:
         self._published_version = self.tracker.version
-        for listener in list(self._listeners):
-            try:
-                listener(update)
-            except Exception:  # one broken subscriber must not stop the polling nor the others
-                log.exception("a calls listener failed on %r", update)
+        self._listeners(update)

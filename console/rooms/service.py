@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from api.models.views import TimelineEntry
+from console.publishing import Listeners
 from console.rooms.hands import HandNote, Hands, Why
 from console.rooms.moderator import Clock, Moderator, Outcome, PollResult
 from console.scheduling import Scheduled, Scheduler
@@ -104,7 +105,7 @@ class RoomsService:
         self._joined: dict[str, dict[str, datetime]] = {}  # room -> callId -> when they joined
         self._clis: dict[str, dict[str, str]] = {}  # room -> callId -> number, kept after they leave (names)
         self._due: dict[str, float] = {}  # room -> when its next poll is planned (scheduler time)
-        self._listeners: list[Listener] = []
+        self._publish: Listeners[RoomUpdate] = Listeners("rooms")
         self._told_watch_limit = False
         self._closed = False
 
@@ -112,20 +113,7 @@ class RoomsService:
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Hear every update from now on; call what this returns to stop."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return unsubscribe
-
-    def _publish(self, update: RoomUpdate) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(update)
-            except Exception:  # one broken view must not stop the polling, nor the other views
-                log.exception("a rooms listener failed on %s", type(update).__name__)
+        return self._publish.subscribe(listener)
 
     # ---- which rooms -----------------------------------------------------------------------------------
 
@@ -182,7 +170,7 @@ class RoomsService:
         self._closed = True
         for room in list(self._timers):
             self._cancel_timer(room)
-        self._listeners.clear()
+        self._publish.clear()
 
     async def aclose(self) -> None:
         """Close, then let polls and actions in flight end (an auto-mute halfway must not be cut), so the client

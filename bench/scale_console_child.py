@@ -99,8 +99,10 @@ class GcPauses:
 
 class Diagnosis:
     """Where the time and memory go, to stderr, when asked: BENCH_PROFILE=1 (cProfile of the UI thread over the
-    window, top functions by own time), BENCH_TRACEMALLOC=1 (allocations that grew over the window) and
-    BENCH_GC_TYPES=1 (what a full collection walks at the end: the tracked objects not frozen, by type)."""
+    window, top functions by own time), BENCH_TRACEMALLOC=1 (allocations that grew over the window),
+    BENCH_GC_TYPES=1 (what a full collection walks at the end: the tracked objects not frozen, by type) and
+    BENCH_SLOW=MS (asyncio's debug mode names every callback or task step that held the loop longer, from launch;
+    debug mode costs CPU, so the other figures of that run are not comparable)."""
 
     def __init__(self) -> None:
         self.profile = self.memory = None
@@ -162,6 +164,13 @@ async def main(url: str, rooms: list[str], seconds: float, folder: Path) -> dict
         import tracemalloc
 
         tracemalloc.start(8)
+    if os.environ.get("BENCH_SLOW"):
+        import logging
+
+        logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+        loop = asyncio.get_running_loop()
+        loop.set_debug(True)
+        loop.slow_callback_duration = float(os.environ["BENCH_SLOW"]) / 1000
     probe = Probe()
     gc_pauses = GcPauses()
     launched = time.perf_counter()

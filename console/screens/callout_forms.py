@@ -1,5 +1,8 @@
 """The Callouts screen's form panes: one per callout kind plus dial-in many, every field of the spec.
 
+Selects take type-to-search while closed (`SearchSelect`): the printable keys are theirs while they have focus
+(console.screens.mode), so a number typed into the destination type's select must not vanish in silence.
+
 Widget ids follow `<prefix>-<form field>` (e.g. `tts-destination`, `conf-max_duration`), so `read_form` fills a
 console.callouts form from the widgets by name, and each field's message sits in `<prefix>-<field>-msg`.
 """
@@ -10,10 +13,13 @@ from collections.abc import Iterable
 from dataclasses import fields as dataclass_fields
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
+from textual.timer import Timer
 from textual.widgets import Checkbox, Collapsible, DataTable, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets.select import NoSelection
 
 from api.models.callouts import LOCALES
 from console.callouts import ConferenceForm, CustomForm, Endpoint, TtsForm
@@ -24,6 +30,57 @@ PREFIX = {"tts": "tts", "conference": "conf", "custom": "custom", "dialin": "dia
 FORMS = {"tts": TtsForm, "conference": ConferenceForm, "custom": CustomForm}
 LOCALE_OPTIONS = [(f"{code} · {name}", code) for code, name in sorted(LOCALES.items())]
 SVAML_HINT = '{"instructions": [{"name": "say", "text": "Hello"}], "action": {"name": "hangup"}}'
+
+
+SEARCH_RESET_SECONDS = 1.0
+"""Typing pauses this long and the next key starts a new search."""
+
+
+class SearchSelect(Select[str]):
+    """A select that, closed, picks the option whose label starts with what is typed, as a browser's does:
+    `u` picks username, `sv` sv-SE; the same letter again moves to the next option starting with it. A key
+    nothing starts with rings the bell. Open, Textual's own type-to-search runs."""
+
+    def __init__(self, options: Iterable[tuple[str, str]], *, value: str | NoSelection = Select.NULL,
+                 allow_blank: bool = True, prompt: str = "Select", id: str | None = None,
+                 classes: str | None = None) -> None:
+        self.labels = list(options)
+        super().__init__(self.labels, value=value, allow_blank=allow_blank, prompt=prompt, id=id, classes=classes)
+        self._typed = ""
+        self._reset: Timer | None = None
+
+    def on_key(self, event: events.Key) -> None:
+        if self.expanded or event.character is None or not event.is_printable or event.key == "space":
+            return  # space opens the list (the select's binding); open, the list searches itself
+        event.stop()
+        event.prevent_default()
+        if self._reset is not None:
+            self._reset.stop()
+        self._reset = self.set_timer(SEARCH_RESET_SECONDS, self._forget_typed)
+        self._typed += event.character.lower()
+        found = search_match(self.labels, self._typed, self.value)
+        if found is None:
+            self.app.bell()
+        elif found != self.value:
+            self.value = found
+
+    def _forget_typed(self) -> None:
+        self._typed = ""
+
+
+
+def search_match(labels: list[tuple[str, str]], typed: str, current: object = None) -> str | None:
+    """The value to pick for what was typed: the first label starting with it, or, for one letter typed again
+    and again, the next label after the `current` value's starting with that letter."""
+    starting = [value for label, value in labels if label.lower().startswith(typed)]
+    if starting:
+        return starting[0]
+    if typed and len(set(typed)) == 1:
+        same = [value for label, value in labels if label.lower().startswith(typed[0])]
+        if same:
+            after = same.index(current) + 1 if current in same else 0
+            return same[after % len(same)]
+    return None
 
 
 def _msg(prefix: str, name: str) -> Static:
@@ -42,8 +99,8 @@ def select(prefix: str, name: str, label: str, options: Iterable[tuple[str, str]
            allow_blank: bool = True, prompt: str = "(not set)") -> ComposeResult:
     with Horizontal(classes="field"):
         yield Label(label, classes="field-label")
-        yield Select(list(options), value=value if value is not None else Select.NULL, allow_blank=allow_blank,
-                     prompt=prompt, id=f"{prefix}-{name}", classes="field-input")
+        yield SearchSelect(options, value=value if value is not None else Select.NULL, allow_blank=allow_blank,
+                           prompt=prompt, id=f"{prefix}-{name}", classes="field-input")
     yield _msg(prefix, name)
 
 
@@ -59,8 +116,8 @@ def destination(prefix: str) -> ComposeResult:
     with Horizontal(classes="field"):
         yield Label("Destination", classes="field-label")
         yield Input(placeholder="+46 70 123 45 67 or 4670…", id=f"{prefix}-destination", classes="field-input")
-        yield Select([("number", "number"), ("username", "username")], value="number", allow_blank=False,
-                     id=f"{prefix}-destination_type", classes="dest-type")
+        yield SearchSelect([("number", "number"), ("username", "username")], value="number", allow_blank=False,
+                           id=f"{prefix}-destination_type", classes="dest-type")
     yield _msg(prefix, "destination")
 
 

@@ -10,8 +10,11 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
+from textual._types import SegmentLines
+from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, RowKey
@@ -48,6 +51,8 @@ class BatchedTable(DataTable[str | Text]):
     _batched_refresh = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # DataTable's own parameters
+        # (before DataTable's __init__: its watchers clear the caches)
+        self._cells_by_value: LRUCache[tuple[object, ...], tuple[object, SegmentLines]] = LRUCache(CELLS_KEPT)
         super().__init__(*args, **kwargs)
         # DataTable keeps 10,000 rendered cells and 1,000 rows and lines, but every cell update (a roster's
         # ticking durations: every second) changes their keys, so only what is on screen is ever read again.
@@ -56,6 +61,40 @@ class BatchedTable(DataTable[str | Text]):
         self._cell_render_cache.maxsize = CELLS_KEPT
         for cache in (self._row_render_cache, self._row_renderable_cache, self._line_cache):
             cache.maxsize = LINES_KEPT
+
+    def _clear_caches(self) -> None:  # a table cleared, or a change of header, stripes, padding...
+        super()._clear_caches()
+        self._cells_by_value.clear()
+
+    def notify_style_update(self) -> None:  # a theme or CSS change: the cells' styles are not in the key
+        super().notify_style_update()
+        self._cells_by_value.clear()
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int, cursor: bool = False,
+                     hover: bool = False) -> SegmentLines:
+        """A cell drawn before with the same value, place and look is not drawn again.
+
+        DataTable keys its rendered cells by its update count, which every `update_cell` moves: one ticking
+        duration re-rendered every visible cell of the table (a repaint of a 40-line roster cost ~50 ms, more
+        than 100 ms on a loaded machine). The value itself is in this key instead (by identity: the roster puts a
+        new object in a cell whenever its text or look changes), with everything else the drawing depends on.
+        """
+        if row_index < 0 or column_index < 0:  # the header and row labels: DataTable's own cache
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        row = None if row_key is None else self.rows.get(row_key)
+        if row_key is None or row is None or column_key is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        value = self._data.get(row_key, {}).get(column_key)
+        key = (row_key, column_key, row_index, column_index, width, row.height, base_style, cursor, hover,
+               self._show_hover_cursor, self.show_cursor, self.cell_padding, self._pseudo_class_state)
+        known = self._cells_by_value.get(key)
+        if known is not None and known[0] is value:
+            return known[1]
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        self._cells_by_value[key] = (value, lines)
+        return lines
 
     def refresh(
         self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False

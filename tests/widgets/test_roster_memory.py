@@ -39,3 +39,32 @@ def test_the_number_caches_are_bounded() -> None:
     """A room brings new numbers all day: their parse and format are cached, but not without end."""
     for cached in (parse_number, format_number, number_digits):
         assert cached.cache_info().maxsize == NUMBERS_KEPT <= 4_096
+
+
+async def test_a_tick_redraws_only_the_cells_that_changed(monkeypatch) -> None:
+    """DataTable keys its drawn cells by an update count that every cell update moves: without the roster's own
+    cache a ticking duration redrew every visible cell, each second (most of a big room's repaint)."""
+    from textual.widgets import DataTable
+
+    from api.models.display import clock
+
+    app = Host(Roster(clock=lambda: FROZEN))
+    async with app.run_test(size=(100, 20)) as pilot:
+        roster = app.widget
+        assert isinstance(roster, Roster)
+        poll = Polls(roster)
+        poll([person(f"p{i:03d}", cli=f"+4670{i:07d}", duration=5) for i in range(100)], now=FROZEN)
+        await pilot.pause()
+        drawn: list[tuple[int, int]] = []
+        draw = DataTable._render_cell
+
+        def counted(self, row, column, *rest, **options):
+            drawn.append((row, column))
+            return draw(self, row, column, *rest, **options)
+
+        monkeypatch.setattr(DataTable, "_render_cell", counted)
+        roster.tick(FROZEN + timedelta(seconds=60))
+        await pilot.pause()
+        data_cells = [(row, column) for row, column in drawn if row >= 0]
+        assert data_cells and {column for _, column in data_cells} == {3}  # the durations only
+        assert clock(65) in roster.render_line(1).text  # and drawn anew

@@ -65,19 +65,30 @@ class DeleteRecordingsScreen(ModalScreen[bool]):
 
 
 class ExistingFileScreen(ModalScreen[ConflictAnswer | None]):
-    """The file is there already: skip (s), overwrite (o) or keep both (k); `a` ticks apply-to-all; escape
-    cancels the downloads not started yet."""
+    """The file is there already: skip (s), overwrite (o) or keep both (k); `a` ticks apply-to-all, and S, O, K
+    answer for this file and every other existing one in one key; escape cancels the downloads not started yet.
+
+    Whether the answer will stand for the others must be visible, not only a checkbox's colour (a terminal
+    with few colours draws ticked and unticked alike, and the answer seemed ignored): the box's label and the
+    buttons say "all" while it is ticked."""
 
     BINDINGS = [
         Binding("s", "choose('skip')", "Skip", id="recordings.exists.skip"),
         Binding("o", "choose('overwrite')", "Overwrite", id="recordings.exists.overwrite"),
         Binding("k", "choose('keep both')", "Keep both", id="recordings.exists.keep_both"),
         Binding("a", "toggle_all", "Apply to all", id="recordings.exists.all"),
+        Binding("S", "choose('skip', True)", "Skip all", show=False, id="recordings.exists.skip_all"),
+        Binding("O", "choose('overwrite', True)", "Overwrite all", show=False, id="recordings.exists.overwrite_all"),
+        Binding("K", "choose('keep both', True)", "Keep both for all", show=False,
+                id="recordings.exists.keep_both_all"),
         Binding("escape", "cancel", "Cancel downloads", id="recordings.exists.cancel"),
     ]
+    BUTTONS = (("skip", "Skip", "Skip all", "s"), ("overwrite", "Overwrite", "Overwrite all", "o"),
+               ("keep-both", "Keep both", "Keep both for all", "k"))
 
     DEFAULT_CSS = """
     ExistingFileScreen #apply-all { margin-top: 1; }
+    ExistingFileScreen #dialog-buttons Button { width: auto; }
     """
 
     def __init__(self, key: str, path: Path, left: int) -> None:
@@ -99,8 +110,7 @@ class ExistingFileScreen(ModalScreen[ConflictAnswer | None]):
         with Vertical(id="dialog-box"):
             yield Static(text, id="dialog-question")
             if self.left:
-                yield Checkbox(f"Apply to the {plural(self.left, 'other existing file')} of this download (a)",
-                               id="apply-all")
+                yield Checkbox(self._apply_label(False), id="apply-all")
             with Horizontal(id="dialog-buttons"):
                 yield Button("Skip (s)", id="skip", variant="primary")
                 yield Button("Overwrite (o)", id="overwrite", variant="error")
@@ -108,19 +118,36 @@ class ExistingFileScreen(ModalScreen[ConflictAnswer | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#dialog-box").styles.width = 96  # four buttons; the app's dialog width is for two
+        box = self.query_one("#dialog-box")
+        box.styles.width = 96  # four buttons; the app's dialog width is for two
+        box.styles.max_width = "100%"  # but never wider than the terminal
         self.query_one("#skip", Button).focus()
+
+    def _apply_label(self, on: bool) -> str:
+        others = plural(self.left, "other existing file")
+        if on:
+            return f"ON: applies to the {others} too (a turns it off)"
+        return f"Apply to the {others} of this download (a; or S, O, K)"
 
     def _apply_all(self) -> bool:
         boxes = self.query("#apply-all")
         return bool(boxes) and bool(boxes.first(Checkbox).value)
 
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(ConflictAnswer(Conflict(choice), apply_to_all=self._apply_all()))
+    def action_choose(self, choice: str, for_all: bool = False) -> None:
+        self.dismiss(ConflictAnswer(Conflict(choice), apply_to_all=for_all or self._apply_all()))
 
     def action_toggle_all(self) -> None:
         for box in self.query("#apply-all").results(Checkbox):
             box.value = not box.value
+
+    @on(Checkbox.Changed, "#apply-all")
+    def _apply_changed(self, event: Checkbox.Changed) -> None:
+        """However it was ticked (a, space, a click), the label and the buttons say whether it is."""
+        event.checkbox.label = self._apply_label(event.value)
+        for button_id, one, every, key in self.BUTTONS:
+            button = self.query_one(f"#{button_id}", Button)
+            button.label = f"{every if event.value else one} ({key})"
+            button.refresh(layout=True)  # a longer label widens its button
 
     def action_cancel(self) -> None:
         self.dismiss(None)

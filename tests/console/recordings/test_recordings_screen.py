@@ -373,6 +373,35 @@ async def test_bulk_download_is_bounded_and_one_answer_can_apply_to_all(tmp_path
         assert len(downloaded(h)) == 8
 
 
+async def test_apply_to_all_is_visible_however_ticked_and_one_key_answers_for_all(tmp_path: Path) -> None:
+    """Issue 14, bug 3: "apply to the other existing file" seemed ignored; whether an answer stands for the other
+    files must show in words (not only the box's colour), and S/O/K answer for all in one key."""
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=SIZE) as pilot:
+        await h.open(pilot)
+        keys = h.row_keys()[:3]
+        h.downloads.mkdir(parents=True)
+        for key in keys:
+            (h.downloads / key).write_bytes(OLD)
+        await pilot.press(*["space"] * 3, "d")
+        await eventually(lambda: isinstance(h.app.screen, ExistingFileScreen), pilot)
+        dialog = h.app.screen
+        await pilot.press("shift+tab", "space")  # the box ticked the way checkboxes are, not with `a`
+        ticked = "ON: applies to the 2 other existing files too"
+        await eventually(lambda: ticked in str(dialog.query_one("#apply-all").render()), pilot)
+        assert str(dialog.query_one("#keep-both").render()).strip() == "Keep both for all (k)"
+        await pilot.press("k")
+        await eventually(lambda: h.status().startswith("Saved 3 recordings"), pilot)  # each kept beside its file
+        assert not isinstance(h.app.screen, ExistingFileScreen)  # asked once for the three
+        assert all((h.downloads / key).read_bytes() == OLD for key in keys)
+        await pilot.press("d")
+        await eventually(lambda: isinstance(h.app.screen, ExistingFileScreen), pilot)
+        await pilot.press("O")  # overwrite this one and the others, in one key
+        await eventually(lambda: all((h.downloads / key).read_bytes() == platform_bytes(h, key) for key in keys),
+                         pilot)
+        assert not isinstance(h.app.screen, ExistingFileScreen)
+
+
 async def test_cancel_leaves_nothing(tmp_path: Path) -> None:
     h = RecordingsHarness(tmp_path)
     async with h.app.run_test(size=SIZE) as pilot:

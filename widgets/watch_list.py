@@ -2,7 +2,8 @@
 
 An OptionList rather than a DataTable: there are tens of rooms, not thousands; the list lives in a narrow side
 pane where five columns would not fit, so each room is a two-line card (room id and badges, then counts and
-health) that wraps naturally; and the empty state is an ordinary disabled option, so the list stays one
+health, then a sparkline of the last 30 minutes' head count once there are two minutes of it) that wraps
+naturally; and the empty state is an ordinary disabled option, so the list stays one
 focusable widget with the cursor, scrolling and highlight messages OptionList already has.
 """
 
@@ -11,16 +12,24 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from rich.color import Color
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.renderables.sparkline import Sparkline
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from api.models.display import printable
 from api.models.views import RoomSummary  # built by console.rooms (Moderator.summary)
 
-__all__ = ["EMPTY_ID", "EMPTY_MESSAGE", "RoomSummary", "WatchList", "describe"]
+__all__ = ["EMPTY_ID", "EMPTY_MESSAGE", "RoomSummary", "WatchList", "card", "describe"]
+
+SPARK_WIDTH = 22
+"""Cells of the head-count sparkline: the 34-column pane keeps room for "max 123" beside it."""
+SPARK_LOW, SPARK_HIGH = Color.parse("#3a6f8f"), Color.parse("#5fd7ff")
 
 EMPTY_ID = "watch-list-empty"
 EMPTY_MESSAGE = (
@@ -42,6 +51,23 @@ def describe(summary: RoomSummary) -> Text:
     card.append(f"\n  {people} in · {muted} muted · ")
     card.append(*_health(summary))
     return card
+
+
+def card(summary: RoomSummary) -> RenderableType:
+    """What the list shows for one room: `describe`, and under it the head count of the last 30 minutes drawn
+    by Textual's Sparkline (the renderable its Sparkline widget draws with: an option's prompt is a renderable,
+    not a widget). Nothing before two minutes are known: one value would be a full bar that says nothing."""
+    text = describe(summary)
+    recent = summary.recent
+    if len(recent) < 2:
+        return text
+    line = Table.grid(padding=0)
+    line.add_column(width=2)
+    line.add_column(width=min(len(recent), SPARK_WIDTH))
+    line.add_column(no_wrap=True)
+    line.add_row("", Sparkline(recent, width=min(len(recent), SPARK_WIDTH), min_color=SPARK_LOW,
+                               max_color=SPARK_HIGH), Text(f" max {max(recent)}", style="dim"))
+    return Group(text, line)
 
 
 def _health(summary: RoomSummary) -> tuple[str, str]:
@@ -136,7 +162,7 @@ class WatchList(OptionList):
         if not self._summaries and self.option_count:
             self.clear_options()  # the empty-state option
         self._summaries[summary.room] = summary
-        self.add_option(Option(describe(summary), id=summary.room))
+        self.add_option(Option(card(summary), id=summary.room))
         if self.highlighted is None:
             self.highlighted = 0
 
@@ -155,7 +181,7 @@ class WatchList(OptionList):
         if summary == current:
             return
         self._summaries[name] = summary
-        self.replace_option_prompt(name, describe(summary))
+        self.replace_option_prompt(name, card(summary))
 
     def remove_room(self, room: str) -> None:
         """Stop showing a room; the highlight moves to a neighbour."""

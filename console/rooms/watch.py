@@ -17,6 +17,7 @@ from api import errors
 from api.backoff import Backoff
 from api.models import Conference, Participant
 from api.models.views import RoomDiff, RoomSummary
+from console.rooms.count_history import CountHistory
 from console.rooms.wording import ROOM, describe_error
 
 MIN_INTERVAL = 0.2
@@ -40,6 +41,8 @@ class RoomWatch:
     failures: int = 0
     last_error: BaseException | None = None
     paused: bool = False
+    counts: CountHistory = field(default_factory=CountHistory)
+    """People per minute over the last 30 minutes (the watch list's sparkline)."""
     _retry_after: float = 0.0
 
     def __post_init__(self) -> None:
@@ -67,6 +70,7 @@ class RoomWatch:
             initial=initial,
         )
         self.participants = current
+        self.counts.add(len(current), now)
         self.last_ok = now
         self.failures = 0
         self.last_error = None
@@ -156,6 +160,7 @@ class RoomWatch:
             paused=self.paused,
             auto_mute=auto_mute,
             locked=locked,
+            recent=self.counts.values,
         )
 
 

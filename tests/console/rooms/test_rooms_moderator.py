@@ -60,7 +60,8 @@ async def test_platform_faults_come_back_as_outcomes_and_stale_polls(client, adm
     clock.advance(7)
     failed = await moderator.poll(ROOM)
     assert not failed.ok and failed.error == "Service unavailable (injected fault) (50000)"
-    assert failed.summary == RoomSummary(ROOM, participants=1, muted=failed.summary.muted, health="stale", stale_for=12)
+    assert failed.summary == RoomSummary(ROOM, participants=1, muted=failed.summary.muted, health="stale", stale_for=12,
+                                         recent=(1,))
     assert moderator.watch(ROOM).next_delay == 2
     await admin.clear_faults()
     recovered = await moderator.poll(ROOM)

@@ -7,9 +7,10 @@ app, so each can be tested with a session of its own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.audit import AuditLog
 from console.backend import Backend
@@ -20,6 +21,9 @@ from console.gateway import Gateway
 from console.rooms import AddressBook, AttendanceBook, Moderator
 from console.rooms.service import RoomsService
 from console.scheduling import LoopScheduler
+
+if TYPE_CHECKING:
+    from console.recordings.downloads import Downloader
 
 Clock = Callable[[], datetime]
 
@@ -49,6 +53,9 @@ class Session:
     events: EventRouter
     """Where each relayed event goes: the rooms and calls services, never a screen."""
     clock: Clock = utc_now
+    downloaders: list[Downloader] = field(default_factory=list)
+    """The Recordings screen's downloaders, registered when made: the mode bar counts their running downloads
+    in every mode (the downloads belong to that screen, which may not be the one shown)."""
 
     def start(self) -> None:
         """Start the services' polling: on the loop that will run them (open_session runs in a thread)."""

@@ -53,6 +53,7 @@ class ConferencesScreen(LiveRoomsScreen):
         Binding("right_square_bracket", "next_room", "Next room", show=False, id="conference.next_room"),
         Binding("left_square_bracket", "previous_room", "Previous room", show=False, id="conference.previous_room"),
         Binding("escape", "close_filter", "Close filter", show=False, id="conference.close_filter"),
+        Binding("w", "toggle_watch", "Watch list", id="conference.toggle_watch"),
     ]
 
     # ---- one participant (the roster posts these on m, x, enter) ---------------------------------------
@@ -303,3 +304,14 @@ class ConferencesScreen(LiveRoomsScreen):
         if not message.value:
             message.input.display = False
         self.query_one(Roster).focus()
+
+    def action_toggle_watch(self) -> None:
+        """Show or hide the watch list: folded away below 110 columns (the breakpoint classes of
+        console/screens/mode.py and console.tcss), so `w` shows it there and hides it on a wider terminal."""
+        self.toggle_class("-watch-toggled")
+        self.call_after_refresh(self._focus_off_hidden_watch_list)  # the styles follow the class on the refresh
+
+    def _focus_off_hidden_watch_list(self) -> None:
+        watch_list = self.query_one(WatchList)
+        if watch_list.has_focus and not watch_list.display:
+            self.query_one(Roster).focus()

@@ -29,6 +29,7 @@ from console.events.feed import EventFeed
 from console.events.log import EventQuery
 from console.events.model import RelayEvent
 from console.events.subscriber import ConnectionState
+from console.screens.mode import HEIGHTS, WIDTHS
 from console.screens.topbar import topbar
 from console.session import Session
 
@@ -42,6 +43,9 @@ STATE_STYLE = {"live": "bold green", "connecting": "yellow", "retrying": "bold y
 
 class EventsScreen(Screen[None]):
     """Callbacks as they arrive: a filterable, pausable log with each event's JSON and answer."""
+
+    HORIZONTAL_BREAKPOINTS = WIDTHS  # the same breakpoint classes as the other modes (console.tcss)
+    VERTICAL_BREAKPOINTS = HEIGHTS
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="events.filter"),

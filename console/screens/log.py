@@ -25,6 +25,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from api.models.display import moment
 from api.trace import TraceRecord
 from console.curl import to_curl
+from console.screens.mode import HEIGHTS, WIDTHS
+from console.screens.mode_bar import ModeBar
 from console.session import Session
 
 AUDIT_LIMIT = 500
@@ -75,6 +77,9 @@ def trace_matches(record: TraceRecord, words: list[str]) -> bool:
 class LogScreen(Screen[None]):
     """What the console did (audit) and what it asked the platform (API trace)."""
 
+    HORIZONTAL_BREAKPOINTS = WIDTHS  # the same breakpoint classes as the other modes (console.tcss)
+    VERTICAL_BREAKPOINTS = HEIGHTS
+
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="log.filter"),
         Binding("r", "reload", "Reload", id="log.reload"),
@@ -97,6 +102,7 @@ class LogScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield ModeBar(self.session)
         with Vertical(id="log-audit"):
             yield Static("[b]Audit log[/b]  moderator actions, newest last", classes="pane-title")
             yield Input(placeholder="filter the audit log (room, number, action, outcome...)", id="audit-filter")

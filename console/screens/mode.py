@@ -19,9 +19,18 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, Sele
 from console.session import Session
 from widgets import Roster
 
+WIDTHS: list[tuple[int, str]] = [(0, "-narrow"), (110, "-wide")]
+"""Textual's breakpoint classes by terminal width: below 110 columns the watch list folds away (`w` shows it),
+the mode bar takes short names and the footer its compact form (console.tcss)."""
+HEIGHTS: list[tuple[int, str]] = [(0, "-short"), (30, "-medium"), (48, "-tall")]
+"""By terminal height: the timeline gets fewer rows on a short terminal and more on a tall one (console.tcss)."""
+
 
 class ModeScreen(Screen[None]):
     """A mode (Conferences, Calls, Callouts, Recordings, Numbers) whose change keys follow the profile."""
+
+    HORIZONTAL_BREAKPOINTS = WIDTHS
+    VERTICAL_BREAKPOINTS = HEIGHTS
 
     CHANGES: ClassVar[dict[str, str]] = {}
     """Screen action -> the gateway action it sends ("kick_all" -> "kick_all", "hangup" -> "call_hangup")."""

@@ -185,6 +185,7 @@ class RecordingDownloads(DownloadsPanel):
         """The marked recordings, else the selected one (the screen's table)."""
         self.status = status
         self.downloader = Downloader(session.backend.client, session.audit, on_change=self._download_changed)
+        session.downloaders.append(self.downloader)  # the mode bar counts its running downloads
         self.downloads: list[Download] = []
         """This round's downloads, as the panel shows them (a round ends when one starts with none running)."""
         self._asking = asyncio.Lock()

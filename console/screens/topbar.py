@@ -1,6 +1,7 @@
 """The line under the header on every screen: where the console is connected (SANDBOX or LIVE, read-only),
-a title the screen fills in, and the live-events connection when there is one. One place, so no screen can
-forget to say it is not on the real platform, or that its events have stopped coming."""
+a title the screen fills in, and the live-events connection when there is one; under it the mode bar
+(console/screens/mode_bar.py). One place, so no screen can forget to say it is not on the real platform, or that
+its events have stopped coming."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from console.screens.mode_bar import ModeBar
 from console.session import Session
 
 if TYPE_CHECKING:
@@ -48,7 +50,8 @@ class EventsBadge(Static):
 
 
 def topbar(session: Session, title_id: str, *, events_badge: bool = True) -> ComposeResult:
-    """SANDBOX/LIVE badge, READ-ONLY when the profile is, then an empty Static `title_id` for the screen."""
+    """SANDBOX/LIVE badge, READ-ONLY when the profile is, then an empty Static `title_id` for the screen; under
+    it the mode bar (every mode, its digit and live counts)."""
     sandbox = session.backend.sandbox
     with Horizontal(id="topbar"):
         yield Static("SANDBOX" if sandbox else "LIVE", id="badge", classes="sandbox" if sandbox else "live")
@@ -57,3 +60,4 @@ def topbar(session: Session, title_id: str, *, events_badge: bool = True) -> Com
         yield Static("", id=title_id, classes="topbar-title")
         if events_badge:  # the Events mode says it in its own title
             yield EventsBadge()
+    yield ModeBar(session)

@@ -8,9 +8,10 @@ policy that must not stop halfway), pausing, the raised hands, and the actions t
 each, so its effect shows). The `Moderator` does each poll's work (the request, the diff, timeline, attendance,
 policies) and every change goes through the gateway.
 
-What happened is published as typed updates (`RoomUpdate`) to whoever subscribed: the Conferences screen draws
-them; a relay event reaches this service through `console.events.routing`, never a screen. Time comes from the
-injected clock and scheduler (`console.scheduling`), so every rule here is tested without a UI or a real wait.
+What happened is published as typed updates (`RoomUpdate`, console/rooms/updates.py) to whoever subscribed:
+the Conferences screen draws them; a relay event reaches this service through `console.events.routing`, never a
+screen. Time comes from the injected clock and scheduler (`console.scheduling`), so every rule here is tested
+without a UI or a real wait.
 """
 
 from __future__ import annotations
@@ -18,13 +19,23 @@ from __future__ import annotations
 import heapq
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from api.models.views import TimelineEntry
 from console.publishing import Listeners
 from console.rooms.hands import HandNote, Hands, Why
 from console.rooms.moderator import Clock, Moderator, Outcome, PollResult
+from console.rooms.updates import (
+    ActionDone,
+    HandsChanged,
+    RoomPolled,
+    RoomSettingsChanged,
+    RoomsNotice,
+    RoomUnwatched,
+    RoomUpdate,
+    RoomWatched,
+)
 from console.scheduling import Scheduled, Scheduler
 
 log = logging.getLogger(__name__)
@@ -39,53 +50,6 @@ MAX_WATCHED_FROM_EVENTS = 20
 """Events add rooms to the watch list only while it holds fewer than this (each room is a poll a second)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RoomWatched:
-    room: str
-
-
-@dataclass(frozen=True, slots=True)
-class RoomUnwatched:
-    room: str
-
-
-@dataclass(frozen=True, slots=True)
-class RoomPolled:
-    """One poll's result, and the hands it lowered (someone who left, or was unmuted after being muted)."""
-
-    result: PollResult
-    lowered: tuple[HandNote, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RoomSettingsChanged:
-    """Paused, resumed, or its interval changed: the title and the watch list redraw."""
-
-    room: str
-
-
-@dataclass(frozen=True, slots=True)
-class HandsChanged:
-    room: str
-    notes: tuple[HandNote, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ActionDone:
-    """An action on a room ended (done, failed or refused: the outcome says which, in words)."""
-
-    outcome: Outcome
-
-
-@dataclass(frozen=True, slots=True)
-class RoomsNotice:
-    """Something the operator should read that is not any one action's outcome."""
-
-    text: str
-    error: bool = False
-
-
-RoomUpdate = RoomWatched | RoomUnwatched | RoomPolled | RoomSettingsChanged | HandsChanged | ActionDone | RoomsNotice
 Listener = Callable[[RoomUpdate], object]
 
 

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Input, Static
 from api.models.views import Contact
 from console.rooms import Outcome, PollResult
 from console.rooms.hands import HandNote
-from console.rooms.service import (
+from console.rooms.updates import (
     ActionDone,
     HandsChanged,
     RoomPolled,

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from api.models.display import clock
-from console.rooms.service import ActionDone, HandsChanged, RoomPolled, RoomUnwatched, RoomUpdate
+from console.rooms.updates import ActionDone, HandsChanged, RoomPolled, RoomUnwatched, RoomUpdate
 from console.screens.dialogs import ConfirmScreen
 from console.session import Session
 from widgets.people import clock_time, format_number

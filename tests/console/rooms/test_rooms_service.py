@@ -15,13 +15,13 @@ from rooms_helpers import ROOM
 from console.events.model import parse_message
 from console.events.routing import EventRouter
 from console.rooms import Moderator
-from console.rooms.service import (
+from console.rooms.service import RoomsService
+from console.rooms.updates import (
     ActionDone,
     HandsChanged,
     RoomPolled,
     RoomSettingsChanged,
     RoomsNotice,
-    RoomsService,
     RoomUnwatched,
     RoomUpdate,
     RoomWatched,

@@ -21,10 +21,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.timer import Timer
-from textual.widgets import DataTable, SelectionList, Static
+from textual.widgets import DataTable, SelectionList
 
 from console.callouts import CalloutSender, Checked, ConferenceForm, DialIn, Leg, SendOutcome, check, parse_numbers
-from console.screens.callout_forms import dial_in_fields, read_value, show_messages
+from console.screens.callout_forms import FieldIndex, dial_in_fields, read_value, show_messages, show_text
 from console.screens.dialogs import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ class DialInPart(VerticalScroll):
         self.checked: Checked | None = None
         self.dial: DialIn | None = None
         self._follow_timer: Timer | None = None
+        self.fields = FieldIndex(self)
 
     def compose(self) -> ComposeResult:
         yield from dial_in_fields(dict(self.host.session.resolved.profile.address_book))
@@ -94,20 +95,23 @@ class DialInPart(VerticalScroll):
 
     def numbers(self) -> tuple[list[str], list[str]]:
         """The numbers typed and picked from the address book (each once), and what could not be read."""
-        numbers, unparsed = parse_numbers(str(read_value(self, "dial-numbers") or ""))
-        for book in self.query("#dial-book").results(SelectionList):
+        numbers, unparsed = parse_numbers(str(read_value(self.fields, "dial-numbers") or ""))
+        book = self.fields.widget("dial-book")
+        if isinstance(book, SelectionList):
             numbers += [n for n in book.selected if n not in numbers]
         return numbers, unparsed
 
     def check(self) -> str | None:
         """Show each field's problem under it; the reason Send is disabled, or None."""
         numbers, unparsed = self.numbers()
+        field = self.fields
         self.checked, shown = check_dial_in(
-            numbers, unparsed, conference_id=str(read_value(self, "dial-conference_id") or ""),
-            greeting=str(read_value(self, "dial-greeting") or ""), cli=str(read_value(self, "dial-cli") or ""))
-        show_messages(self, "dial", shown)
+            numbers, unparsed, conference_id=str(read_value(field, "dial-conference_id") or ""),
+            greeting=str(read_value(field, "dial-greeting") or ""), cli=str(read_value(field, "dial-cli") or ""))
+        show_messages(self.fields, "dial", shown)
         if not shown:
-            self.query_one("#dial-numbers-msg", Static).update(Text(f"{len(numbers)} numbers ready"))
+            for line in self.fields.messages("dial-numbers"):
+                show_text(line, f"{len(numbers)} numbers ready")
         return next(iter(shown.values()), None)
 
     # ---- sending (awaited in the screen's send worker, which a second Send never repeats) -----------------

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, DataTable, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.select import NoSelection
 
@@ -190,29 +191,61 @@ def dial_in_fields(address_book: dict[str, Contact]) -> ComposeResult:
         yield DataTable(id="legs", cursor_type="row", zebra_stripes=True)
 
 
-def show_messages(root: DOMNode, prefix: str, problems: dict[str, str], ok: Endpoint | None = None) -> None:
-    """Each `<prefix>-<field>-msg` under `root` says its field's problem, or nothing (marked ok); a sound
-    destination says what it resolved to (`ok`)."""
-    for message in root.query(".field-msg").results(Static):
-        if not (message.id or "").startswith(prefix + "-"):
-            continue
+class FieldIndex:
+    """The form's widgets under `root`, by id, each found once.
+
+    A CSS query walks the whole screen: one per field per key cost more than the key itself (13 fields read and
+    every message line found again for each character typed into the TTS text).
+    """
+
+    def __init__(self, root: DOMNode) -> None:
+        self.root = root
+        self._widgets: dict[str, Widget] = {}
+        self._messages: dict[str, list[Static]] = {}
+
+    def widget(self, widget_id: str) -> Widget | None:
+        """The widget `#widget_id` under the root, or None while it is not there."""
+        found = self._widgets.get(widget_id)
+        if found is None:
+            for found in self.root.query(f"#{widget_id}").results(Widget):
+                self._widgets[widget_id] = found
+                break
+        return found
+
+    def messages(self, prefix: str) -> list[Static]:
+        """The message lines (`<prefix>-<field>-msg`) of one form."""
+        found = self._messages.get(prefix)
+        if not found:
+            found = [message for message in self.root.query(".field-msg").results(Static)
+                     if (message.id or "").startswith(prefix + "-")]
+            self._messages[prefix] = found
+        return found
+
+
+def show_text(line: Static, text: str, *, layout: bool = True) -> None:
+    """Show `text` on `line` unless it already does: an update lays the screen out again, even with the same text."""
+    if str(line.content) != text:
+        line.update(Text(text), layout=layout)
+
+
+def show_messages(fields: FieldIndex, prefix: str, problems: dict[str, str], ok: Endpoint | None = None) -> None:
+    """Each `<prefix>-<field>-msg` says its field's problem, or nothing (marked ok); a sound destination says
+    what it resolved to (`ok`)."""
+    for message in fields.messages(prefix):
         name = (message.id or "")[len(prefix) + 1:-len("-msg")]
         problem = problems.get(name)
         message.set_class(problem is None, "ok")
         if problem is not None:
-            message.update(Text(problem))
+            show_text(message, problem)
         elif name == "destination" and ok is not None:
-            message.update(Text(ok.describe()))
+            show_text(message, ok.describe())
         else:
-            message.update("")
+            show_text(message, "")
 
 
-def read_value(root: DOMNode, widget_id: str) -> str | bool | None:
-    """The value of widget `#widget_id` under `root` as text (or a bool for a checkbox); None when absent."""
-    found = root.query(f"#{widget_id}")
-    if not found:
-        return None
-    widget = found.first()
+def read_value(fields: FieldIndex, widget_id: str) -> str | bool | None:
+    """The value of widget `#widget_id` as text (or a bool for a checkbox); None when absent."""
+    widget = fields.widget(widget_id)
     if isinstance(widget, Input):
         return widget.value
     if isinstance(widget, TextArea):
@@ -224,14 +257,14 @@ def read_value(root: DOMNode, widget_id: str) -> str | bool | None:
     return None
 
 
-def read_form(root: DOMNode, kind: str) -> TtsForm | ConferenceForm | CustomForm:
+def read_form(fields: FieldIndex, kind: str) -> TtsForm | ConferenceForm | CustomForm:
     """Fill the `kind` form's dataclass from the widgets named after its fields."""
     form_type = FORMS[kind]
     values = {}
     for item in dataclass_fields(form_type):
         if item.name == "kind":
             continue
-        value = read_value(root, f"{PREFIX[kind]}-{item.name}")
+        value = read_value(fields, f"{PREFIX[kind]}-{item.name}")
         if value is not None:
             values[item.name] = value
     return form_type(**values)

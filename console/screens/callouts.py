@@ -34,6 +34,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from api.models.callouts import MAX_TTS_CHARACTERS
 from console.callouts import (
     CalloutSender,
     Checked,
@@ -51,11 +52,13 @@ from console.messages import CallPlaced
 from console.screens.callout_dial_in import RETRY_KEY, DialInPart
 from console.screens.callout_forms import (
     PREFIX,
+    FieldIndex,
     conference_form,
     custom_form,
     read_form,
     read_value,
     show_messages,
+    show_text,
     tts_form,
 )
 from console.screens.callout_preview import DestinationPreview
@@ -118,6 +121,7 @@ class CalloutsScreen(ModeScreen):
         self._recent_path = recent_path(session.data_dir, session.profile_name)
         self.destination_preview = DestinationPreview(self, id="preview")
         self.dial_in = DialInPart(self, id="dial-form")
+        self.fields = FieldIndex(self)
 
     @property
     def preview(self) -> NumberPreview | None:
@@ -230,21 +234,25 @@ class CalloutsScreen(ModeScreen):
         if self.kind == "dialin":
             reason = self.dial_in.check()
         else:
-            self.checked = checked = check(read_form(self, self.kind))
-            show_messages(self, PREFIX[self.kind], checked.problems, ok=checked.endpoint)
+            self.checked = checked = check(read_form(self.fields, self.kind))
+            show_messages(self.fields, PREFIX[self.kind], checked.problems, ok=checked.endpoint)
             reason = checked.block_reason
         if self.kind == "tts":
-            text = str(read_value(self, "tts-text") or "")
-            counter = self.query_one("#tts-counter", Static)
-            counter.update(tts_counter(text))
-            counter.set_class(len(text) > 600, "over")
+            self._count_tts()
         plan = self.checked.plan if self.kind != "dialin" and self.checked is not None else None
         if reason is None:  # the gateway's words: read-only, or the preview found the number restricted
             reason = self.sender.refusal(plan, self.preview) if plan is not None else self.sender.refusal_now()
         if reason is None and self._sending:
             reason = "Sending…"
-        self.query_one("#send-reason", Static).update(Text(reason or "Ready to send."))
+        show_text(self.query_one("#send-reason", Static), reason or "Ready to send.")
         self.query_one("#send", Button).disabled = reason is not None
+
+    def _count_tts(self) -> None:
+        text = str(read_value(self.fields, "tts-text") or "")
+        counter = self.fields.widget("tts-counter")
+        if isinstance(counter, Static):
+            show_text(counter, tts_counter(text), layout=False)  # one line whatever it says: no layout
+            counter.set_class(len(text) > MAX_TTS_CHARACTERS, "over")
 
     # ---- sending --------------------------------------------------------------------------------------
 
@@ -291,7 +299,7 @@ class CalloutsScreen(ModeScreen):
         outcome = await self.sender.send(plan, preview)
         self.report(outcome)
         if outcome.ok:
-            form = read_form(self, plan.kind)
+            form = read_form(self.fields, plan.kind)
             await self.remember_form(plan.kind, {**vars(form), "destination": plan.destination or form.destination})
 
     def report(self, outcome: SendOutcome) -> None:

@@ -78,7 +78,7 @@ def _health(summary: RoomSummary) -> tuple[str, str]:
     if summary.health == "waiting":
         return "waiting", "dim"
     if summary.health == "stale":
-        age = f" {summary.stale_for:.0f}s" if summary.stale_for is not None else ""
+        age = f" {summary.stale_for:.0f} s" if summary.stale_for is not None else ""
         return f"stale{age}", "bold yellow"
     error = summary.health if len(summary.health) <= 24 else summary.health[:23] + "…"
     return error, "bold red"

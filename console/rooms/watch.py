@@ -24,13 +24,15 @@ MIN_INTERVAL = 0.2
 MAX_INTERVAL = 60.0
 # The +/- keys walk this ladder (clamped to MIN..MAX), so a few presses reach any sensible speed.
 INTERVAL_STEPS = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
-ROOM_BACKOFF = Backoff(base=1.0, cap=30.0)
-"""Between polls of a room that fails: 1, 2, 4 ... 30 s (no jitter: one console, its own rooms)."""
+ROOM_BACKOFF = Backoff(base=1.0, cap=5.0)
+"""Between polls of a room that fails: 1, 2, 4, 5, 5 ... s (no jitter: one console, its own rooms). A short cap:
+one GET every 5 s is no load for a struggling platform, and the room is fresh within 5 s of its return (a 30 s
+cap left an operator looking at a stale roster ~25 s after the outage ended)."""
 
 
 @dataclass
 class RoomWatch:
-    """The state of one watched room. The screen owns the timer; this says how long to wait."""
+    """The state of one watched room. The rooms service owns the timer; this says how long to wait."""
 
     room: str
     interval: float = 1.0
@@ -136,12 +138,12 @@ class RoomWatch:
     # ---- what the watch list shows -------------------------------------------------------------------------
 
     def health(self, now: datetime | None = None) -> str:
-        """"ok", "paused", "waiting", or "stale 12s: Service unavailable (50000)" (the age needs `now`)."""
+        """"ok", "paused", "waiting", or "stale 12 s: Service unavailable (50000)" (the age needs `now`)."""
         if self.paused:
             return "paused"
         if self.failures:
             age = self.stale_for(now) if now is not None else None
-            since = f" {age:.0f}s" if age is not None else ""
+            since = f" {age:.0f} s" if age is not None else ""
             why = describe_error(self.last_error, subject=ROOM) if self.last_error is not None else "poll failed"
             return f"stale{since}: {why}"
         return "ok" if self.last_ok is not None else "waiting"

@@ -69,7 +69,7 @@ async def test_update_room_changes_only_what_is_given() -> None:
         assert summary == RoomSummary("r1", participants=3, muted=1, health="ok", auto_mute=True)
         assert "3 in · 1 muted · ok" in str(watch.get_option("r1").prompt)
         watch.update_room("r1", health="stale", stale_for=12.4)
-        assert "stale 12s" in str(watch.get_option("r1").prompt)
+        assert "stale 12 s" in str(watch.get_option("r1").prompt)
         watch.update_room("r1", paused=True)
         assert "paused" in str(watch.get_option("r1").prompt)
         watch.update_room("gone", participants=1)  # a poll answering after the room was removed

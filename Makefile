@@ -49,7 +49,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/client_throughput.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/roster_reconcile.py
-	$(BIN)/python bench/typing.py
+	$(BIN)/python bench/tts_typing.py
 	$(BIN)/python bench/mute_all.py
 	$(BIN)/python bench/download.py
 	$(BIN)/python bench/events.py

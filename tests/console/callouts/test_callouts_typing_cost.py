@@ -3,7 +3,7 @@
 It cost 126 ms at 655 characters: every key read the whole form back through CSS queries that walk the screen
 and updated every message line, each update laying the screen out again. Now the fields are found once and a
 line is only updated when what it says changes; the counter, one line whatever it says, never lays out.
-(Counted, not timed: bench/typing.py times it against a bare TextArea.)
+(Counted, not timed: bench/tts_typing.py times it against a bare TextArea.)
 """
 
 from __future__ import annotations

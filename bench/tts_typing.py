@@ -10,7 +10,7 @@ the key goes to the driver, then we wait until the focused widget and every node
 has handled what was queued, and draw the screen's pending update; that wall time is the key's cost. (Pilot's
 own wait posts to every widget on the screen, which would time the size of the screen, not the key.) Goal:
 console median <= 1.5x the bare median, and the last 100 keys no slower than the first 100 beyond the same 1.5x.
-Usage: python bench/typing.py [--chars 600] [--rounds 3]
+Usage: python bench/tts_typing.py [--chars 600] [--rounds 3]
 """
 
 from __future__ import annotations

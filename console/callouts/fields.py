@@ -75,14 +75,41 @@ def check_number(text: str, field: str = "Destination") -> Endpoint:
         e164 = normalize_number(raw)
         parsed = phonenumbers.parse(e164, None)
     except Exception:
-        raise FieldProblem(field, f"not a phone number ({_short(raw)}; type it with its country code, "
-                                  "e.g. +46 70 123 45 67)") from None
+        raise FieldProblem(field, f"not a phone number ({_short(raw)}; {why_not_a_number(raw)})") from None
     region = phonenumbers.region_code_for_number(parsed) or ""
     if not region or region == "ZZ":
         region = phonenumbers.region_code_for_country_code(parsed.country_code or 0)
     region = "" if region == "ZZ" else region
     # A small table, not phonenumbers' geocoder: that one loads ~100 MB of place names for one country name.
     return Endpoint("number", e164, region, country_name(region) or region)
+
+
+LENGTH_WORDS = {
+    phonenumbers.ValidationResult.TOO_SHORT: "too short",
+    phonenumbers.ValidationResult.TOO_LONG: "too long",
+    phonenumbers.ValidationResult.INVALID_LENGTH: "the wrong length",
+}
+
+
+def why_not_a_number(raw: str) -> str:
+    """What is wrong with a number normalize_number refused, in words: too short or too long for its country, an
+    unknown country code, or no country code at all ("type it with its country code")."""
+    hint = "e.g. +46 70 123 45 67"
+    number_digits = "".join(ch for ch in raw if "0" <= ch <= "9")
+    if number_digits.startswith("00"):
+        number_digits = number_digits[2:]
+    if not number_digits or number_digits.startswith("0"):  # a national number: no country code typed
+        return f"type it with its country code, {hint}"
+    try:
+        parsed = phonenumbers.parse("+" + number_digits, None)
+    except phonenumbers.NumberParseException as error:
+        if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            return f"unknown country code +{number_digits[:3]}, {hint}"
+        return "too short"
+    where = country_name(phonenumbers.region_code_for_country_code(parsed.country_code or 0))
+    country = f"+{parsed.country_code}" + (f" ({where})" if where else "")
+    words = LENGTH_WORDS.get(phonenumbers.is_possible_number_with_reason(parsed), "not a possible number")
+    return f"{words} for {country}"
 
 
 def check_destination(text: str, destination_type: str = "number", *, required: bool = True) -> Endpoint | None:

@@ -117,6 +117,8 @@ class CalloutsScreen(ModeScreen):
         self.kind = "tts"
         self.checked: Checked | None = None
         self._sending = False  # from the press of Send until the answer: a second press does nothing
+        self._complaint: str | None = None
+        """Why a press of Send did nothing, shown in the side pane until the form no longer says it."""
         self._recent: dict[str, dict[str, str]] = {}
         self._recent_path = recent_path(session.data_dir, session.profile_name)
         self.destination_preview = DestinationPreview(self, id="preview")
@@ -168,6 +170,7 @@ class CalloutsScreen(ModeScreen):
         self.load_recent_forms()
 
     def status(self, text: str, *, error: bool = False) -> None:
+        self._complaint = None
         self.query_one("#callouts-status", Static).update(Text(text, style="bold red" if error else ""))
 
     # ---- recent forms ---------------------------------------------------------------------------------
@@ -245,6 +248,8 @@ class CalloutsScreen(ModeScreen):
         if reason is None and self._sending:
             reason = "Sending…"
         show_text(self.query_one("#send-reason", Static), reason or "Ready to send.")
+        if self._complaint is not None and reason != self._complaint:  # fixed, or another problem: not stale
+            self.status("")
         self.query_one("#send", Button).disabled = reason is not None
 
     def _count_tts(self) -> None:
@@ -265,7 +270,9 @@ class CalloutsScreen(ModeScreen):
             return  # a double press does nothing
         self.revalidate()
         if self.query_one("#send", Button).disabled:
-            self.status(str(self.query_one("#send-reason", Static).render()), error=True)
+            complaint = str(self.query_one("#send-reason", Static).render())
+            self.status(complaint, error=True)
+            self._complaint = complaint
             return
         self._sending = True
         self.revalidate()

@@ -1,4 +1,5 @@
-"""Typing on Callouts never leaves the screen (issue 14, bug 1): printable keys belong to the focused field.
+"""Typing on Callouts never leaves the screen (issue 14, bug 1): printable keys belong to the focused field; and
+(bug 5) a number says why it is not one, and the side pane forgets a complaint once the form is fixed.
 
 Tab from Destination lands on the destination type's select; a number typed there used to switch modes (the
 digits) and a sentence flipped forms (t/c/u/d). Now the select searches its options as typed, and the
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from callouts_helpers import recording_harness
-from test_callouts_screen import open_callouts
-from textual.widgets import DataTable, Input, Select
+from test_callouts_screen import open_callouts, type_into
+from textual.widgets import DataTable, Input, Select, Static
 
+from console.callouts.fields import FieldProblem, check_number
 from console.screens.callout_forms import search_match
 
 
@@ -83,3 +86,29 @@ def test_type_to_search_matches_a_prefix_and_cycles_one_letter() -> None:
     assert search_match(labels, "ee", "en-GB") == "en-US"  # the same letter again: the next one starting with it
     assert search_match(labels, "eee", "en-US") == "en-GB"
     assert search_match(labels, "+", "en-GB") is None
+
+
+async def test_the_side_pane_forgets_a_complaint_once_the_form_is_fixed(tmp_path: Path) -> None:
+    h = recording_harness(tmp_path)
+    async with h.app.run_test(size=(120, 36)) as pilot:
+        screen = await open_callouts(h, pilot)
+        await type_into(pilot, screen, "tts-destination", "+4670")
+        await pilot.press("ctrl+s")
+        status = screen.query_one("#callouts-status", Static)
+        assert "too short for +46 (Sweden)" in str(status.render())
+        await type_into(pilot, screen, "tts-destination", "+46708168731")
+        assert "too short" not in str(status.render())
+        assert str(status.render()).strip() == ""
+
+
+def test_a_number_says_what_is_wrong_with_it() -> None:
+    def problem(text: str) -> str:
+        with pytest.raises(FieldProblem) as raised:
+            check_number(text)
+        return raised.value.reason
+
+    assert "too short for +46 (Sweden)" in problem("+4670")
+    assert "unknown country code +999" in problem("+999123456")
+    assert "too long for +46" in problem("+46701234567890123")
+    assert "type it with its country code" in problem("0701234567")  # a national number
+    assert "country code" not in problem("+4670")

@@ -159,9 +159,8 @@ class EventStream:
             await asyncio.sleep(0.02)
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:  # bounded: a cancellation lost inside a client's timeout must not hang the shutdown
+            await asyncio.wait(self._tasks, timeout=STOP_GRACE)
         if self._pending:
             log.warning("stopping with %d events not appended to Redis", len(self._pending))
         for client in (self._commands, self._reads):
@@ -215,6 +214,7 @@ class EventStream:
             try:
                 ids = await self._append_script(keys=[self.key, self._meta], args=args)
             except (RedisError, OSError) as error:
+                _stop_if_cancelled()
                 if self.writable:
                     log.warning("cannot append to Redis (%s): answering callbacks and buffering their events",
                                 error)
@@ -247,6 +247,7 @@ class EventStream:
                 start: str = hub.last_id
                 answer = await self._reads.xread({self.key: start}, count=BATCH, block=READ_BLOCK_MS)
             except (RedisError, OSError) as error:
+                _stop_if_cancelled()
                 if self.readable:
                     log.warning("cannot read the event stream from Redis (%s): retrying", error)
                 self.readable = False
@@ -312,6 +313,14 @@ class EventStream:
         figures.update(reachable=True, length=info.get("length"),
                        lag=max(0, parse_id(newest)[1] - parse_id(read)[1]) if newest != read else 0)
         return figures
+
+
+def _stop_if_cancelled() -> None:
+    """Python 3.11's asyncio.timeout (in redis-py's socket timeout) may turn a cancel that meets the timeout into
+    a TimeoutError: a loop retrying on errors must still end when its task is being cancelled."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def _entries(raw: Any) -> list[tuple[str, str]]:

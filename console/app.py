@@ -28,6 +28,7 @@ from textual.widgets import Footer, Header, Static
 from console import memory
 from console.backend import Backend
 from console.config import Resolved
+from console.hangup import exit_with_terminal
 from console.messages import CallPlaced, EventArrived
 from console.screens.conferences import ConferencesScreen
 from console.screens.dialogs import ConfirmScreen
@@ -102,6 +103,7 @@ class SinchConsole(App[None]):
     def on_mount(self) -> None:
         self.sub_title = self.resolved.label
         memory.freeze_long_lived()  # the modules, the app and its styles: no collection walks them again
+        exit_with_terminal(self)  # a closed terminal or dropped SSH must not leave a console polling for nobody
         self.start_session()
 
     @work(exclusive=True, group="connect", exit_on_error=False)

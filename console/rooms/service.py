@@ -277,6 +277,10 @@ class RoomsService:
         return merged if call_id is None else (entry for entry in merged if entry.call_id == call_id)
 
     def _remember_numbers(self, room: str, result: PollResult) -> None:
+        joined = self._joined.get(room)
+        if joined:  # a leaver's row keeps its own time; a room with churn must not grow this for ever
+            for participant in result.diff.left:
+                joined.pop(participant.call_id, None)
         numbers = self._clis.setdefault(room, {})
         for participant in result.diff.joined:
             if participant.cli:

@@ -93,7 +93,7 @@ class LiveRoomsScreen(ModeScreen):
     # ---- what the service reports -----------------------------------------------------------------------
 
     def _rooms_update(self, update: RoomUpdate) -> None:
-        if not self.is_mounted:
+        if not self.is_mounted or not self.query(Roster):  # not composed yet, or being torn down at exit
             return
         if isinstance(update, RoomPolled):
             self._show_poll(update.result, update.lowered)

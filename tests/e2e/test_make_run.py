@@ -76,3 +76,39 @@ def test_make_run_shows_a_live_demo_mutes_on_m_streams_events_on_6_and_quits_on_
             raise AssertionError(f"console did not exit on q:\n{pane}") from None
     finally:
         subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True)
+
+
+def console_pid(socket: str) -> int | None:
+    """The sinch-console process under the pane (the pane runs make, which runs the console)."""
+    pane = tmux(socket, "list-panes", "-t", "console", "-F", "#{pane_pid}").strip()
+    todo = [int(pane)] if pane.isdigit() else []
+    while todo:
+        pid = todo.pop()
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        if b"sinch-console" in command and b"make" not in command:
+            return pid
+        todo += [int(child) for child in children]
+    return None
+
+
+def test_closing_the_terminal_ends_the_console() -> None:
+    """A dropped SSH connection or a killed tmux session hangs up the terminal: make (the session leader) gets
+    the hang-up and waits for its child, so the console used to run on with no screen, polling for nobody."""
+    socket = f"sinch-e2e-{uuid.uuid4().hex[:8]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SINCH_")}
+    env["TERM"] = "xterm-256color"
+    subprocess.run(
+        [TMUX, "-L", socket, "new-session", "-d", "-s", "console", "-x", "120", "-y", "36", "make run"],
+        cwd=ROOT, env=env, check=True, timeout=20,
+    )
+    try:
+        screen_when(socket, lambda s: "SANDBOX" in s and " in · " in s)
+        pid = eventually_sync(lambda: console_pid(socket), what="the console's process")
+        subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True)
+        eventually_sync(lambda: not Path(f"/proc/{pid}").exists(), what="the console to exit with its terminal")
+    finally:
+        subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True)

@@ -15,20 +15,15 @@ Usage: python bench/tts_typing.py [--chars 600] [--rounds 3]
 
 from __future__ import annotations
 
-import os
-import sys
-
-# This file's name is the standard library's `typing`: run as a script, its folder comes first on sys.path and
-# `import typing` would find it. Put the repository there instead, before anything imports typing.
-sys.path.pop(0)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 import argparse
 import asyncio
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.app import App, ComposeResult
 from textual.events import Key

@@ -5,7 +5,14 @@ imported on first use (PEP 562), so code that needs only the wire models or the 
 the relay) does not pay for httpx and aiohttp at import time.
 """
 
+import sys
 from typing import TYPE_CHECKING, Any
+
+# httpx's own __init__ imports its command-line tool (httpx._main: click, rich's console, pygments; ~100 ms) when
+# click happens to be installed, and nothing here runs that tool. A None entry in sys.modules makes that import
+# fail, so httpx keeps its stub `main` and the console starts without them.
+if "httpx._main" not in sys.modules:
+    sys.modules["httpx._main"] = None  # type: ignore[assignment]  # None is the documented "cannot be imported"
 
 if TYPE_CHECKING:
     from api.client import SinchVoiceClient

@@ -30,6 +30,7 @@ from api.auth import basic_authorization as auth_basic
 from api.errors import APIError, ResponseTooLargeError, ResponseValidationError, error_from_response
 from api.limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DeadlineExceeded, answer_within
 from api.models import NumberInfo, QueryNumberResponse
+from api.regions import REGIONS
 from api.resources import Callbacks, Callouts, Calls, Conferences, Numbers, Recordings
 from api.resources._base import e164, path_segment
 from api.retry import (
@@ -44,7 +45,6 @@ from api.retry import (
 from api.trace import TraceHook, Tracer, TraceRecord, body_text
 
 # Everything a send can raise without an answer: httpx's errors and what its transports let through.
-REGIONS = ("global", "euc1", "use1", "sae1", "apse1", "apse2")
 CONFIG_ORIGIN = "https://callingapi.sinch.com"
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
 

@@ -6,7 +6,6 @@ import sys
 from functools import partial
 from typing import TYPE_CHECKING
 
-from console.config import ConfigError, resolve_settings
 from console.flags import parse_args
 from console.sandbox_process import SandboxProcess
 
@@ -17,6 +16,10 @@ if TYPE_CHECKING:
 def build_app(argv: list[str] | None = None) -> SinchConsole:
     """The configured app; SystemExit(2) with the reason for a bad config, profile or flag."""
     args = parse_args(argv)
+    # Only now the configuration (pydantic and the wire models it validates with, ~0.5 s): `--help` and a bad flag
+    # are answered without it.
+    from console.config import ConfigError, resolve_settings
+
     overrides = {"sandbox": args.sandbox, "read_only": args.read_only, "rooms": args.room, "region": args.region,
                  "poll_interval": args.poll_interval}
     try:

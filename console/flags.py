@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from console.config import REGIONS
+from api.regions import REGIONS  # not console.config: --help and a bad flag need no pydantic
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,10 +10,11 @@
     save     atomic, comment-keeping writes that never overwrite a broken file; small helpers for screens
 """
 
+from api.regions import REGIONS
 from console.config.env import EnvOverrides
 from console.config.errors import ConfigError
 from console.config.load import LoadedFile, load_config, read_config_file
-from console.config.models import DEFAULT_PROFILE, DEFAULT_THEME, REGIONS, ConsoleConfig, Contact, Profile
+from console.config.models import DEFAULT_PROFILE, DEFAULT_THEME, ConsoleConfig, Contact, Profile
 from console.config.paths import data_dir, default_config_path, default_download_dir
 from console.config.resolve import Resolved, UnknownProfileError, resolve_settings
 from console.config.save import (

@@ -20,7 +20,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, Va
 from api.models import normalize_number
 from api.models.views import Contact
 
-REGIONS = ("global", "euc1", "use1", "sae1", "apse1", "apse2")
 Region = Literal["global", "euc1", "use1", "sae1", "apse1", "apse2"]
 DEFAULT_PROFILE = "default"
 DEFAULT_THEME = "textual-dark"

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 HEAVY = ("textual", "api.client", "httpx", "console.app", "console.backend")
+CONFIG = ("pydantic", "api.models", "console.config")  # ~0.5 s, which `--help` and a bad flag do not need
+HTTPX_CLI = ("click", "pygments")  # httpx's command-line tool, loaded by httpx when click is there
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -21,6 +23,21 @@ def test_importing_the_entry_point_loads_neither_textual_nor_the_api_client() ->
     loaded = _loaded_after("import console.__main__")
     assert "console.flags" in loaded  # the probe sees the modules the entry point does import
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_help_and_a_bad_flag_are_answered_before_the_configuration_is_loaded() -> None:
+    for argv in (["--help"], ["--poll-interval", "soon"]):
+        code = (f"from console.__main__ import build_app\ntry:\n    build_app({argv!r})\n"
+                "except SystemExit:\n    pass")
+        loaded = _loaded_after(code)
+        assert "console.flags" in loaded
+        assert loaded.isdisjoint(CONFIG), (argv, sorted(loaded & set(CONFIG)))
+
+
+def test_the_api_client_does_not_load_the_httpx_command_line_tool() -> None:
+    loaded = _loaded_after("import api.client\nimport httpx\nassert callable(httpx.main)")
+    assert "httpx" in loaded
+    assert loaded.isdisjoint(HTTPX_CLI), sorted(loaded & set(HTTPX_CLI))
 
 
 def test_serve_reads_the_console_flags_without_importing_the_entry_point(tmp_path: Path) -> None:

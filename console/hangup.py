@@ -31,9 +31,11 @@ def exit_with_terminal(app: App[Any]) -> None:
     if app.is_headless or app.is_web or stdin is None or not _is_terminal(stdin.fileno()):
         return
     fd = stdin.fileno()
-    # No signals on Windows or off the main thread: the check below remains.
-    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, app.exit)
+    # No SIGHUP on Windows, no signal handlers off the main thread: the check below remains either way.
+    hangup = getattr(signal, "SIGHUP", None)
+    if hangup is not None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(hangup, app.exit)
 
     def check() -> None:
         if not _is_terminal(fd):

@@ -39,6 +39,10 @@ class Scheduler(Protocol):
         """Wait until every task spawned so far has ended (a service closing lets its requests finish)."""
         ...
 
+    def cancel_all(self) -> None:
+        """Cancel every task still running (what `drain` did not see end in time)."""
+        ...
+
 
 class LoopScheduler:
     """The running asyncio loop. Tasks are kept until they end (asyncio holds only weak references)."""

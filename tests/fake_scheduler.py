@@ -67,6 +67,10 @@ class FakeScheduler:
     async def drain(self) -> None:
         await self.settle()
 
+    def cancel_all(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+
     async def advance(self, seconds: float = 0.0, *, settle: bool = True) -> None:
         """Move the clock by `seconds`, running each callback due on the way at its own time and then letting
         the tasks it spawned finish. `settle=False` when a test holds a request in flight on purpose (settling

@@ -16,7 +16,9 @@ without a UI or a real wait.
 
 from __future__ import annotations
 
+import asyncio
 import heapq
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import replace
@@ -44,6 +46,10 @@ MAX_ROOM_ID = 64
 """The longest conferenceId the console accepts (typed, or named by an event)."""
 MAX_REMEMBERED_NUMBERS = 10_000
 """Numbers kept per room to name people after they left (the timeline, hand notes)."""
+CLOSE_GRACE = 3.0
+"""Seconds a closing session waits for polls and actions in flight before cancelling them."""
+MIN_GAP = 0.25
+"""The least time between an answer and the next poll of the same room, as a share of its interval."""
 CRASH_RETRY = 5.0
 """Seconds before polling again after a poll that failed in an unexpected way (a bug, not the platform)."""
 MAX_WATCHED_FROM_EVENTS = 20
@@ -69,6 +75,8 @@ class RoomsService:
         self._joined: dict[str, dict[str, datetime]] = {}  # room -> callId -> when they joined
         self._clis: dict[str, dict[str, str]] = {}  # room -> callId -> number, kept after they leave (names)
         self._due: dict[str, float] = {}  # room -> when its next poll is planned (scheduler time)
+        self._generations = itertools.count()
+        self._generation: dict[str, int] = {}  # room -> which watch of it this is (a poll names the one it began in)
         self._publish: Listeners[RoomUpdate] = Listeners("rooms")
         self._told_watch_limit = False
         self._closed = False
@@ -99,6 +107,7 @@ class RoomsService:
             return False
         self.moderator.watch(room)
         self._rooms[room] = None
+        self._generation[room] = next(self._generations)
         self._publish(RoomWatched(room))
         self.poll_soon(room)
         return True
@@ -121,6 +130,7 @@ class RoomsService:
         if room not in self._rooms:
             return
         del self._rooms[room]
+        self._generation.pop(room, None)
         self._cancel_timer(room)
         self._again.discard(room)
         self._joined.pop(room, None)
@@ -136,17 +146,21 @@ class RoomsService:
             self._cancel_timer(room)
         self._publish.clear()
 
-    async def aclose(self) -> None:
-        """Close, then let polls and actions in flight end (an auto-mute halfway must not be cut), so the client
-        can be closed after."""
+    async def aclose(self, *, grace: float = CLOSE_GRACE) -> None:
+        """Close, then let polls and actions in flight end (an auto-mute halfway should not be cut), so the client
+        can be closed after; what still runs after `grace` seconds (a request into an outage) is cancelled, so
+        quitting never hangs."""
         self.close()
-        await self.scheduler.drain()
+        try:
+            await asyncio.wait_for(self.scheduler.drain(), grace)
+        except TimeoutError:
+            self.scheduler.cancel_all()
 
     # ---- polling ---------------------------------------------------------------------------------------
 
     def poll_soon(self, room: str, delay: float = 0.0) -> None:
         """Poll a watched room after `delay` seconds (now by default), replacing the poll it had planned.
-        A paused room is not polled by this (`refresh` is how an operator looks once while paused)."""
+        Pauses are the caller's to respect (the event router leaves a paused room alone)."""
         if room not in self._rooms or self._closed:
             return
         self._cancel_timer(room)
@@ -171,8 +185,7 @@ class RoomsService:
             timer.cancel()
 
     def _start_poll(self, room: str) -> None:
-        self._timers.pop(room, None)
-        self._due.pop(room, None)
+        self._cancel_timer(room)  # `r` while a poll was planned: that one must not start a second chain
         if room not in self._rooms or self._closed:
             return
         if room in self._polling:
@@ -183,19 +196,23 @@ class RoomsService:
 
     async def _poll(self, room: str) -> None:
         started = self.scheduler.monotonic()
+        generation = self._generation.get(room)
+        was_stale = self.moderator.watch(room).stale
         try:
             result = await self.moderator.poll(room)
         except Exception as error:  # the moderator never raises; a task must not die silently anyway
             log.exception("poll of %s failed", room)
             self._polling.discard(room)
+            self._again.discard(room)
             self._publish(RoomsNotice(f"Unexpected error while polling {room}: {error!r}", error=True))
-            self.poll_soon(room, CRASH_RETRY)
+            if not self.moderator.watch(room).paused:
+                self.poll_soon(room, CRASH_RETRY)
             return
         self._polling.discard(room)
         again = room in self._again
         self._again.discard(room)
-        if room not in self._rooms:
-            return  # unwatched while the request was in flight
+        if self._generation.get(room) != generation:
+            return  # unwatched while the request was in flight (and maybe watched anew: not this answer's room)
         if result.ok:
             self._remember_numbers(room, result)
         lowered = self.hands.apply_diff(result.diff, self.moderator.watch(room).participants.keys()) \
@@ -204,16 +221,18 @@ class RoomsService:
         for outcome in result.policy_outcomes:
             self._publish(ActionDone(outcome))
         watch = self.moderator.watch(room)
-        if result.ok:
+        if result.ok and was_stale:
             self._platform_back(room)
         if again:
             self.poll_soon(room)
         elif not watch.paused:
             # Fixed rate while healthy: the next poll starts an interval after this one started, so a slow
-            # answer (a big room, a busy loop) does not push every later poll back. A backoff counts from now.
+            # answer (a big room, a busy loop) does not push every later poll back; never closer than a quarter
+            # of the interval after an answer, so a platform answering slowly is not asked back to back.
+            # A backoff counts from now.
             took = self.scheduler.monotonic() - started
             delay = watch.next_delay
-            self.poll_soon(room, max(0.0, delay - took) if watch.failures == 0 else delay)
+            self.poll_soon(room, max(delay * MIN_GAP, delay - took) if watch.failures == 0 else delay)
 
     # ---- pace ------------------------------------------------------------------------------------------
 
@@ -289,10 +308,12 @@ class RoomsService:
             del numbers[next(iter(numbers))]
 
     def _platform_back(self, answered: str) -> None:
-        """A room answered: rooms waiting out a backoff are asked now, so they are fresh within one poll."""
+        """A stale room answered again: the platform is back, so rooms waiting out a backoff for the same
+        outage are asked now and are fresh within one poll. Never a room told to wait (429 Retry-After)."""
         for room in self._rooms:
-            if room != answered and room in self._timers and self.moderator.watch(room).stale \
-                    and not self.moderator.watch(room).paused:
+            watch = self.moderator.watch(room)
+            if room != answered and room in self._timers and watch.stale and not watch.paused \
+                    and not watch.rate_limited:
                 self.poll_soon(room)
 
     # ---- raised hands ----------------------------------------------------------------------------------

@@ -92,6 +92,11 @@ class RoomWatch:
     # ---- timing --------------------------------------------------------------------------------------------
 
     @property
+    def rate_limited(self) -> bool:
+        """The platform said how long to wait (a 429's Retry-After): nothing may ask it sooner."""
+        return self._retry_after > 0
+
+    @property
     def stale(self) -> bool:
         """True after a failed poll, until the platform answers again."""
         return self.failures > 0

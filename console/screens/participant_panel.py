@@ -51,6 +51,8 @@ class ParticipantPanel(ModalScreen[None]):
         self.room = room
         self.call_id = call_id
         self._unsubscribe: Callable[[], None] = lambda: None
+        self._history: str | None = None  # the attendance line, until the next poll changes it
+        self._shown = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box"):
@@ -100,11 +102,17 @@ class ParticipantPanel(ModalScreen[None]):
             ]
         else:
             lines.append("[b]Not in the conference any more.[/b]")
-        history = next((row for row in moderator.attendance_report(self.room) if self.call_id in row.call_ids), None)
-        if history:
-            lines.append(f"First joined {clock_time(history.first_joined)}, muted {history.times_muted} time(s)"
-                         + (", kicked" if history.kicked else ""))
-        self.query_one("#participant-detail", Static).update("\n".join(lines))
+        if self._history is None:  # the whole room's report: built when a poll changed it, not every second
+            row = next((row for row in moderator.attendance_report(self.room) if self.call_id in row.call_ids), None)
+            self._history = "" if row is None else (
+                f"First joined {clock_time(row.first_joined)}, muted {row.times_muted} time(s)"
+                + (", kicked" if row.kicked else ""))
+        if self._history:
+            lines.append(self._history)
+        text = "\n".join(lines)
+        if text != self._shown:  # a tick that changes nothing lays nothing out
+            self._shown = text
+            self.query_one("#participant-detail", Static).update(text)
 
     def _update(self, update: RoomUpdate) -> None:
         if not self.is_mounted:
@@ -117,6 +125,8 @@ class ParticipantPanel(ModalScreen[None]):
             for note in update.lowered:
                 if note.call_id == self.call_id:
                     timeline.add(self.rooms.hand_entry(note))
+            if update.result.diff:
+                self._history = None
             self._draw()
         elif isinstance(update, HandsChanged) and update.room == self.room:
             for note in update.notes:

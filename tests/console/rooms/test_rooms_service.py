@@ -292,3 +292,37 @@ async def test_events_poll_watch_raise_hands_and_reach_tracked_calls(service, sc
     router.route(event({"event": "ace", "callId": "call-10"}))
     assert calls.matched[-2:] == [("sc-0123456789ab", "call-9"), (None, "call-10")]  # every event with a call
     assert calls.woken == ["call-9"] and calls.polls == 1  # a tracked call's DiCE polls the calls now
+
+
+async def test_r_looks_now_without_starting_a_second_chain_of_polls(service, scheduler, counted) -> None:
+    service.watch(ROOM)
+    await scheduler.advance(0)
+    for _ in range(4):  # the operator presses r four times between polls
+        service.refresh(ROOM)
+        await scheduler.advance(0.1)
+    gets = len(counted.gets)
+    await scheduler.advance(10)
+    assert len(counted.gets) - gets == 10  # one poll a second, as before any r
+
+
+async def test_a_healthy_room_does_not_overrule_another_rooms_retry_after(service, scheduler, counted,
+                                                                           admin) -> None:
+    service.watch("retro")
+    await scheduler.advance(0)
+    await admin.fault(kind="rate_limit", count=1, retry_after=30)
+    service.refresh("retro")
+    await scheduler.advance(0)  # retro: 429, told to wait 30 s
+    service.watch(ROOM)
+    await scheduler.advance(10)  # ROOM answers ten times meanwhile
+    assert counted.gets.count("retro") == 2
+    await scheduler.advance(20.5)  # Retry-After over (t = 30): asked again
+    assert counted.gets.count("retro") == 3
+
+
+async def test_closing_cancels_what_is_still_in_flight_after_its_grace(service, scheduler, counted) -> None:
+    service.watch(ROOM)
+    counted.gate = asyncio.Event()  # a request into an outage that never answers
+    await scheduler.advance(0, settle=False)
+    await eventually(lambda: counted.held == 1)
+    await service.aclose(grace=0.01)
+    assert all(task.done() for task in scheduler.tasks)

@@ -63,7 +63,9 @@ def fill(http: httpx.Client, scenario: Scenario) -> float:
 
 
 def churn(http: httpx.Client, scenario: Scenario, stop: threading.Event) -> None:
-    """Every second: `churn` leave and `churn` join (every room, or one room in turn)."""
+    """Every second: `churn` leave and `churn` join (every room, or one room in turn); none for a quiet room."""
+    if scenario.churn == 0:
+        return
     tick, turn = 0, 0
     next_at = time.monotonic()
     while not stop.wait(max(0.0, next_at - time.monotonic())):

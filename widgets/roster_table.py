@@ -15,9 +15,10 @@ from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual._types import SegmentLines
 from textual.cache import LRUCache
+from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellKey, RowKey
+from textual.widgets.data_table import CellKey, ColumnKey, RowKey
 
 __all__ = ["BatchedTable", "batched"]
 
@@ -41,6 +42,8 @@ LINES_KEPT = 256
 """Rendered rows and lines a table keeps: a screen's worth for a terminal up to 256 lines tall."""
 CELLS_KEPT = 2_560
 """Rendered cells a table keeps: those lines' worth for ten columns."""
+CELLS_REPAINTED_ALONE = 64
+"""Up to this many changed cells (and nothing else) repaint only their own regions; more repaint the table."""
 
 
 class BatchedTable(DataTable[str | Text]):
@@ -49,10 +52,13 @@ class BatchedTable(DataTable[str | Text]):
     _batching = False
     _batched_layout = False
     _batched_refresh = False
+    _batched_whole = False  # something other than a cell's value changed: the whole table repaints
+    _cell_updating = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # DataTable's own parameters
         # (before DataTable's __init__: its watchers clear the caches)
         self._cells_by_value: LRUCache[tuple[object, ...], tuple[object, SegmentLines]] = LRUCache(CELLS_KEPT)
+        self._changed_cells: set[tuple[RowKey | str, ColumnKey | str]] = set()
         super().__init__(*args, **kwargs)
         # DataTable keeps 10,000 rendered cells and 1,000 rows and lines, but every cell update (a roster's
         # ticking durations: every second) changes their keys, so only what is on screen is ever read again.
@@ -104,8 +110,21 @@ class BatchedTable(DataTable[str | Text]):
         if self._batching and not recompose:
             self._batched_layout |= layout
             self._batched_refresh = True
+            if not self._cell_updating or regions or layout:
+                self._batched_whole = True
             return self
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: str | Text, *,
+                    update_width: bool = False) -> None:
+        """In a batch, a cell whose width stays is remembered to repaint alone (see `_batch`)."""
+        self._cell_updating = self._batching and not update_width
+        try:
+            super().update_cell(row_key, column_key, value, update_width=update_width)
+        finally:
+            self._cell_updating = False
+        if self._batching and not update_width:
+            self._changed_cells.add((row_key, column_key))
 
     @contextmanager
     def _batch(self) -> Iterator[None]:
@@ -113,14 +132,30 @@ class BatchedTable(DataTable[str | Text]):
             yield
             return
         self._batching, self._batched_layout, self._batched_refresh = True, False, False
+        self._batched_whole, self._changed_cells = False, set()
         try:
             yield
         finally:
             self._batching = False
             # A poll or tick that changed no cell repaints nothing: a full repaint of the table is the costly
-            # part of the console's second (compositor and cell rendering), not the reconciling.
-            if self._batched_refresh:
+            # part of the console's second (compositor and cell rendering), not the reconciling. A tick that
+            # changed only durations repaints only those cells: a quiet room's whole table (header, every row
+            # and the empty lines below) drawn again each second was most of an idle console's CPU.
+            cells, self._changed_cells = self._changed_cells, set()
+            if not self._batched_refresh:
+                pass
+            elif self._batched_whole or len(cells) > CELLS_REPAINTED_ALONE:
                 super().refresh(layout=self._batched_layout)
+            else:
+                for row_key, column_key in cells:
+                    self._refresh_cell_of(row_key, column_key)
+
+    def _refresh_cell_of(self, row_key: RowKey | str, column_key: ColumnKey | str) -> None:
+        try:
+            coordinate = Coordinate(self.get_row_index(row_key), self.get_column_index(column_key))
+        except (KeyError, LookupError):  # removed since: its row's removal repainted the table already
+            return
+        self._refresh_region(self._get_cell_region(coordinate))
 
     def _remove_rows(self, keys: list[str]) -> None:
         """Remove rows, renumbering the others once.

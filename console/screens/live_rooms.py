@@ -53,6 +53,7 @@ class LiveRoomsScreen(ModeScreen):
         self._hand_said: tuple[str, str] | None = None  # the raised hand the status line speaks of (room, call)
         self._saved: set[str] = set(session.resolved.profile.rooms)
         """Rooms saved in the profile (watched at every start); `s` saves and un-saves."""
+        self._lines: dict[str, Text] = {}  # what each of the screen's own lines says now, by widget id
 
     # ---- layout --------------------------------------------------------------------------------------
 
@@ -174,13 +175,12 @@ class LiveRoomsScreen(ModeScreen):
             elif self.moderator.watch(self.room).last_ok is not None:
                 text = (f"Nobody is in {self.room} right now. People show here as they join (a conference exists "
                         "on the platform only while someone is in it).")
-        note.update(Text(text))
+        self._set_line("roster-empty", Text(text))
         note.display = bool(text)
 
     def _show_title(self) -> None:
-        title = self.query_one("#room-title", Static)
         if self.room is None:
-            title.update("")
+            self._set_line("room-title", Text(""))
             return
         watch = self.moderator.watch(self.room)
         now = self.session.clock()
@@ -197,7 +197,16 @@ class LiveRoomsScreen(ModeScreen):
             text.append(f" · {hands} hand{'s' if hands != 1 else ''} up", style="bold magenta")
         if policy:
             text.append(f" · {policy}", style="bold")
-        title.update(text)
+        self._set_line("room-title", text)
+
+    def _set_line(self, widget_id: str, text: Text) -> None:
+        """Show `text` on one of the screen's lines only when it says something new: `Static.update` lays the
+        whole screen out again, and a quiet room's every poll asked for the same title and empty note (the most
+        of an idle console's CPU)."""
+        if self._lines.get(widget_id) == text:
+            return
+        self._lines[widget_id] = text
+        self.query_one(f"#{widget_id}", Static).update(text)
 
     def _person_name(self, room: str, call_id: str, cli: str = "") -> str:
         return self.rooms.person_name(room, call_id, cli)

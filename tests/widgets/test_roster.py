@@ -302,16 +302,19 @@ async def test_a_poll_or_tick_that_changes_nothing_repaints_nothing(monkeypatch)
         people = [person(f"p{i:02d}", duration=5) for i in range(5)]
         poll(people, now=T0)
         await pilot.pause()
-        repaints: list[bool] = []
+        repaints: list[tuple[object, ...]] = []
         real_refresh = DataTable.refresh
 
-        def counted(self, *regions, **options):  # DataTable's own, which the batching defers to once
-            repaints.append(True)
+        def counted(self, *regions, **options):  # DataTable's own, which the batching defers to at the end
+            repaints.append(regions)
             return real_refresh(self, *regions, **options)
 
         monkeypatch.setattr(DataTable, "refresh", counted)
         poll(people, now=T0)  # the same answer again
         roster.tick(T0)  # and no time passed
         assert repaints == []
-        roster.tick(later(1))  # five durations move on screen: one repaint for all of them
-        assert repaints == [True]
+        roster.tick(later(1))  # five durations move on screen: those five cells repaint, not the whole table
+        assert len(repaints) == 5 and all(len(regions) == 1 for regions in repaints), repaints
+        cells = [regions[0] for regions in repaints]
+        assert {(cell.x, cell.width) for cell in cells} == {(cells[0].x, cells[0].width)}  # one column
+        assert len({cell.y for cell in cells}) == 5 and cells[0].width < roster.size.width

@@ -56,6 +56,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/relay_fanout.py
 	$(BIN)/python bench/relay_cluster.py
 	$(BIN)/python bench/scale_console.py
+	$(BIN)/python bench/idle_console.py
 	$(BIN)/python bench/soak.py --minutes 10
 
 ## screenshots: regenerate the SVGs shown in the README

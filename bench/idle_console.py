@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale_console import ROOT, Scenario, checkout, run_console  # noqa: E402
+from scale_console import ROOT, Scenario, checkout, run_console
 
 SCENARIOS = {
     "idle1": (Scenario("idle1", rooms=1, size=4, churn=0, every_room=True), 1.0),

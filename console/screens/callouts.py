@@ -73,6 +73,9 @@ KINDS = ("tts", "conference", "custom", "dialin")
 class CalloutsScreen(ModeScreen):
     """Place callouts. `t`/`c`/`u`/`d` switch forms, ctrl+s sends, `r` retries failed dial-in legs."""
 
+    MODE = "callouts"
+    """The app mode this screen is (the mode bar marks it)."""
+
     CHANGES: ClassVar[dict[str, str]] = {"send": "callout", "retry": "callout"}
     BINDINGS = [
         Binding("t", "show('tts')", "TTS", id="callouts.tts"),

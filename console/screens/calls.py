@@ -59,6 +59,9 @@ MAX_CALL_ID = 128
 class CallsScreen(ModeScreen):
     """Tracked calls with live status, result, duration and debit; say, play, record and hang up."""
 
+    MODE = "calls"
+    """The app mode this screen is (the mode bar marks it)."""
+
     CHANGES: ClassVar[dict[str, str]] = {"say": "call_say", "play": "call_play", "record_start": "call_record_start",
                                          "record_stop": "call_record_stop", "hangup": "call_hangup"}
     BINDINGS = [

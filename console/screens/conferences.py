@@ -29,6 +29,9 @@ from widgets.watch_list import WatchList
 class ConferencesScreen(LiveRoomsScreen):
     """Live moderation of the watched conferences."""
 
+    MODE = "conferences"
+    """The app mode this screen is (the mode bar marks it)."""
+
     CHANGES: ClassVar[dict[str, str]] = {
         "mute_all": "mute_all", "unmute_all": "unmute_all", "mute_all_except_moderators": "mute_all_except_moderators",
         "kick_all": "kick_all", "auto_mute": "auto_mute_on", "soft_lock": "soft_lock_on"}

@@ -44,6 +44,9 @@ STATE_STYLE = {"live": "bold green", "connecting": "yellow", "retrying": "bold y
 class EventsScreen(Screen[None]):
     """Callbacks as they arrive: a filterable, pausable log with each event's JSON and answer."""
 
+    MODE = "events"
+    """The app mode this screen is (the mode bar marks it)."""
+
     HORIZONTAL_BREAKPOINTS = WIDTHS  # the same breakpoint classes as the other modes (console.tcss)
     VERTICAL_BREAKPOINTS = HEIGHTS
 

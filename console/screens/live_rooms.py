@@ -50,6 +50,7 @@ class LiveRoomsScreen(ModeScreen):
         self.rooms = session.rooms
         self.room: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._drawing = False  # between mount and unmount: updates are drawn
         self._hand_said: tuple[str, str] | None = None  # the raised hand the status line speaks of (room, call)
         self._saved: set[str] = set(session.resolved.profile.rooms)
         """Rooms saved in the profile (watched at every start); `s` saves and un-saves."""
@@ -75,6 +76,7 @@ class LiveRoomsScreen(ModeScreen):
         return dict(self.session.resolved.profile.address_book)  # the same Contact the roster shows
 
     def on_mount(self) -> None:
+        self._drawing = True
         self.query_one("#filter", Input).display = False
         self._unsubscribe = self.rooms.subscribe(self._rooms_update)
         self.rooms.start(self.session.backend.rooms)  # the app started them already; a no-op then
@@ -88,13 +90,14 @@ class LiveRoomsScreen(ModeScreen):
         self.query_one(Roster).focus()  # the keys an operator needs first (m, x) act on the roster
 
     def on_unmount(self) -> None:
+        self._drawing = False
         if self._unsubscribe is not None:
             self._unsubscribe()
 
     # ---- what the service reports -----------------------------------------------------------------------
 
     def _rooms_update(self, update: RoomUpdate) -> None:
-        if not self.is_mounted or not self.query(Roster):  # not composed yet, or being torn down at exit
+        if not self._drawing:  # not composed yet, or being torn down at exit: nothing to draw into
             return
         if isinstance(update, RoomPolled):
             self._show_poll(update.result, update.lowered)

@@ -77,6 +77,9 @@ def trace_matches(record: TraceRecord, words: list[str]) -> bool:
 class LogScreen(Screen[None]):
     """What the console did (audit) and what it asked the platform (API trace)."""
 
+    MODE = "log"
+    """The app mode this screen is (the mode bar marks it)."""
+
     HORIZONTAL_BREAKPOINTS = WIDTHS  # the same breakpoint classes as the other modes (console.tcss)
     VERTICAL_BREAKPOINTS = HEIGHTS
 

@@ -100,7 +100,9 @@ class ModeBar(Widget):
         self.counts = counts_of(session)
 
     def on_mount(self) -> None:
-        self.mode = self.app.current_mode  # a mode's screen is mounted when that mode is switched to
+        # The screen's own mode: screens are mounted ahead of being shown (the app preloads them), so the app's
+        # current mode at mount may be another one.
+        self.mode = getattr(self.screen, "MODE", None) or self.app.current_mode
         self.set_interval(1.0, self._check)
         self.watch(self.screen, "stack_updates", lambda _: self._check(), init=False)  # shown again: now
 

@@ -48,6 +48,9 @@ PaletteCommand = tuple[str, str, Callable[[], object]]
 class NumbersScreen(ModeScreen):
     """The account's numbers, this application's callback URLs and the query-number tool."""
 
+    MODE = "numbers"
+    """The app mode this screen is (the mode bar marks it)."""
+
     CHANGES: ClassVar[dict[str, str]] = CHANGE_ACTIONS
     BINDINGS = [
         ASSIGN_KEY,

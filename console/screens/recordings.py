@@ -57,6 +57,9 @@ SORT_WORDS = {"created": "newest first", "expiry": "expiring first"}
 class RecordingsScreen(ModeScreen):
     """Recordings in a time window, a page at a time; mark, download, delete."""
 
+    MODE = "recordings"
+    """The app mode this screen is (the mode bar marks it)."""
+
     CHANGES: ClassVar[dict[str, str]] = {"delete": "delete_recording"}
     BINDINGS = [
         Binding("space", "mark", "Mark", id="recordings.mark"),

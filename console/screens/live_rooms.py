@@ -8,6 +8,7 @@ tasks, so the UI never waits).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from rich.text import Text
@@ -34,6 +35,8 @@ from console.session import Session
 from widgets import Roster
 from widgets.timeline import Timeline
 from widgets.watch_list import WatchList
+
+log = logging.getLogger(__name__)
 
 
 class LiveRoomsScreen(ModeScreen):
@@ -99,6 +102,16 @@ class LiveRoomsScreen(ModeScreen):
     def _rooms_update(self, update: RoomUpdate) -> None:
         if not self._drawing:  # not composed yet, or being torn down at exit: nothing to draw into
             return
+        try:
+            self._draw_update(update)
+        except Exception as error:  # a bug drawing one update must not leave the roster out of step for good
+            log.exception("drawing %s failed", type(update).__name__)
+            if self.room is not None:
+                self.show_room(self.room)  # drawn whole from the service's state
+            self.notify(f"The screen could not show an update ({error!r}); redrawn from the last poll.",
+                        severity="warning", markup=False)
+
+    def _draw_update(self, update: RoomUpdate) -> None:
         if isinstance(update, RoomPolled):
             self._show_poll(update.result, update.lowered)
         elif isinstance(update, HandsChanged):

@@ -15,4 +15,4 @@ SCREENS = {"conferences": "ConferencesScreen", "callouts": "CalloutsScreen", "ca
 def test_every_mode_screen_names_its_own_mode() -> None:
     for mode in MODE_ORDER:
         screen = getattr(importlib.import_module(f"console.screens.{mode.name}"), SCREENS[mode.name])
-        assert screen.MODE == mode.name
+        assert mode.name == screen.MODE

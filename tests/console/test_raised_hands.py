@@ -215,7 +215,8 @@ async def test_which_pies_raise_a_hand_and_what_a_poll_lowers(tmp_path: Path) ->
         post(pie(present, value="2"))
         post(pie(present, value="1", menu_id="board-room"))  # a room not shown: kept for later
         post(pie("c-new", conferenceId="retro"))  # a room named by the event: watched now, hand kept
-        await eventually(lambda: "retro" in screen.rooms.hands._raised and screen.rooms.hands.count("board-room") == 1, pilot)
+        hands = screen.rooms.hands
+        await eventually(lambda: "retro" in hands._raised and hands.count("board-room") == 1, pilot)
         assert screen.rooms.hands.count(ROOM) == 0 and not h.roster.participant(present).hand_raised  # type: ignore[union-attr]
         assert screen.rooms.hands.count("main-menu") == 0
 

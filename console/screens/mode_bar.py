@@ -10,6 +10,7 @@ names, so the bar fits 80 columns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from rich.text import Text
@@ -98,13 +99,21 @@ class ModeBar(Widget):
         self.mode: str | None = None
         """The mode this bar's screen belongs to (a screen never changes mode)."""
         self.counts = counts_of(session)
+        self._unsubscribe: list[Callable[[], None]] = []
 
     def on_mount(self) -> None:
         # The screen's own mode: screens are mounted ahead of being shown (the app preloads them), so the app's
         # current mode at mount may be another one.
         self.mode = getattr(self.screen, "MODE", None) or self.app.current_mode
-        self.set_interval(1.0, self._check)
+        self.set_interval(1.0, self._check)  # downloads have no updates to hear: they are counted each second
         self.watch(self.screen, "stack_updates", lambda _: self._check(), init=False)  # shown again: now
+        # A raised hand, a room watched, a call ending: shown at once, not up to a second later.
+        self._unsubscribe = [self.session.rooms.subscribe(lambda _: self._check()),
+                             self.session.calls_poller.subscribe(lambda _: self._check())]
+
+    def on_unmount(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
 
     def _check(self) -> None:
         if not self.screen.is_current:  # hidden (another mode, or a dialog on top): nothing to show

@@ -13,6 +13,7 @@ from waiting import eventually
 
 from api.download import CHUNK_SIZE
 from console.recordings import State
+from console.screens.mode_bar import ModeBar
 from console.screens.recording_dialogs import DeleteRecordingsScreen, ExistingFileScreen, RangeScreen
 from console.screens.recording_downloads import DownloadsPanel
 
@@ -84,6 +85,9 @@ def test_downloads_half_way(snap_compare, tmp_path: Path) -> None:
         await eventually(lambda: [d.done for d in panel.downloads if d.state is State.RUNNING] == [CHUNK_SIZE] * 3,
                          pilot)
         await eventually(lambda: not panel.pending, pilot)  # progress is drawn at most ten times a second: wait for it
+        bar = screen.query_one(ModeBar)  # and the mode bar's count, checked once a second
+        await eventually(lambda: bar.counts.downloads == 3, pilot)
+        await pilot.pause()
 
     assert snap_compare(h.app, terminal_size=SIZE, run_before=_scene(h, act))
 

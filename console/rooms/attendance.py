@@ -7,31 +7,31 @@ is loaded on start. A change marks its legs; `save_soon()` hands just those to t
 the UI loop never serialises the whole book or waits for the disk. A corrupt snapshot is renamed aside (kept
 for a human to look at) and the book starts fresh; loading never raises.
 
-Legs are kept per callId (one call into the room); the report groups them per person (number), so someone
-who leaves and dials in again is one row whose time in the room is the union of their calls. A leg also keeps
-when it was muted (not only how often), so the chart (`chart`, drawn in the terminal by widgets.attendance_chart
-and exported as SVG by console.rooms.attendance_svg) can shade the muted stretches of each bar.
+Legs are kept per callId (one call into the room); the report and the chart (console/rooms/attendance_report.py)
+group them per person (number), so someone who leaves and dials in again is one row whose time in the room is
+the union of their calls. A leg also keeps when it was muted (not only how often), so the chart (drawn in the
+terminal by widgets.attendance_chart, exported as SVG by console.rooms.attendance_svg) can shade the muted
+stretches of each bar.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from api.models import Participant
-from api.models.views import PresenceBar, PresenceChart, Span
-from console.files import atomic_write
+from api.models.views import PresenceChart
 from console.rooms import attendance_journal as journal
-from console.rooms.attendance_svg import chart_svg
-from console.rooms.contacts import AddressBookLike, display_name
+from console.rooms import attendance_report
+from console.rooms.attendance_report import AttendanceRow
+from console.rooms.contacts import AddressBookLike
 from console.rooms.timeline import TimelineEntry
+
+__all__ = ["FILE_NAME", "AttendanceBook", "AttendanceRow", "Leg"]  # AttendanceRow: first defined here
 
 FILE_NAME = journal.SNAPSHOT_NAME
 SEEN_EVERY = timedelta(seconds=30)  # how stale a room's "last seen" on disk may get while nothing else changes
@@ -64,22 +64,6 @@ class Leg:
     def unmuted_at(self, at: datetime) -> None:
         if self.mutes and self.mutes[-1][1] is None:
             self.mutes[-1][1] = at
-
-
-@dataclass(frozen=True)
-class AttendanceRow:
-    """One person in the report."""
-
-    room: str
-    name: str
-    cli: str
-    call_ids: tuple[str, ...]
-    first_joined: datetime
-    last_left: datetime | None  # None while still present
-    seconds_in_room: float
-    times_muted: int
-    kicked: bool
-    present: bool
 
 
 @dataclass
@@ -185,80 +169,20 @@ class AttendanceBook:
                 changed = True
         return changed
 
-    # ---- the report ------------------------------------------------------------------------------------
+    # ---- the report (console/rooms/attendance_report.py reads the legs) ------------------------------
 
     def report(self, room: str, now: datetime, book: AddressBookLike | None = None) -> list[AttendanceRow]:
         """One row per person (per number; per call when the number is hidden), by first join."""
-        people: dict[str, list[Leg]] = {}
-        for leg in self.rooms.get(room, {}).values():
-            people.setdefault(leg.cli or f"call:{leg.call_id}", []).append(leg)
-        rows = []
-        for legs in people.values():
-            legs.sort(key=lambda leg: leg.joined)
-            present = any(leg.left is None for leg in legs)
-            rows.append(AttendanceRow(
-                room=room,
-                name=display_name(legs[0].cli, book),
-                cli=legs[0].cli,
-                call_ids=tuple(leg.call_id for leg in legs),
-                first_joined=legs[0].joined,
-                last_left=None if present else max(leg.left for leg in legs if leg.left is not None),
-                seconds_in_room=_union_seconds(legs, now),
-                times_muted=sum(leg.times_muted for leg in legs),
-                kicked=any(leg.kicked for leg in legs),
-                present=present,
-            ))
-        rows.sort(key=lambda row: (row.first_joined, row.cli))
-        return rows
+        return attendance_report.report(room, self.rooms.get(room, {}).values(), now, book)
 
     def chart(self, room: str, now: datetime, book: AddressBookLike | None = None) -> PresenceChart:
-        """The last meeting as a picture: a bar per person (in the report's order) from the first join to the
-        last leave (now while anyone is present), with muted stretches and kicks. A meeting is a stretch when the
-        room was never empty; earlier ones in the book are left out."""
-        people: dict[str, list[Leg]] = {}
-        for leg in self.rooms.get(room, {}).values():
-            people.setdefault(leg.cli or f"call:{leg.call_id}", []).append(leg)
-        bars: list[tuple[datetime, str, PresenceBar]] = []
-        for legs in people.values():
-            legs.sort(key=lambda leg: leg.joined)
-            muted = [Span(start, stop or leg.left or now)
-                     for leg in legs for start, stop in (leg.mutes or ()) if start is not None]
-            bars.append((legs[0].joined, legs[0].cli, PresenceBar(
-                name=display_name(legs[0].cli, book) if legs[0].cli else f"call {legs[0].call_id[:8]}",
-                present=_merged([Span(leg.joined, leg.left or now) for leg in legs]),
-                muted=_merged(muted),
-                kicked=tuple(leg.left for leg in legs if leg.kicked and leg.left is not None),
-                still_here=any(leg.left is None for leg in legs),
-            )))
-        bars.sort(key=lambda item: (item[0], item[1]))
-        if not bars:
-            return PresenceChart(room, now, now)
-        # The book keeps a room for 90 days: the chart is its last meeting, the last stretch it was never empty.
-        meeting = _merged([span for _, _, bar in bars for span in bar.present])[-1]
-        shown = [_clipped(bar, meeting) for _, _, bar in bars
-                 if any(span.start <= meeting.end and span.end >= meeting.start for span in bar.present)]
-        return PresenceChart(room, meeting.start, meeting.end, tuple(shown))
+        """The room's last meeting as a bar per person (see attendance_report.chart)."""
+        return attendance_report.chart(room, self.rooms.get(room, {}).values(), now, book)
 
     def export(self, room: str, path: str | os.PathLike[str], now: datetime,
                book: AddressBookLike | None = None, *, fmt: str | None = None) -> Path:
-        """Write the report as CSV or JSON, or the chart as SVG (by `fmt` or the file's suffix), atomically, as
-        every export is (a reader never sees half a file). Returns the path."""
-        target = Path(path)
-        kind = (fmt or target.suffix.lstrip(".") or "csv").lower()
-        if kind == "svg":
-            return atomic_write(target, chart_svg(self.chart(room, now, book)), private=True)
-        rows = [_row_wire(row, flat=kind == "csv") for row in self.report(room, now, book)]
-        if kind == "json":
-            data = json.dumps({"room": room, "generated": _iso(now), "attendance": rows}, indent=2).encode()
-        elif kind == "csv":
-            out = io.StringIO()
-            writer = csv.DictWriter(out, fieldnames=list(_CSV_FIELDS), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-            data = out.getvalue().encode("utf-8")
-        else:
-            raise ValueError(f"unknown export format {kind!r}: use csv, json or svg")
-        return atomic_write(target, data, private=True)
+        """Write the report as CSV or JSON, or the chart as SVG, atomically (see attendance_report.export)."""
+        return attendance_report.export(room, self.rooms.get(room, {}).values(), path, now, book, fmt=fmt)
 
     # ---- persistence -----------------------------------------------------------------------------------
 
@@ -341,50 +265,6 @@ class AttendanceBook:
         return book
 
 
-_CSV_FIELDS = ("room", "name", "cli", "call_ids", "first_joined", "last_left", "seconds_in_room",
-               "times_muted", "kicked", "present")
-
-
-def _union_seconds(legs: list[Leg], now: datetime) -> float:
-    """Time in the room counting overlapping calls of the same number once."""
-    total = 0.0
-    end: datetime | None = None
-    for leg in legs:  # sorted by join
-        stop = leg.left or now
-        if end is None or leg.joined >= end:
-            total += max(0.0, (stop - leg.joined).total_seconds())
-            end = stop
-        elif stop > end:
-            total += (stop - end).total_seconds()
-            end = stop
-    return total
-
-
-def _merged(spans: list[Span]) -> tuple[Span, ...]:
-    """Overlapping or touching spans as one (two calls of the same number at once are one bar)."""
-    out: list[Span] = []
-    for span in sorted(spans, key=lambda span: span.start):
-        if out and span.start <= out[-1].end:
-            if span.end > out[-1].end:
-                out[-1] = Span(out[-1].start, span.end)
-        else:
-            out.append(span)
-    return tuple(out)
-
-
-def _clipped(bar: PresenceBar, window: Span) -> PresenceBar:
-    def inside(spans: tuple[Span, ...]) -> tuple[Span, ...]:
-        return tuple(Span(max(span.start, window.start), min(span.end, window.end)) for span in spans
-                     if span.start <= window.end and span.end >= window.start)
-
-    return replace(bar, present=inside(bar.present), muted=inside(bar.muted),
-                   kicked=tuple(at for at in bar.kicked if window.start <= at <= window.end))
-
-
-def _iso(when: datetime | None) -> str | None:
-    return None if when is None else when.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _wire(leg: Leg) -> journal.Wire:
     wire: journal.Wire = [leg.call_id, leg.cli, journal.to_micros(leg.joined), journal.to_micros(leg.left),
             journal.to_micros(leg.last_seen), leg.times_muted, leg.kicked]
@@ -402,13 +282,3 @@ def _leg(wire: journal.Wire, epoch: datetime = journal.EPOCH, delta: type[timede
     return Leg(wire[0], str(wire[1]), epoch + delta(microseconds=wire[2]),
                None if left is None else epoch + delta(microseconds=left),
                None if seen is None else epoch + delta(microseconds=seen), int(wire[5]), bool(wire[6]), mutes)
-
-
-def _row_wire(row: AttendanceRow, *, flat: bool) -> dict[str, object]:
-    return {
-        "room": row.room, "name": row.name, "cli": row.cli,
-        "call_ids": " ".join(row.call_ids) if flat else list(row.call_ids),
-        "first_joined": _iso(row.first_joined), "last_left": _iso(row.last_left),
-        "seconds_in_room": round(row.seconds_in_room, 1), "times_muted": row.times_muted,
-        "kicked": row.kicked, "present": row.present,
-    }

@@ -15,7 +15,24 @@ import time
 
 ROUNDS = 7
 
-HELLO = """
+# Each child times nothing itself: it prints READY the moment Textual hands a frame to the terminal (App._display,
+# which a headless run calls with the composed frame and then skips writing) once that frame shows what we wait
+# for. Pilot.pause() would wait for the whole process to go idle instead, which is not what a person sees.
+FRAME_HOOK = """
+import sys
+
+def on_frame(app, shown):
+    display = app._display
+    def hooked(screen, renderable):
+        display(screen, renderable)
+        if renderable is not None and shown(app):
+            print("READY", flush=True)
+            app._display = display
+            app.exit()
+    app._display = hooked
+"""
+
+HELLO = FRAME_HOOK + """
 from textual.app import App
 from textual.widgets import Static
 
@@ -23,44 +40,31 @@ class Hello(App):
     def compose(self):
         yield Static("hello")
 
-async def main():
-    app = Hello()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        print("READY", flush=True)
-
-import asyncio
-asyncio.run(main())
+app = Hello()
+on_frame(app, lambda app: bool(app.screen.query("Static")))
+app.run(headless=True, size=(120, 36))
 """
 
-FIRST_FRAME = """
-import asyncio
+FIRST_FRAME = FRAME_HOOK + """
 from console.__main__ import build_app
 
-async def main():
-    from textual.widgets import Header
-    app = build_app(["--sandbox"])
-    async with app.run_test(size=(120, 36)) as pilot:
-        while not app.screen.query(Header):
-            await pilot.pause()
-        await pilot.pause()
-        print("READY", flush=True)
-
-asyncio.run(main())
+app = build_app(["--sandbox"])
+on_frame(app, lambda app: bool(app.screen.query("Header")))
+app.run(headless=True, size=(120, 36))
 """
 
-CONSOLE = """
-import asyncio
+# The roster: the Conferences screen's table with rows, matched by type name (importing the screen here
+# would load what start-up defers).
+CONSOLE = FRAME_HOOK + """
 from console.__main__ import build_app
-from console.screenshots import wait_for_roster
 
-async def main():
-    app = build_app(["--sandbox"])
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for_roster(app, pilot, tries=10_000)
-        print("READY", flush=True)
+def roster_shown(app):
+    return type(app.screen).__name__ == "ConferencesScreen" and any(
+        table.row_count for table in app.screen.query("Roster"))
 
-asyncio.run(main())
+app = build_app(["--sandbox"])
+on_frame(app, roster_shown)
+app.run(headless=True, size=(120, 36))
 """
 
 

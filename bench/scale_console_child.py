@@ -176,7 +176,7 @@ async def main(url: str, rooms: list[str], seconds: float, folder: Path) -> dict
     launched = time.perf_counter()
     monitor = asyncio.create_task(probe.watch_loop())
 
-    def connect() -> Backend:
+    def connect(_resolved: object = None) -> Backend:  # older trees call it without the settings
         http = httpx.AsyncClient(timeout=10.0)
         client = SinchVoiceClient(application_key=os.environ["BENCH_SANDBOX_KEY"],
                                   application_secret=os.environ["BENCH_SANDBOX_SECRET"],

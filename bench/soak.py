@@ -100,8 +100,6 @@ async def soak(args: argparse.Namespace, folders: Folders) -> dict[str, Any]:
 async def drive(args: argparse.Namespace, config: Path, secret: str, sandbox_url: str,
                 relay: Relay) -> dict[str, Any]:
     """The console on the operator's profile, driven until the deadline while Chaos runs; counted throughout."""
-    from functools import partial
-
     from soak_operator import Operator
 
     from console.app import SinchConsole
@@ -114,7 +112,7 @@ async def drive(args: argparse.Namespace, config: Path, secret: str, sandbox_url
     report: dict[str, Any] = {"counter": counter, "ledger": ledger, "relay": relay, "chaos": chaos,
                               "s3_secret": secrets.token_urlsafe(24)}
     resolved = resolve_settings(config, env={"SINCH_APPLICATION_SECRET": secret})
-    app = SinchConsole(partial(connect, resolved), resolved)
+    app = SinchConsole(connect, resolved)
     counter.install(asyncio.get_running_loop())
     started = time.monotonic()
     try:

@@ -26,19 +26,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from console import memory
-from console.backend import Backend
-from console.config import Resolved
 from console.hangup import exit_with_terminal
 from console.messages import CallPlaced, EventArrived
-from console.screens.conferences import ConferencesScreen
 from console.screens.dialogs import ConfirmScreen
-from console.screens.help import HelpScreen, describe_bindings
-from console.screens.log import LogScreen
-from console.session import Clock, Session, open_session, utc_now
 from widgets.printable_filter import PRINTABLE_FILTER
 
+# The first frame needs none of these (pydantic, httpx, the wire models, the screens: ~0.4 s): the connect
+# worker imports them in a thread once the header is on the screen (`_load_session_code`).
 if TYPE_CHECKING:
+    from console.backend import Backend
+    from console.config import Resolved
     from console.events import EventFeed
+    from console.session import Clock, Session
 
 
 class SplashScreen(Screen[None]):
@@ -67,27 +66,47 @@ class SinchConsole(App[None]):
         Binding("7", "switch_mode('log')", "Log", show=False, id="app.mode.log"),
     ]
 
+    resolved: Resolved
+    """The settings: given, or read by the connect worker right after the first frame (`settings`)."""
+
     def __init__(
         self,
-        connect: Callable[[], Backend],
-        resolved: Resolved,
+        connect: Callable[[Resolved], Backend],
+        settings: Resolved | Callable[[], Resolved],
         *,
         folder: Path | None = None,
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
         overrides: dict[str, Any] | None = None,
+        theme: str | None = None,
     ) -> None:
+        """`connect` builds the backend for the settings (blocking: it runs in a thread). `settings` may be a
+        blocking function reading them (the command line's, which loads pydantic): the app then draws its first
+        frame before calling it, in a thread, and ends with code 2 and its error if it raises. `theme` is what to
+        draw the first frame in until the settings say (the config file's, looked at without pydantic)."""
         super().__init__()
         self._connect = connect
-        self.resolved = resolved
+        self._read_settings = settings if callable(settings) else None
         self.overrides = dict(overrides or {})
         """The command line's settings (sandbox, read_only, rooms...) that outlive a profile switch."""
-        self._saved_theme = resolved.config.theme
         self.folder = folder
         self.clock = clock
         self.session: Session | None = None
+        self.settings_error: str | None = None
+        """Why the settings could not be read (the app then ends with code 2; `console.__main__` prints it)."""
         self.events_feed: EventFeed | None = None
         """The live events of the session's relay, when its profile has one."""
-        self.theme = resolved.config.theme if resolved.config.theme in self.available_themes else "textual-dark"
+        self._saved_theme = theme
+        self._use_theme(theme)
+        if not callable(settings):
+            self._use_settings(settings)
+
+    def _use_theme(self, theme: str | None) -> None:
+        self.theme = theme if theme in self.available_themes else "textual-dark"
+
+    def _use_settings(self, resolved: Resolved) -> None:
+        self.resolved = resolved
+        self._saved_theme = resolved.config.theme
+        self._use_theme(resolved.config.theme)
         if resolved.profile.keymap:
             self.set_keymap(dict(resolved.profile.keymap))
 
@@ -97,26 +116,47 @@ class SinchConsole(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Connecting ({self.resolved.label})…", id="splash")
+        yield Static("Starting…" if self._read_settings else f"Connecting ({self.resolved.label})…", id="splash")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.resolved.label
+        if self._read_settings is None:
+            self.sub_title = self.resolved.label
         memory.freeze_long_lived()  # the modules, the app and its styles: no collection walks them again
         exit_with_terminal(self)  # a closed terminal or dropped SSH must not leave a console polling for nobody
-        self.start_session()
+        # After the first frame: the settings and the session code load in threads that would share the GIL
+        # with composing it.
+        self.call_after_refresh(self.start_session)
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def start_session(self) -> None:
+        if self._read_settings is not None:  # the first start from the command line: the frame is drawn
+            try:
+                resolved = await asyncio.to_thread(self._read_settings)
+            except Exception as error:  # ConfigError: file, line and a fix
+                self.settings_error = str(error)
+                self.exit(return_code=2)
+                return
+            self._read_settings = None
+            self._use_settings(resolved)
+            self.sub_title = resolved.label
+            self._splash(f"Connecting ({resolved.label})…")
+            for warning in resolved.warnings:
+                self.notify(warning, severity="warning", timeout=15, markup=False)
+        await asyncio.to_thread(_load_session_code)  # while the sandbox starts on the other core
+        from console.screens.conferences import ConferencesScreen
+        from console.screens.log import LogScreen
+        from console.session import open_session, utc_now
+
         try:
             # connect() may wait for the sandbox to start: a thread keeps the UI responsive meanwhile.
-            backend = await asyncio.to_thread(self._connect)
+            backend = await asyncio.to_thread(self._connect, self.resolved)
         except Exception as error:
             self._splash(f"Could not connect: {error}\nPress q to quit.")
             return
         try:
             session = await asyncio.to_thread(open_session, self.resolved, backend, folder=self.folder,
-                                              clock=self.clock, on_problem=self._problem)
+                                              clock=self.clock or utc_now, on_problem=self._problem)
         except Exception as error:
             await backend.close()
             self._splash(f"Could not open the data folder: {error}\nPress q to quit.")
@@ -197,6 +237,8 @@ class SinchConsole(App[None]):
             self.run_worker(mounted(), exit_on_error=False)  # AwaitMount() is the typed coroutine form
 
     def action_help(self) -> None:
+        from console.screens.help import HelpScreen, describe_bindings
+
         if not isinstance(self.screen, HelpScreen):
             title = type(self.screen).__name__.removesuffix("Screen") or "console"
             self.push_screen(HelpScreen(describe_bindings(self.screen), title))
@@ -223,6 +265,8 @@ class SinchConsole(App[None]):
         yield from super().get_system_commands(screen)
         if self.session is None:
             return
+        from console.screens.conferences import ConferencesScreen
+
         yield SystemCommand("app: keys", "Every key of this screen and its id", self.action_help)
         yield SystemCommand("mode: conferences", "Watch and moderate conferences (1)",
                             lambda: self.action_switch_mode("conferences"))
@@ -273,8 +317,6 @@ class SinchConsole(App[None]):
         self.run_worker(switch(), group="connect", exclusive=True, exit_on_error=False)
 
     async def _reconnect(self, resolved: Resolved) -> None:
-        from functools import partial
-
         from console.backend import connect
         from console.sandbox_process import SandboxProcess
 
@@ -294,7 +336,7 @@ class SinchConsole(App[None]):
         self.sub_title = resolved.label
         self._splash(f"Connecting ({resolved.label})…")
         sandbox = SandboxProcess(scenario="demo") if resolved.uses_sandbox else None
-        self._connect = partial(connect, resolved, sandbox)
+        self._connect = lambda resolved: connect(resolved, sandbox)
         self.start_session()
 
     def on_call_placed(self, message: CallPlaced) -> None:
@@ -319,6 +361,13 @@ class SinchConsole(App[None]):
         session, self.session = self.session, None
         if session is not None:
             await session.close()
+
+
+def _load_session_code() -> None:
+    """Import what a session needs (pydantic, httpx, the client, the services, the first screens): ~0.4 s of
+    CPU that the first frame does not wait for."""
+    for module in ("console.backend", "console.session", "console.screens.conferences", "console.screens.log"):
+        importlib.import_module(module)
 
 
 MODES = ("conferences", "callouts", "calls", "recordings", "numbers", "events", "log")

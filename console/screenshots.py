@@ -32,7 +32,7 @@ SIZE = (120, 36)
 def frozen_app(folder: Path, *, seed: int = 7, read_only: bool = False) -> SinchConsole:
     """The app on a deterministic sandbox (seeded ids, virtual clock frozen), keeping its files in `folder`."""
     resolved = resolve_settings(folder / "config.toml", sandbox=True, read_only=read_only, env={})
-    return SinchConsole(lambda: connect_in_process(seed=seed), resolved, folder=folder, clock=lambda: FROZEN_AT)
+    return SinchConsole(lambda _: connect_in_process(seed=seed), resolved, folder=folder, clock=lambda: FROZEN_AT)
 
 
 async def wait_for_roster(app: SinchConsole, pilot: Pilot[None], tries: int = 400) -> ConferencesScreen:

@@ -1,6 +1,25 @@
-"""Reusable Textual widgets: they render models they are given and post messages; they never fetch."""
+"""Reusable Textual widgets: they render models they are given and post messages; they never fetch.
 
-from widgets.people import Contact
-from widgets.roster import Roster, RosterRow
-from widgets.timeline import Timeline, TimelineEntry
-from widgets.watch_list import RoomSummary, WatchList
+Names load on first use (`api.lazy`): the line filter under every screen (`widgets.printable_filter`) is
+needed for the first frame, the roster and the timeline only after it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from api.lazy import export
+
+_SUBMODULES = ("people", "roster", "timeline", "watch_list")
+
+if TYPE_CHECKING:
+    from widgets.people import Contact
+    from widgets.roster import Roster, RosterRow
+    from widgets.timeline import Timeline, TimelineEntry
+    from widgets.watch_list import RoomSummary, WatchList
+
+__all__ = ["Contact", "RoomSummary", "Roster", "RosterRow", "Timeline", "TimelineEntry", "WatchList"]
+
+
+def __getattr__(name: str) -> Any:
+    return export(globals(), _SUBMODULES, name)

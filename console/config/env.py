@@ -12,10 +12,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-ENV_KEY = "SINCH_APPLICATION_KEY"
-ENV_SECRET = "SINCH_APPLICATION_SECRET"
-ENV_REGION = "SINCH_REGION"
-ENV_PROFILE = "SINCH_PROFILE"
+from console.config.early import ENV_KEY, ENV_PROFILE, ENV_REGION, ENV_SECRET
 
 
 class EnvOverrides(BaseModel):

@@ -30,7 +30,7 @@ class Harness:
         self.folder = folder
         self.backend = backend or connect_in_process(seed=seed)
         resolved = resolve_settings(config_path, sandbox=True, read_only=read_only, env={})
-        self.app = SinchConsole(lambda: self.backend, resolved, folder=folder, clock=lambda: FROZEN_AT)
+        self.app = SinchConsole(lambda _: self.backend, resolved, folder=folder, clock=lambda: FROZEN_AT)
 
     @property
     def http(self) -> httpx.AsyncClient:

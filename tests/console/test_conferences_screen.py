@@ -324,7 +324,7 @@ async def test_a_backend_that_cannot_start_is_explained(tmp_path: Path) -> None:
     from console.app import SinchConsole
     from console.config import resolve_settings
 
-    def broken():
+    def broken(_resolved):
         raise OSError("address already in use")
 
     app = SinchConsole(broken, resolve_settings(tmp_path / "config.toml", sandbox=True, env={}), folder=tmp_path)
@@ -334,17 +334,18 @@ async def test_a_backend_that_cannot_start_is_explained(tmp_path: Path) -> None:
         assert app.is_running
 
 
-def test_a_broken_config_file_stops_the_start_with_its_line(tmp_path: Path, capsys) -> None:
-    import pytest
-
+async def test_a_broken_config_file_ends_the_start_with_its_line(tmp_path: Path) -> None:
+    """The first frame comes before the settings are read; a broken file then ends the app with code 2 and
+    its line, which `console.__main__.main` prints once the screen is restored."""
     from console.__main__ import build_app
 
     config = tmp_path / "config.toml"
     config.write_text('[profiles.default]\npoll_interval = "fast"\n')
-    with pytest.raises(SystemExit) as stopped:
-        build_app(["--config", str(config)])
-    assert stopped.value.code == 2
-    assert "line 2" in capsys.readouterr().err
+    app = build_app(["--config", str(config)])
+    async with app.run_test(size=SIZE) as pilot:
+        await eventually(lambda: app.return_code == 2, pilot)
+    assert app.session is None
+    assert "config.toml, line 2 (profiles.default.poll_interval)" in (app.settings_error or "")
     assert config.read_text() == '[profiles.default]\npoll_interval = "fast"\n'  # never rewritten
 
 

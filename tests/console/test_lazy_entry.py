@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 HEAVY = ("textual", "api.client", "httpx", "console.app", "console.backend")
-CONFIG = ("pydantic", "api.models", "console.config")  # ~0.5 s, which `--help` and a bad flag do not need
+CONFIG = ("pydantic", "api.models.base", "console.config.models")  # ~0.15 s: no flag check needs them
 HTTPX_CLI = ("click", "pygments")  # httpx's command-line tool, loaded by httpx when click is there
 
 
@@ -32,6 +32,14 @@ def test_help_and_a_bad_flag_are_answered_before_the_configuration_is_loaded() -
         loaded = _loaded_after(code)
         assert "console.flags" in loaded
         assert loaded.isdisjoint(CONFIG), (argv, sorted(loaded & set(CONFIG)))
+
+
+def test_the_app_is_built_before_the_configuration_and_the_api_client_are_loaded() -> None:
+    """Its first frame is drawn before them: they load in the connect worker (`console.app._load_session_code`)."""
+    loaded = _loaded_after("from console.__main__ import build_app\nbuild_app(['--sandbox'])")
+    assert "console.app" in loaded and "textual.app" in loaded
+    assert loaded.isdisjoint((*CONFIG, "httpx", "api.client", "console.session", "widgets.roster")), sorted(
+        loaded & {*CONFIG, "httpx", "api.client", "console.session", "widgets.roster"})
 
 
 def test_the_api_client_does_not_load_the_httpx_command_line_tool() -> None:

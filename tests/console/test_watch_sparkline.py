@@ -19,7 +19,7 @@ async def test_a_watched_room_grows_a_head_count_sparkline(tmp_path: Path) -> No
     now = [FROZEN_AT]
     h = Harness(tmp_path)
     resolved = resolve_settings(tmp_path / "config.toml", sandbox=True, read_only=False, env={})
-    h.app = SinchConsole(lambda: h.backend, resolved, folder=tmp_path, clock=lambda: now[0])
+    h.app = SinchConsole(lambda _: h.backend, resolved, folder=tmp_path, clock=lambda: now[0])
     async with h.app.run_test(size=SIZE) as pilot:
         screen = await wait_for_roster(h.app, pilot)
         room = screen.room

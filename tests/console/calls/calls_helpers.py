@@ -53,7 +53,7 @@ class CallsHarness:
         self.folder = folder
         self.backend: Backend = connect_in_process(seed=seed)
         resolved = resolve_settings(folder / "config.toml", sandbox=True, read_only=read_only, env={})
-        self.app = SinchConsole(lambda: self.backend, resolved, folder=folder, clock=lambda: FROZEN_AT)
+        self.app = SinchConsole(lambda _: self.backend, resolved, folder=folder, clock=lambda: FROZEN_AT)
         self.tracker: CallTracker | None = None
 
     @property

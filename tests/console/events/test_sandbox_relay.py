@@ -43,7 +43,7 @@ def test_demo_rules_connect_each_room_with_detection_and_let_other_ices_through(
 
 async def test_the_spawned_sandbox_streams_its_callbacks_into_the_events_feed(tmp_path: Path) -> None:
     resolved = resolve_settings(tmp_path / "config.toml", sandbox=True, env={})
-    app = SinchConsole(partial(connect, resolved, SandboxProcess(scenario="demo", seed=4)), resolved,
+    app = SinchConsole(partial(connect, sandbox=SandboxProcess(scenario="demo", seed=4)), resolved,
                        folder=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await eventually(lambda: app.session is not None and app.events_feed is not None)

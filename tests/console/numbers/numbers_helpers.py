@@ -42,7 +42,7 @@ class NumbersHarness:
         # faults are injected per test: retries must not wait on the wall clock
         client.retry_policy = dataclasses.replace(client.retry_policy, sleep=no_sleep)
         resolved = resolve_settings(folder / "config.toml", sandbox=True, read_only=read_only, env={})
-        self.app = SinchConsole(lambda: self.backend, resolved, folder=folder, clock=lambda: FROZEN_AT)
+        self.app = SinchConsole(lambda _: self.backend, resolved, folder=folder, clock=lambda: FROZEN_AT)
         self.screen: NumbersScreen | None = None
 
     @property

@@ -99,7 +99,7 @@ class RecordingsHarness:
         self.backend = Backend(client, "default · SANDBOX (in process)", True, list(sandbox.DEMO_ROOMS),
                                after_close=self.http.aclose)
         resolved = resolve_settings(folder / "config.toml", sandbox=True, read_only=read_only, env={})
-        self.app = SinchConsole(lambda: self.backend, resolved, folder=folder, clock=lambda: FROZEN_AT)
+        self.app = SinchConsole(lambda _: self.backend, resolved, folder=folder, clock=lambda: FROZEN_AT)
         self.screen: RecordingsScreen | None = None
 
     @property

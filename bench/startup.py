@@ -46,7 +46,10 @@ app.run(headless=True, size=(120, 36))
 """
 
 FIRST_FRAME = FRAME_HOOK + """
+from console import memory
 from console.__main__ import build_app
+
+memory.manage()  # as console.__main__.main does before building the app
 
 app = build_app(["--sandbox"])
 on_frame(app, lambda app: bool(app.screen.query("Header")))
@@ -56,7 +59,10 @@ app.run(headless=True, size=(120, 36))
 # The roster: the Conferences screen's table with rows, matched by type name (importing the screen here
 # would load what start-up defers).
 CONSOLE = FRAME_HOOK + """
+from console import memory
 from console.__main__ import build_app
+
+memory.manage()
 
 def roster_shown(app):
     return type(app.screen).__name__ == "ConferencesScreen" and any(

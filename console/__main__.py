@@ -66,10 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         from console.cli import main as cli_main
 
         return cli_main(args)
-    app = build_app(argv)
     from console import memory
 
-    memory.manage()  # this process holds the console for hours: the collector set for it (console/memory.py)
+    # This process holds the console for hours: the collector set for it (console/memory.py), from before the
+    # imports, which then run far fewer young collections.
+    memory.manage()
+    app = build_app(argv)
     app.run()
     if app.settings_error:  # printed once the screen is restored, whole (Textual's exit message would wrap it)
         print(f"sinch-console: {app.settings_error}", file=sys.stderr)

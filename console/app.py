@@ -145,7 +145,6 @@ class SinchConsole(App[None]):
                 self.notify(warning, severity="warning", timeout=15, markup=False)
         await asyncio.to_thread(_load_session_code)  # while the sandbox starts on the other core
         from console.screens.conferences import ConferencesScreen
-        from console.screens.log import LogScreen
         from console.session import open_session, utc_now
 
         try:
@@ -171,7 +170,7 @@ class SinchConsole(App[None]):
         self.add_mode("numbers", lambda: _numbers_screen(session))
         feed = self._start_events(session)
         self.add_mode("events", lambda: _events_screen(session, feed))
-        self.add_mode("log", lambda: LogScreen(session))
+        self.add_mode("log", lambda: _log_screen(session))
         await self.switch_mode("conferences")
         self.set_timer(1.0, self._preload_modes)
 
@@ -212,7 +211,7 @@ class SinchConsole(App[None]):
 
         async def preload() -> None:
             for module in ("console.screens.callouts", "console.screens.calls", "console.screens.recordings",
-                           "console.screens.numbers"):
+                           "console.screens.numbers", "console.screens.log"):
                 await asyncio.to_thread(importlib.import_module, module)
             memory.freeze_long_lived()
 
@@ -366,7 +365,7 @@ class SinchConsole(App[None]):
 def _load_session_code() -> None:
     """Import what a session needs (pydantic, httpx, the client, the services, the first screens): ~0.4 s of
     CPU that the first frame does not wait for."""
-    for module in ("console.backend", "console.session", "console.screens.conferences", "console.screens.log"):
+    for module in ("console.backend", "console.session", "console.screens.conferences"):
         importlib.import_module(module)
 
 
@@ -395,6 +394,12 @@ def _numbers_screen(session: Session) -> Screen[None]:
     from console.screens.numbers import NumbersScreen
 
     return NumbersScreen(session)
+
+
+def _log_screen(session: Session) -> Screen[None]:
+    from console.screens.log import LogScreen
+
+    return LogScreen(session)
 
 
 def _events_screen(session: Session, feed: EventFeed | None) -> Screen[None]:

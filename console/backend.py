@@ -7,6 +7,7 @@ loop.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -78,7 +79,7 @@ def connect(resolved: Resolved, sandbox: SandboxProcess | None = None, seed: int
         child = sandbox or SandboxProcess(scenario="demo", seed=seed)
         url = child.wait_ready()
         try:
-            demo_rooms = list(httpx.get(f"{url}/_sandbox/state", timeout=10).json()["rooms"])
+            demo_rooms = list(httpx.get(f"{url}/_sandbox/state", timeout=10, verify=no_tls()).json()["rooms"])
         except (httpx.HTTPError, ValueError, KeyError) as error:
             child.stop()
             raise RuntimeError(f"the sandbox at {url} did not describe itself: {error}") from None
@@ -107,7 +108,7 @@ def sandbox_client(url: str, application_key: str, application_secret: str) -> t
     """
     import httpx
 
-    http = httpx.AsyncClient(timeout=10.0)
+    http = httpx.AsyncClient(timeout=10.0, verify=no_tls())
     client = SinchVoiceClient(
         application_key=application_key,
         application_secret=application_secret,
@@ -116,6 +117,13 @@ def sandbox_client(url: str, application_key: str, application_secret: str) -> t
         downloads_on_default_transport=True,
     )
     return client, http
+
+
+def no_tls() -> ssl.SSLContext:
+    """The TLS settings of a client that only speaks plain HTTP to the sandbox on loopback: verifying, but
+    trusting no authority, so a TLS connection would be refused. httpx builds a context per client and loads
+    the CA bundle into it (~40 ms of start-up, twice) unless given one."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # check_hostname on, CERT_REQUIRED, no CA loaded
 
 
 def connect_in_process(*, seed: int = 7, start: datetime | None = None, label: str = "default · SANDBOX") -> Backend:

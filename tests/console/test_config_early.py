@@ -31,3 +31,4 @@ def test_an_unreadable_file_is_not_known_yet_never_an_error(tmp_path: Path) -> N
     assert look.theme is None and not look.sandbox_certain
     assert early_look(config, {"SINCH_APPLICATION_KEY": ""}, sandbox_flag=True).sandbox_certain
     assert early_look(tmp_path, {}).sandbox_certain is False  # a folder where the file should be
+

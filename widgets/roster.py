@@ -20,10 +20,19 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from api.models import Participant
-from api.models.display import clock
 from api.models.views import RoomDiff
 from widgets.people import AddressBookInput, format_number, normalise_address_book, short_call_id
-from widgets.roster_rows import COLUMNS, TIME, Entry, RosterRow, filter_digits, row_cells, styled_cell, styled_row
+from widgets.roster_rows import (
+    COLUMNS,
+    TIME,
+    Entry,
+    RosterRow,
+    filter_digits,
+    row_cells,
+    styled_cell,
+    styled_row,
+    time_in_call,
+)
 from widgets.roster_table import BatchedTable, batched
 
 __all__ = ["COLUMNS", "Roster", "RosterRow", "format_number", "short_call_id"]
@@ -221,7 +230,7 @@ class Roster(BatchedTable):
                 entry.seconds = seconds
             if visible is not None and call_id not in visible:
                 continue
-            text = clock(entry.seconds)
+            text = time_in_call(entry.seconds)
             before = entry.cells[TIME]
             if text == before:
                 continue

@@ -4,7 +4,11 @@ every second's work is overhead (timers that redraw unchanged things, unchanged 
 
 Scenarios, each a fresh sandbox and console child (bench/scale_console.py's, `bench/scale_console_child.py`):
 - idle1:  one room of 4 quiet participants;
-- idle20: 20 rooms of 3.
+- idle20: 20 rooms of 3;
+- idle1-new: idle1 with everyone just joined.
+In idle1 and idle20 everyone has been in the room for 10 minutes when the console starts (the sandbox's clock is
+moved on after filling): a quiet meeting under way. The roster counts a duration in seconds only in its first
+minute, so idle1-new shows what a room that just began costs for its first minute.
 
 Goals: idle1 at most 1 % of a core over 60 s, idle20 at most 10 %. The figure is the child's CPU time (all its
 threads) over the window's wall time, so a loaded machine stretches it little. With `--before REV` the same
@@ -26,9 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale_console import ROOT, Scenario, checkout, run_console
 
 SCENARIOS = {
-    "idle1": (Scenario("idle1", rooms=1, size=4, churn=0, every_room=True), 1.0),
-    "idle20": (Scenario("idle20", rooms=20, size=3, churn=0, every_room=True), 10.0),
+    "idle1": (Scenario("idle1", rooms=1, size=4, churn=0, every_room=True, aged=600), 1.0),
+    "idle20": (Scenario("idle20", rooms=20, size=3, churn=0, every_room=True, aged=600), 10.0),
+    "idle1-new": (Scenario("idle1", rooms=1, size=4, churn=0, every_room=True), 1.0),
 }
+DEFAULT = ("idle1", "idle20")
 
 
 def main() -> int:
@@ -37,17 +43,20 @@ def main() -> int:
     parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
     parser.add_argument("--runs", type=int, default=3, help="runs per scenario and source (alternating); medians")
     parser.add_argument("--before", default="none", help="commit or source folder to measure alongside")
+    parser.add_argument("--after", default=None, help="commit or source folder for the new figures (default: this "
+                        "checkout's files, uncommitted edits included)")
     args = parser.parse_args()
-    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    names = list(DEFAULT) if args.scenario == "all" else [args.scenario]
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    with tempfile.TemporaryDirectory(prefix="idle-before-") as old:
-        sources = [("after", ROOT)]
+    with tempfile.TemporaryDirectory(prefix="idle-before-") as old, \
+            tempfile.TemporaryDirectory(prefix="idle-after-") as new:
+        sources = [("after", ROOT if args.after is None else checkout(args.after, Path(new)))]
         if args.before != "none":
             sources.insert(0, ("before", checkout(args.before, Path(old))))
         for name in names:
             scenario, goal = SCENARIOS[name]
-            print(f"\n== {name}: {len(scenario.rooms)} quiet room(s) of {scenario.size} at 1 s, "
-                  f"{args.seconds:.0f} s a run, {args.runs} run(s)")
+            print(f"\n== {name}: {len(scenario.rooms)} quiet room(s) of {scenario.size} at 1 s, in for "
+                  f"{scenario.aged / 60:.0f} min, {args.seconds:.0f} s a run, {args.runs} run(s)")
             cpu: dict[str, list[float]] = {label: [] for label, _ in sources}
             for _ in range(args.runs):
                 for label, source in sources:

@@ -39,8 +39,11 @@ CHILD = Path(__file__).with_name("scale_console_child.py")
 
 
 class Scenario:
-    def __init__(self, name: str, rooms: int, size: int, churn: int, every_room: bool) -> None:
-        self.name, self.size, self.churn, self.every_room = name, size, churn, every_room
+    """`aged`: seconds the sandbox's clock moves on after the rooms are filled, so everyone has been in that long
+    when the console first looks (a meeting under way, not one that just began)."""
+
+    def __init__(self, name: str, rooms: int, size: int, churn: int, every_room: bool, aged: float = 0) -> None:
+        self.name, self.size, self.churn, self.every_room, self.aged = name, size, churn, every_room, aged
         self.rooms = [f"{name}-{n:02d}" for n in range(rooms)]
 
 
@@ -59,6 +62,8 @@ def fill(http: httpx.Client, scenario: Scenario) -> float:
                            json={"add": scenario.size, "cliStart": n * 100_000})
         answer.raise_for_status()
         slowest = max(slowest, time.perf_counter() - started)
+    if scenario.aged:
+        http.post("/_sandbox/clock/advance", json={"seconds": scenario.aged}).raise_for_status()
     return slowest
 
 

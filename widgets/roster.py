@@ -6,13 +6,15 @@ changed cells are updated in place, joiners are appended (highlighted for `highl
 greyed for `linger` seconds, and the cursor stays on the same person whoever joins or leaves above them.
 Between polls `tick(now)` advances the durations so the clock keeps running without a request.
 
-Time is always passed in (`now=`) or read from the injected `clock`, so tests never sleep.
+Time is always passed in (`now=`) or read from the injected `clock`, so tests never sleep. How each step
+becomes table changes (add, restyle, grey, expire, filter) is the base class's, `widgets/roster_reconcile.py`;
+what a row says and how it is styled, `widgets/roster_rows.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -20,16 +22,16 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from api.models import Participant
-from api.models.display import clock
 from api.models.views import RoomDiff
 from widgets.people import AddressBookInput, format_number, normalise_address_book, short_call_id
-from widgets.roster_rows import COLUMNS, TIME, Entry, RosterRow, filter_digits, row_cells, styled_cell, styled_row
-from widgets.roster_table import BatchedTable, batched
+from widgets.roster_reconcile import ReconcilingRoster
+from widgets.roster_rows import COLUMNS, TIME, Entry, RosterRow, styled_cell, time_in_call
+from widgets.roster_table import batched
 
 __all__ = ["COLUMNS", "Roster", "RosterRow", "format_number", "short_call_id"]
 
 
-class Roster(BatchedTable):
+class Roster(ReconcilingRoster):
     """Participants of one conference. Give it models with `show()`; it never fetches.
 
     Keys post requests; the screen decides what they do (confirm, call the API, audit).
@@ -108,32 +110,12 @@ class Roster(BatchedTable):
             highlight_for: seconds a joiner stays highlighted.
             clock: where `show`/`tick` read the time when not given `now`.
         """
-        super().__init__(
-            name=name, id=id, classes=classes, disabled=disabled, cursor_type="row", zebra_stripes=True
-        )
-        self.linger = linger
-        """Seconds a leaver stays greyed before its row is removed."""
-        self.highlight_for = highlight_for
-        """Seconds a joiner stays highlighted."""
+        super().__init__(address_book=address_book, linger=linger, highlight_for=highlight_for, name=name, id=id,
+                         classes=classes, disabled=disabled)
         self._clock = clock
-        self._contacts = normalise_address_book(address_book)
-        self._entries: dict[str, Entry] = {}  # every known participant, in the order first seen
-        self._fresh: dict[str, datetime] = {}  # joiners still highlighted -> until when
-        self._leaving: dict[str, datetime] = {}  # leavers still shown -> when they left
-        self._hands: set[str] = set()
-        self._present: set[str] = set()  # callIds in the last poll
-        self._filter = ""
-        self._filter_digits = ""
 
     def on_mount(self) -> None:
         self._ensure_columns()
-
-    def _ensure_columns(self) -> None:
-        """Add the columns once. Called on mount and before drawing: the rooms service may have an answer to
-        show before this widget's own mount handler ran."""
-        if not self.columns:
-            for key, label, width in COLUMNS:
-                self.add_column(label, key=key, width=width)
 
     # -- what the screen calls -----------------------------------------------------------------------------
 
@@ -221,7 +203,7 @@ class Roster(BatchedTable):
                 entry.seconds = seconds
             if visible is not None and call_id not in visible:
                 continue
-            text = clock(entry.seconds)
+            text = time_in_call(entry.seconds)
             before = entry.cells[TIME]
             if text == before:
                 continue
@@ -252,38 +234,11 @@ class Roster(BatchedTable):
         if self._filter:
             self._rebuild()  # names decide what the filter matches
 
-    @batched
-    def set_filter(self, text: str) -> None:
-        """Show only rows whose name, number (any format: "0708" finds "+46 70 8...") or callId contains `text`."""
-        text = text.strip()
-        self._filter = text.casefold()
-        self._filter_digits = filter_digits(text)
-        self._rebuild()
-
-    @property
-    def filter_text(self) -> str:
-        """The active filter, casefolded; empty when every row is shown."""
-        return self._filter
-
     def clear(self, columns: bool = False) -> Roster:
         """Forget everyone (e.g. when switching rooms): no lingering leavers, no highlights, no hands."""
         self._hands.clear()
         self._forget_rows(columns)
         return self
-
-    def _forget_rows(self, columns: bool = False) -> None:
-        self._entries.clear()
-        self._fresh.clear()
-        self._leaving.clear()
-        self._present = set()
-        super().clear(columns)
-
-    @property
-    def selected_call_id(self) -> str | None:
-        """The callId under the cursor, or None when the table is empty."""
-        if not self.row_count or not 0 <= self.cursor_row < self.row_count:
-            return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
     def participant(self, call_id: str) -> RosterRow | None:
         """The last model and display name of a participant still on the roster (lingering leavers included)."""
@@ -315,92 +270,3 @@ class Roster(BatchedTable):
         call_id = self.selected_call_id
         if call_id in self._entries:  # details of a leaver are still useful
             self.post_message(self.DetailRequested(self, call_id))
-
-    # -- reconciling ----------------------------------------------------------------------------------------
-
-    def _add(self, participant: Participant, joined_at: datetime, now: datetime, *, highlight: bool) -> None:
-        call_id = participant.call_id
-        entry = Entry(participant, joined_at, now, participant.duration)
-        self._entries[call_id] = entry
-        self._identify(entry)
-        if highlight:  # a joiner; a room drawn whole shows who is already there, not who just came
-            entry.look = "new"
-            self._fresh[call_id] = now + timedelta(seconds=self.highlight_for)
-        entry.cells = self._cells(call_id, entry)
-        if self._matches(entry):
-            self.add_row(*styled_row(entry.cells, entry.look), key=call_id)
-
-    def _revive(self, call_id: str, entry: Entry, participant: Participant, now: datetime) -> None:
-        """Back before their greyed row was removed: the row is theirs again."""
-        entry.participant, entry.polled_at, entry.seconds = participant, now, participant.duration
-        entry.left_at = None
-        del self._leaving[call_id]
-        entry.look = "new" if call_id in self._fresh else ""
-        self._identify(entry)
-        self._update(call_id, entry, restyle=True)
-
-    def _mark_left(self, call_id: str, entry: Entry, now: datetime) -> None:
-        entry.left_at = self._leaving[call_id] = now
-        entry.look = "left"
-        self._fresh.pop(call_id, None)
-        self._update(call_id, entry, restyle=True)
-
-    def _identify(self, entry: Entry) -> None:
-        entry.identify(self._contacts)
-
-    def _cells(self, call_id: str, entry: Entry) -> list[str]:
-        return row_cells(call_id, entry, call_id in self._hands)
-
-    def _update(self, call_id: str, entry: Entry, *, restyle: bool = False) -> None:
-        """Touch only the cells whose text changed (every cell when the row's look changed)."""
-        cells = self._cells(call_id, entry)
-        before = entry.cells
-        entry.cells = cells
-        if call_id not in self.rows:  # filtered out: the next rebuild draws it
-            return
-        for index, (key, _, width) in enumerate(COLUMNS):
-            value = cells[index]
-            if restyle or value != before[index]:
-                # Only a wider value needs the column re-measured; a narrower one re-measures the whole column.
-                grow = width is None and cell_len(value) > cell_len(before[index])
-                self.update_cell(call_id, key, styled_cell(index, value, entry.look), update_width=grow)
-
-    def _expire(self, now: datetime) -> None:
-        for call_id, until in list(self._fresh.items()):
-            if now >= until:
-                del self._fresh[call_id]
-                entry = self._entries[call_id]
-                entry.look = ""
-                self._update(call_id, entry, restyle=True)
-        linger = timedelta(seconds=self.linger)
-        gone = [call_id for call_id, left_at in self._leaving.items() if now - left_at >= linger]
-        if not gone:
-            return
-        selected = self.selected_call_id
-        for call_id in gone:
-            del self._leaving[call_id]
-            del self._entries[call_id]
-            self._hands.discard(call_id)
-        self._remove_rows([call_id for call_id in gone if call_id in self.rows])
-        self._keep_cursor_on(selected)
-
-    def _visible_keys(self) -> set[str] | None:
-        """callIds of the rows in the visible window (None before layout: then every row counts as visible)."""
-        height = self.scrollable_content_region.height
-        if not height:
-            return None
-        first = int(self.scroll_y)
-        keys = (self._row_locations.get_key(index) for index in range(first, first + height + 1))
-        return {key.value for key in keys if key is not None and key.value is not None}
-
-    def _matches(self, entry: Entry) -> bool:
-        return entry.matches(self._filter, self._filter_digits)
-
-    def _rebuild(self) -> None:
-        """Redraw every row that passes the filter, in the order first seen (filter changes only)."""
-        selected = self.selected_call_id
-        super().clear()
-        for call_id, entry in self._entries.items():
-            if self._matches(entry):
-                self.add_row(*styled_row(entry.cells, entry.look), key=call_id)
-        self._keep_cursor_on(selected)

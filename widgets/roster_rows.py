@@ -14,10 +14,10 @@ from typing import NamedTuple
 from rich.text import Text
 
 from api.models import Participant
-from api.models.display import clock, printable
+from api.models.display import printable
 from widgets.people import Contact, clock_time, digits, format_number, number_digits, short_call_id
 
-__all__ = ["COLUMNS", "Entry", "RosterRow", "filter_digits", "row_cells", "styled_cell", "styled_row"]
+__all__ = ["COLUMNS", "Entry", "RosterRow", "filter_digits", "row_cells", "styled_cell", "styled_row", "time_in_call"]
 
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     # key, label, fixed width (None: fits its content). Fixed widths for the columns whose values come from a
@@ -112,6 +112,18 @@ def filter_digits(text: str) -> str:
     return found
 
 
+def time_in_call(seconds: int) -> str:
+    """How long someone has been in the call, as the roster shows it: "42 s" in their first minute, then whole
+    minutes ("3 min", "1 h 05 min"). A quiet room's durations change once a minute rather than every second:
+    redrawing the ticking cells was most of an idle console's CPU, and nobody moderates by the second (the
+    participant panel, `enter`, still counts seconds). Negative (clock skew) is "0 s"."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    hours, minutes = divmod(seconds // 60, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
 def row_cells(call_id: str, entry: Entry, hand_raised: bool) -> list[str]:
     """The text of every cell, in `COLUMNS` order."""
     participant = entry.participant
@@ -120,7 +132,7 @@ def row_cells(call_id: str, entry: Entry, hand_raised: bool) -> list[str]:
         printable(contact.name if contact else format_number(participant.cli)),
         "★" if contact and contact.moderator else "",
         printable(short_call_id(call_id)),
-        "left" if entry.left_at is not None else clock(entry.seconds),
+        "left" if entry.left_at is not None else time_in_call(entry.seconds),
         "muted" if participant.muted else "",
         "on hold" if participant.on_hold else "",
         clock_time(entry.joined_at),

@@ -11,6 +11,7 @@ from widget_hosts import FROZEN, Host, Polls, person
 from api.models.display import clock
 from widgets import Roster
 from widgets.people import format_number, number_digits
+from widgets.roster_rows import time_in_call
 
 T0 = FROZEN
 
@@ -80,7 +81,7 @@ async def test_only_changed_cells_are_updated(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.setattr(DataTable, "update_cell", spy)
         poll([person("a", duration=61, muted=True), person("b", "+14155550100", duration=10)], now=later(1))
         assert sorted(touched) == [("a", "muted"), ("a", "time")]
-        assert texts(roster, "a")[3:5] == ["1:01", "muted"]
+        assert texts(roster, "a")[3:5] == ["1 min", "muted"]
         touched.clear()
         poll([person("a", duration=61, muted=True), person("b", "+14155550100", duration=10)], now=later(1))
         assert touched == []
@@ -149,7 +150,7 @@ async def test_a_leaver_who_comes_back_is_restored() -> None:
         poll([person("a"), person("b")], now=T0)
         poll([person("b")], now=later(1))
         poll([person("a", duration=7), person("b")], now=later(2))
-        assert texts(roster, "a")[3] == "0:07"
+        assert texts(roster, "a")[3] == "7 s"
         assert roster.participant("a").left_at is None
 
 
@@ -160,10 +161,10 @@ async def test_tick_advances_durations_between_polls() -> None:
         poll = Polls(roster)
         poll([person("a", duration=58), person("b", duration=3599)], now=T0)
         roster.tick(later(2.5))
-        assert texts(roster, "a")[3] == "1:00"
-        assert texts(roster, "b")[3] == "1:00:01"
+        assert texts(roster, "a")[3] == "1 min"
+        assert texts(roster, "b")[3] == "1 h 00 min"
         poll([person("a", duration=60), person("b", duration=3601)], now=later(2.5))
-        assert texts(roster, "a")[3] == "1:00"
+        assert texts(roster, "a")[3] == "1 min"
 
 
 async def test_filter_by_digits_name_and_call_id_keeps_the_cursor() -> None:
@@ -247,6 +248,31 @@ def test_formatting() -> None:
     assert "0708168731" in number_digits("46708168731")
     assert clock(3725) == "1:02:05"
     assert clock(-3) == "0:00"
+    assert [time_in_call(s) for s in (-3, 0, 59, 60, 119, 3599, 3600, 3725, 90_000)] == [
+        "0 s", "0 s", "59 s", "1 min", "1 min", "59 min", "1 h 00 min", "1 h 02 min", "25 h 00 min"]
+
+
+async def test_a_quiet_room_of_people_in_for_minutes_repaints_once_a_minute(monkeypatch) -> None:
+    """Durations over a minute show whole minutes: a tick repaints only when one turns over (idle CPU)."""
+    app = host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        roster = app.widget
+        poll = Polls(roster)
+        poll([person("a", duration=600), person("b", duration=630)], now=T0)
+        await pilot.pause()
+        repaints: list[int] = []
+        real_refresh = DataTable.refresh
+
+        def counted(self, *regions, **options):
+            repaints.append(1)
+            return real_refresh(self, *regions, **options)
+
+        monkeypatch.setattr(DataTable, "refresh", counted)
+        for second in range(1, 30):
+            roster.tick(later(second))
+        assert repaints == []
+        roster.tick(later(30))  # b turns 11 minutes
+        assert len(repaints) == 1 and texts(roster, "b")[3] == "11 min" and texts(roster, "a")[3] == "10 min"
 
 
 async def test_tick_rewrites_only_the_durations_on_screen_and_catches_up_when_scrolled_to() -> None:
@@ -262,13 +288,13 @@ async def test_tick_rewrites_only_the_durations_on_screen_and_catches_up_when_sc
         roster.update_cell = lambda row, column, *a, **k: (writes.append(row), real_update(row, column, *a, **k))
         roster.tick(later(60))
         assert writes and len(writes) < 30  # the rows in the window, not all 300
-        assert texts(roster, "p000")[3] == clock(65)
-        assert texts(roster, "p299")[3] == clock(5)  # off screen: not rewritten
+        assert texts(roster, "p000")[3] == time_in_call(65)
+        assert texts(roster, "p299")[3] == time_in_call(5)  # off screen: not rewritten
         assert roster._entries["p299"].seconds == 65  # but its clock runs: a poll of 65 s changes nothing
         roster.move_cursor(row=299)
         await pilot.pause()
         roster.tick(later(61))
-        assert texts(roster, "p299")[3] == clock(66)
+        assert texts(roster, "p299")[3] == time_in_call(66)
 
 
 async def test_a_poll_where_only_durations_moved_rewrites_nothing_but_what_changed() -> None:
@@ -285,13 +311,14 @@ async def test_a_poll_where_only_durations_moved_rewrites_nothing_but_what_chang
         moved = [person(f"p{i:03d}", duration=9, muted=i == 299) for i in range(300)]
         poll(moved, now=later(4))
         assert set(writes) == {"p299"} and "muted" in texts(roster, "p299")[4].lower()  # changes always drawn
-        assert texts(roster, "p000")[3] == clock(5)  # only its time moved: left for the tick
+        assert texts(roster, "p000")[3] == time_in_call(5)  # only its time moved: left for the tick
         roster.tick(later(4))
-        assert texts(roster, "p000")[3] == clock(9) and texts(roster, "p298")[3] == clock(5)  # on screen only
+        assert texts(roster, "p000")[3] == time_in_call(9)
+        assert texts(roster, "p298")[3] == time_in_call(5)  # on screen only
         roster.move_cursor(row=298)
         await pilot.pause()
         roster.tick(later(4))
-        assert texts(roster, "p298")[3] == clock(9)
+        assert texts(roster, "p298")[3] == time_in_call(9)
 
 
 async def test_a_poll_or_tick_that_changes_nothing_repaints_nothing(monkeypatch) -> None:

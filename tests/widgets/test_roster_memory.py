@@ -46,7 +46,7 @@ async def test_a_tick_redraws_only_the_cells_that_changed(monkeypatch) -> None:
     cache a ticking duration redrew every visible cell, each second (most of a big room's repaint)."""
     from textual.widgets import DataTable
 
-    from api.models.display import clock
+    from widgets.roster_rows import time_in_call
 
     app = Host(Roster(clock=lambda: FROZEN))
     async with app.run_test(size=(100, 20)) as pilot:
@@ -67,4 +67,4 @@ async def test_a_tick_redraws_only_the_cells_that_changed(monkeypatch) -> None:
         await pilot.pause()
         data_cells = [(row, column) for row, column in drawn if row >= 0]
         assert data_cells and {column for _, column in data_cells} == {3}  # the durations only
-        assert clock(65) in roster.render_line(1).text  # and drawn anew
+        assert time_in_call(65) in roster.render_line(1).text  # and drawn anew

@@ -318,17 +318,33 @@ class Downloader:
     async def _get(self, download: Download) -> Path:
         loop = asyncio.get_running_loop()
         last = -PROGRESS_EVERY
+        # A report the throttle holds back is told a little later: should the download stall after it (a slow
+        # link), the listeners would otherwise keep an older figure for as long as it stalls.
+        held: asyncio.TimerHandle | None = None
 
-        async def progress(done: int, total: int | None) -> None:
-            nonlocal last
-            download.done, download.total = done, total if total is not None else download.total
-            if done and done != download.total and loop.time() - last < PROGRESS_EVERY:
-                return  # a report per 64 KiB costs a fifth of a fast download (bench/download.py)
+        def tell() -> None:
+            nonlocal last, held
+            if held is not None:
+                held.cancel()
+                held = None
             last = loop.time()
             self.on_change(download)
+
+        async def progress(done: int, total: int | None) -> None:
+            nonlocal held
+            download.done, download.total = done, total if total is not None else download.total
+            if done and done != download.total and loop.time() - last < PROGRESS_EVERY:
+                # a report per 64 KiB costs a fifth of a fast download (bench/download.py)
+                held = held or loop.call_at(last + PROGRESS_EVERY, tell)
+                return
+            tell()
             await asyncio.sleep(0)  # a body already in memory must not hold the loop (or a cancel) off
 
         download.done = 0
-        return Path(await self.client.recordings.download(download.key, download.target, progress,
-                                                          overwrite=download.overwrite))
+        try:
+            return Path(await self.client.recordings.download(download.key, download.target, progress,
+                                                              overwrite=download.overwrite))
+        finally:
+            if held is not None:  # the end is told by whoever awaits this (done, failed, cancelled)
+                held.cancel()
 

@@ -30,7 +30,7 @@ from console.screens.dialogs import ConfirmScreen
 if TYPE_CHECKING:
     from console.session import Session
 
-RETRY_KEY = Binding("r", "retry", "Retry failed legs", id="callouts.retry")
+RETRY_KEY = Binding("r", "retry", "Retry legs", id="callouts.retry")
 FOLLOW_SECONDS = 1.0
 """How often placed legs are asked for their result until every leg has settled."""
 LEG_STYLES = {"failed": "bold red", "joined": "green", "unknown": "bold yellow"}

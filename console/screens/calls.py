@@ -65,14 +65,15 @@ class CallsScreen(ModeScreen):
     CHANGES: ClassVar[dict[str, str]] = {"say": "call_say", "play": "call_play", "record_start": "call_record_start",
                                          "record_stop": "call_record_stop", "hangup": "call_hangup"}
     BINDINGS = [
+        # The footer offers what fits 80 columns, most needed first; show=False keys work the same and `?` lists them.
         SAY_KEY,
         PLAY_KEY,
         RECORD_START_KEY,
         RECORD_STOP_KEY,
         HANGUP_KEY,
-        Binding("a", "add", "Add callId", id="calls.add"),
+        Binding("a", "add", "Add callId", show=False, id="calls.add"),
         Binding("slash", "filter", "Filter", id="calls.filter"),
-        Binding("o", "sort", "Sort", id="calls.sort"),
+        Binding("o", "sort", "Sort", show=False, id="calls.sort"),
         Binding("r", "refresh", "Refresh", show=False, id="calls.refresh"),
         Binding("escape", "close_filter", "Close filter", show=False, id="calls.close_filter"),
     ]

@@ -36,18 +36,19 @@ class ConferencesScreen(LiveRoomsScreen):
         "mute_all": "mute_all", "unmute_all": "unmute_all", "mute_all_except_moderators": "mute_all_except_moderators",
         "kick_all": "kick_all", "auto_mute": "auto_mute_on", "soft_lock": "soft_lock_on"}
     BINDINGS = [
-        Binding("a", "add_room", "Add room", id="conference.add_room"),
+        # The footer offers what fits 80 columns, most needed first; show=False keys work the same and `?` lists them.
+        Binding("a", "add_room", "Add room", show=False, id="conference.add_room"),
         Binding("s", "save_room", "Save/un-save room", show=False, id="conference.save_room"),
         Binding("M", "mute_all", "Mute all", id="conference.mute_all"),
         Binding("U", "unmute_all", "Unmute all", show=False, id="conference.unmute_all"),
         Binding("E", "mute_all_except_moderators", "Mute all but moderators", show=False,
                 id="conference.mute_all_except_moderators"),
-        Binding("K", "kick_all", "Kick all", id="conference.kick_all"),
+        Binding("K", "kick_all", "Kick all", show=False, id="conference.kick_all"),
         Binding("h", "lower_hand", "Lower hand", show=False, id="conference.lower_hand"),
         Binding("H", "lower_all_hands", "Lower all hands", show=False, id="conference.lower_all_hands"),
         Binding("slash", "filter", "Filter", id="conference.filter"),
         Binding("r", "refresh", "Refresh", show=False, id="conference.refresh"),
-        Binding("p", "pause", "Pause", id="conference.pause"),
+        Binding("p", "pause", "Pause", show=False, id="conference.pause"),
         Binding("plus", "slower", "Poll less often", show=False, id="conference.slower"),
         Binding("minus", "faster", "Poll more often", show=False, id="conference.faster"),
         Binding("A", "auto_mute", "Auto-mute newcomers", show=False, id="conference.auto_mute"),

@@ -64,13 +64,25 @@ class DeleteRecordingsScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
+class TickBox(Checkbox):
+    """A checkbox that is blank when off. Textual's draws its X either way and only its colour changes, which a
+    terminal with few colours (or a glance) cannot tell apart: an unticked "Apply to the other existing file" read
+    as ticked, so the answer went to one file and the next one asked again (issue 14, bug 3)."""
+
+    BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
+
+
 class ExistingFileScreen(ModalScreen[ConflictAnswer | None]):
     """The file is there already: skip (s), overwrite (o) or keep both (k); `a` ticks apply-to-all, and S, O, K
     answer for this file and every other existing one in one key; escape cancels the downloads not started yet.
 
     Whether the answer will stand for the others must be visible, not only a checkbox's colour (a terminal
-    with few colours draws ticked and unticked alike, and the answer seemed ignored): the box's label and the
-    buttons say "all" while it is ticked."""
+    with few colours draws ticked and unticked alike, and the answer seemed ignored): the box is blank unless
+    ticked (TickBox), and its label and the buttons say "all" while it is; the four fit 80 columns either way."""
 
     BINDINGS = [
         Binding("s", "choose('skip')", "Skip", id="recordings.exists.skip"),
@@ -88,7 +100,7 @@ class ExistingFileScreen(ModalScreen[ConflictAnswer | None]):
 
     DEFAULT_CSS = """
     ExistingFileScreen #apply-all { margin-top: 1; }
-    ExistingFileScreen #dialog-buttons Button { width: auto; }
+    ExistingFileScreen #dialog-buttons Button { width: auto; min-width: 10; margin-left: 1; }
     """
 
     def __init__(self, key: str, path: Path, left: int) -> None:
@@ -110,7 +122,7 @@ class ExistingFileScreen(ModalScreen[ConflictAnswer | None]):
         with Vertical(id="dialog-box"):
             yield Static(text, id="dialog-question")
             if self.left:
-                yield Checkbox(self._apply_label(False), id="apply-all")
+                yield TickBox(self._apply_label(False), id="apply-all")
             with Horizontal(id="dialog-buttons"):
                 yield Button("Skip (s)", id="skip", variant="primary")
                 yield Button("Overwrite (o)", id="overwrite", variant="error")

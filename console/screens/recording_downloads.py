@@ -33,7 +33,7 @@ from console.session import Session
 # README's keymap) because Textual looks for bindings only from the focused widget up, and nothing is focused
 # while the table is hidden (no recordings yet), when f and c must still answer.
 DOWNLOAD_KEY = Binding("d", "download", "Download", id="recordings.download")
-FOLDER_KEY = Binding("f", "folder", "Folder", id="recordings.folder")
+FOLDER_KEY = Binding("f", "folder", "Folder", show=False, id="recordings.folder")
 CANCEL_KEY = Binding("c,escape", "cancel_downloads", "Cancel downloads", show=False, id="recordings.cancel")
 
 STATE_STYLE = {State.DONE: "green", State.FAILED: "red", State.CANCELLED: "yellow", State.SKIPPED: "yellow"}

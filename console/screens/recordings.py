@@ -62,13 +62,14 @@ class RecordingsScreen(ModeScreen):
 
     CHANGES: ClassVar[dict[str, str]] = {"delete": "delete_recording"}
     BINDINGS = [
+        # The footer offers what fits 80 columns, most needed first; show=False keys work the same and `?` lists them.
         Binding("space", "mark", "Mark", id="recordings.mark"),
         DOWNLOAD_KEY,
         DELETE_KEY,
         Binding("g", "edit_range", "Range", id="recordings.range"),
         Binding("left_square_bracket", "previous_page", "Prev page", id="recordings.previous_page"),
         Binding("right_square_bracket", "next_page", "Next page", id="recordings.next_page"),
-        Binding("o", "sort", "Sort", id="recordings.sort"),
+        Binding("o", "sort", "Sort", show=False, id="recordings.sort"),
         FOLDER_KEY,
         Binding("a", "mark_page", "Mark page", show=False, id="recordings.mark_page"),
         Binding("t", "preset('today')", "Today", show=False, id="recordings.today"),

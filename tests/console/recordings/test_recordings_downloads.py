@@ -15,6 +15,7 @@ from waiting import eventually
 
 import sandbox
 from api import SinchVoiceClient
+from api.download import CHUNK_SIZE
 from api.models import Recording
 from api.retry import RetryPolicy
 from console.backend import FROZEN_AT
@@ -164,6 +165,25 @@ async def test_concurrency_is_bounded_across_the_batch(client, store, transport,
     assert transport.max_open == 3 and downloader.max_in_flight == 3
     assert all(d.state is State.DONE for d in planned)
     assert all((tmp_path / r.key).read_bytes() == expected(store, r.key) for r in recordings)
+
+
+async def test_progress_held_back_by_the_throttle_is_still_told(client, transport, tmp_path, monkeypatch):
+    """Reports closer than PROGRESS_EVERY are held back; when the download then stalls (a slow link), the last
+    one must still reach the listeners, or the panel shows "0%" for as long as it stalls (a flaky snapshot:
+    the first chunk came within 20 ms of the 0 report on a quiet machine)."""
+    monkeypatch.setattr(downloads_module, "PROGRESS_EVERY", 0.5)  # the first chunk surely comes within it
+    (recording,) = await listed(client, 1)
+    transport.hold = True  # the body stops after its first chunk
+    heard: list[int] = []
+    downloader = Downloader(client, on_change=lambda download: heard.append(download.done))
+    planned = await downloader.plan([recording], tmp_path, answers()[0])
+    assert planned is not None
+    running = asyncio.create_task(downloader.run(planned))
+    await eventually(lambda: planned[0].done == CHUNK_SIZE)
+    await eventually(lambda: CHUNK_SIZE in heard, what="the held-back report")
+    transport.release()
+    await asyncio.wait_for(running, 10)
+    assert planned[0].state is State.DONE and heard[-1] == planned[0].total
 
 
 async def test_cancel_half_way_leaves_nothing(client, transport, audit, tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from recordings_helpers import DEMO_COUNT, RecordingsHarness, count_calls, files
-from textual.widgets import Input
+from textual.widgets import Button, Input
 from waiting import eventually
 
 from api.models import Recording
@@ -400,6 +400,37 @@ async def test_apply_to_all_is_visible_however_ticked_and_one_key_answers_for_al
         await eventually(lambda: all((h.downloads / key).read_bytes() == platform_bytes(h, key) for key in keys),
                          pilot)
         assert not isinstance(h.app.screen, ExistingFileScreen)
+
+
+async def test_an_unticked_apply_to_all_box_has_no_tick(tmp_path: Path) -> None:
+    """Issue 14, bug 3: "apply to the other existing file" was ignored because it was never on: Textual's box draws
+    its X ticked or not (only the colour changes; tmux at 80x24 showed "▐X▌ Apply to the 1 other existing file"
+    before any key), so the answer went to one file and the next one asked again. Unticked, the box is blank."""
+    h = RecordingsHarness(tmp_path)
+    async with h.app.run_test(size=(80, 24)) as pilot:
+        await h.open(pilot)
+        keys = h.row_keys()[:2]
+        h.downloads.mkdir(parents=True)
+        for key in keys:
+            (h.downloads / key).write_bytes(OLD)
+        await pilot.press("space", "space", "d")
+        dialog = await eventually(lambda: h.app.screen if isinstance(h.app.screen, ExistingFileScreen) else None,
+                                  pilot)
+
+        def box() -> str:
+            return dialog.query_one("#apply-all").render().plain
+
+        assert box().startswith("▐ ▌ Apply to the 1 other existing file")
+        await pilot.press("a")
+        await eventually(lambda: box().startswith("▐X▌ ON: applies"), pilot)
+        await pilot.pause()
+        inside = dialog.query_one("#dialog-box").content_region
+        assert all(inside.contains_region(button.region) for button in dialog.query(Button))  # "Cancel" too
+        await pilot.press("a")
+        await eventually(lambda: box().startswith("▐ ▌ Apply to"), pilot)
+        await pilot.press("a", "s")
+        await eventually(lambda: h.status() == "Saved 0 of 2 recordings to " + str(h.downloads) + ", 2 skipped", pilot)
+        assert not isinstance(h.app.screen, ExistingFileScreen)  # asked once for the two
 
 
 async def test_cancel_leaves_nothing(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from api.download import CHUNK_SIZE
 from console.recordings import State
 from console.screens.mode_bar import ModeBar
 from console.screens.recording_dialogs import DeleteRecordingsScreen, ExistingFileScreen, RangeScreen
-from console.screens.recording_downloads import DownloadsPanel
+from console.screens.recording_downloads import DownloadRow, DownloadsPanel
 
 
 def _scene(h: RecordingsHarness, act):
@@ -84,7 +84,14 @@ def test_downloads_half_way(snap_compare, tmp_path: Path) -> None:
         panel = screen.query_one(DownloadsPanel)
         await eventually(lambda: [d.done for d in panel.downloads if d.state is State.RUNNING] == [CHUNK_SIZE] * 3,
                          pilot)
-        await eventually(lambda: not panel.pending, pilot)  # progress is drawn at most ten times a second: wait for it
+        # Progress is told at most every 20 ms and drawn at most ten times a second: wait for the rows to show it.
+        def drawn() -> bool:
+            rows = screen.query(DownloadRow)
+            return len(rows) == 4 and all(str(row.query_one(".download-note").render()) == row.download.describe()
+                                          for row in rows)
+
+        await eventually(drawn, pilot)
+        await eventually(lambda: not panel.pending, pilot)
         bar = screen.query_one(ModeBar)  # and the mode bar's count, checked once a second
         await eventually(lambda: bar.counts.downloads == 3, pilot)
         await pilot.pause()

@@ -22,10 +22,11 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, DataTable, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.select import NoSelection
 
-from api.models.callouts import LOCALES
-from console.callouts import ConferenceForm, CustomForm, Endpoint, TtsForm
+from api.models.callouts import LOCALES, MAX_TTS_CHARACTERS
+from console.callouts import ConferenceForm, CustomForm, Endpoint, TtsForm, tts_counter
 from console.callouts.fields import DOMAINS, MOH_CLASSES
 from console.config.models import Contact
+from widgets.counted_text import CountedTextArea
 
 PREFIX = {"tts": "tts", "conference": "conf", "custom": "custom", "dialin": "dial"}
 FORMS = {"tts": TtsForm, "conference": ConferenceForm, "custom": CustomForm}
@@ -105,11 +106,17 @@ def select(prefix: str, name: str, label: str, options: Iterable[tuple[str, str]
     yield _msg(prefix, name)
 
 
-def editor(prefix: str, name: str, label: str, placeholder: str = "") -> ComposeResult:
-    """A multi-line editor (TTS text, SVAML) with its message line."""
+def editor(prefix: str, name: str, label: str, placeholder: str = "", *, limit: int | None = None) -> ComposeResult:
+    """A multi-line editor (TTS text, SVAML) with its message line; with a `limit`, it counts its characters on its
+    bottom border (`tts_counter`: "42 / 600")."""
     yield Label(label, classes="editor-label")
-    yield TextArea("", id=f"{prefix}-{name}", classes="editor", placeholder=placeholder, soft_wrap=True,
-                   show_line_numbers=False)
+    widget_id = f"{prefix}-{name}"
+    if limit is None:
+        yield TextArea("", id=widget_id, classes="editor", placeholder=placeholder, soft_wrap=True,
+                       show_line_numbers=False)
+    else:
+        yield CountedTextArea("", limit=limit, count=lambda text, _limit: tts_counter(text), id=widget_id,
+                              classes="editor", placeholder=placeholder, soft_wrap=True, show_line_numbers=False)
     yield _msg(prefix, name)
 
 
@@ -137,8 +144,8 @@ def tts_form() -> ComposeResult:
     p = PREFIX["tts"]
     with VerticalScroll(classes="form"):
         yield from destination(p)
-        yield from editor(p, "text", "Text to speak", "Hello, this is a message from the operations team.")
-        yield Static("0 / 600", id=f"{p}-counter", classes="counter")
+        yield from editor(p, "text", "Text to speak", "Hello, this is a message from the operations team.",
+                          limit=MAX_TTS_CHARACTERS)
         yield from select(p, "locale", "Locale", LOCALE_OPTIONS, value="en-US", allow_blank=False)
         with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
             yield from field(p, "cli", "Caller id", "+46… shown to the callee")

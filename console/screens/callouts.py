@@ -34,7 +34,6 @@ from textual.widgets import (
     TextArea,
 )
 
-from api.models.callouts import MAX_TTS_CHARACTERS
 from console.callouts import (
     CalloutSender,
     Checked,
@@ -46,7 +45,6 @@ from console.callouts import (
     recent_path,
     remember,
     save_recent,
-    tts_counter,
 )
 from console.messages import CallPlaced
 from console.screens.callout_dial_in import RETRY_KEY, DialInPart
@@ -56,7 +54,6 @@ from console.screens.callout_forms import (
     conference_form,
     custom_form,
     read_form,
-    read_value,
     show_messages,
     show_text,
     tts_form,
@@ -101,8 +98,6 @@ class CalloutsScreen(ModeScreen):
     CalloutsScreen .field-msg.ok { color: $success; }
     CalloutsScreen .editor-label { padding: 0 0 0 0; color: $text-muted; }
     CalloutsScreen .editor { height: 5; }
-    CalloutsScreen .counter { text-align: right; color: $text-muted; height: 1; }
-    CalloutsScreen .counter.over { color: $error; }
     CalloutsScreen .flags { height: 3; }
     CalloutsScreen #dial-book { height: 6; }
     CalloutsScreen #legs-box { height: auto; min-height: 5; }
@@ -236,15 +231,13 @@ class CalloutsScreen(ModeScreen):
             self.destination_preview.settle()
 
     def revalidate(self) -> None:
-        """Check the visible form: messages under fields, the TTS counter, Send enabled or why not."""
+        """Check the visible form: messages under fields, Send enabled or why not (the TTS text counts itself)."""
         if self.kind == "dialin":
             reason = self.dial_in.check()
         else:
             self.checked = checked = check(read_form(self.fields, self.kind))
             show_messages(self.fields, PREFIX[self.kind], checked.problems, ok=checked.endpoint)
             reason = checked.block_reason
-        if self.kind == "tts":
-            self._count_tts()
         plan = self.checked.plan if self.kind != "dialin" and self.checked is not None else None
         if reason is None:  # the gateway's words: read-only, or the preview found the number restricted
             reason = self.sender.refusal(plan, self.preview) if plan is not None else self.sender.refusal_now()
@@ -254,13 +247,6 @@ class CalloutsScreen(ModeScreen):
         if self._complaint is not None and reason != self._complaint:  # fixed, or another problem: not stale
             self.status("")
         self.query_one("#send", Button).disabled = reason is not None
-
-    def _count_tts(self) -> None:
-        text = str(read_value(self.fields, "tts-text") or "")
-        counter = self.fields.widget("tts-counter")
-        if isinstance(counter, Static):
-            show_text(counter, tts_counter(text), layout=False)  # one line whatever it says: no layout
-            counter.set_class(len(text) > MAX_TTS_CHARACTERS, "over")
 
     # ---- sending --------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from dataclasses import fields as dataclass_fields
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.timer import Timer
 from textual.widget import Widget
@@ -141,45 +141,43 @@ def common_advanced(prefix: str, *, flags: bool = True) -> ComposeResult:
 
 
 def tts_form() -> ComposeResult:
+    """The TTS pane's fields (the pane scrolls them: `.form`)."""
     p = PREFIX["tts"]
-    with VerticalScroll(classes="form"):
-        yield from destination(p)
-        yield from editor(p, "text", "Text to speak", "Hello, this is a message from the operations team.",
-                          limit=MAX_TTS_CHARACTERS)
-        yield from select(p, "locale", "Locale", LOCALE_OPTIONS, value="en-US", allow_blank=False)
-        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
-            yield from field(p, "cli", "Caller id", "+46… shown to the callee")
-            yield from field(p, "prompts", "Prompts", "file;#tts[text];… (instead of or after the text)")
-            yield from common_advanced(p)
+    yield from destination(p)
+    yield from editor(p, "text", "Text to speak", "Hello, this is a message from the operations team.",
+                      limit=MAX_TTS_CHARACTERS)
+    yield from select(p, "locale", "Locale", LOCALE_OPTIONS, value="en-US", allow_blank=False)
+    with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+        yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+        yield from field(p, "prompts", "Prompts", "file;#tts[text];… (instead of or after the text)")
+        yield from common_advanced(p)
 
 
 def conference_form() -> ComposeResult:
     p = PREFIX["conference"]
-    with VerticalScroll(classes="form"):
-        yield from destination(p)
-        yield from field(p, "conference_id", "Conference id", "room to join, 1-64 characters")
-        yield from field(p, "greeting", "Greeting", "spoken before joining (optional)")
-        yield from select(p, "locale", "Locale", LOCALE_OPTIONS)
-        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
-            yield from field(p, "cli", "Caller id", "+46… shown to the callee")
-            yield from field(p, "max_duration", "Max duration", "seconds, 0-14400")
-            yield from select(p, "moh_class", "Music on hold", [(m, m) for m in MOH_CLASSES])
-            yield from field(p, "conference_dtmf_options", "Conf. DTMF", '{"mode": "detect", "maxDigits": 4}')
-            yield from common_advanced(p)
+    yield from destination(p)
+    yield from field(p, "conference_id", "Conference id", "room to join, 1-64 characters")
+    yield from field(p, "greeting", "Greeting", "spoken before joining (optional)")
+    yield from select(p, "locale", "Locale", LOCALE_OPTIONS)
+    with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+        yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+        yield from field(p, "max_duration", "Max duration", "seconds, 0-14400")
+        yield from select(p, "moh_class", "Music on hold", [(m, m) for m in MOH_CLASSES])
+        yield from field(p, "conference_dtmf_options", "Conf. DTMF", '{"mode": "detect", "maxDigits": 4}')
+        yield from common_advanced(p)
 
 
 def custom_form() -> ComposeResult:
     p = PREFIX["custom"]
-    with VerticalScroll(classes="form"):
-        yield from destination(p)
-        yield from field(p, "cli", "Caller id", "+46… shown to the callee")
-        yield from editor(p, "ice", "ICE: URL or SVAML (empty: the destination above)", SVAML_HINT)
-        yield from editor(p, "ace", "ACE: URL or SVAML (empty: the application's callback)", SVAML_HINT)
-        yield from editor(p, "pie", "PIE: URL or SVAML (after a runMenu)", SVAML_HINT)
-        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
-            yield from field(p, "dice", "DiCE", "URL or SVAML for the disconnect event")
-            yield from field(p, "max_duration", "Max duration", "seconds, 0-14400")
-            yield from common_advanced(p, flags=False)
+    yield from destination(p)
+    yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+    yield from editor(p, "ice", "ICE: URL or SVAML (empty: the destination above)", SVAML_HINT)
+    yield from editor(p, "ace", "ACE: URL or SVAML (empty: the application's callback)", SVAML_HINT)
+    yield from editor(p, "pie", "PIE: URL or SVAML (after a runMenu)", SVAML_HINT)
+    with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+        yield from field(p, "dice", "DiCE", "URL or SVAML for the disconnect event")
+        yield from field(p, "max_duration", "Max duration", "seconds, 0-14400")
+        yield from common_advanced(p, flags=False)
 
 
 def dial_in_fields(address_book: dict[str, Contact]) -> ComposeResult:

@@ -90,6 +90,7 @@ class CalloutsScreen(ModeScreen):
     CalloutsScreen #forms { width: 1fr; }
     CalloutsScreen #side { width: 42; padding: 0 1; border-left: solid $primary-darken-2; }
     CalloutsScreen .form { height: 1fr; }
+    CalloutsScreen TabPane.form { overflow-y: auto; }
     CalloutsScreen .field { height: 3; }
     CalloutsScreen .field-label { width: 15; padding: 1 1 0 0; }
     CalloutsScreen .field-input { width: 1fr; }
@@ -138,12 +139,14 @@ class CalloutsScreen(ModeScreen):
         yield Header()
         yield from topbar(self.session, "callouts-title")
         with Horizontal(id="callouts-body"):
+            # A form's pane scrolls itself (`.form`) rather than holding a scrolling container: one level less
+            # for every key typed into a field to draw through (widgets render once per ancestor they sit under).
             with TabbedContent(id="forms", initial="tts"):
-                with TabPane("Text-to-speech (t)", id="tts"):
+                with TabPane("Text-to-speech (t)", id="tts", classes="form"):
                     yield from tts_form()
-                with TabPane("Conference (c)", id="conference"):
+                with TabPane("Conference (c)", id="conference", classes="form"):
                     yield from conference_form()
-                with TabPane("Custom (u)", id="custom"):
+                with TabPane("Custom (u)", id="custom", classes="form"):
                     yield from custom_form()
                 with TabPane("Dial-in many (d)", id="dialin"):
                     yield self.dial_in

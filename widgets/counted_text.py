@@ -1,18 +1,29 @@
-"""A TextArea that counts its characters on its own bottom border ("42 / 600"), red once past its limit.
+"""A TextArea that counts its characters on its own bottom border ("42 / 600"), red once past its limit, and
+tells its containers about a change once typing pauses.
 
 The count lives on the text area itself rather than on a line under it, and is set in the same call as the
 edit: a key then marks one widget for repainting and draws in one frame. A separate counter line was updated
 from the screen's `Changed` handler, a hop later, and a third of the keys drew twice (the text, then the count);
 each frame repaints every widget that shares a parent region with what changed, ~20 on the Callouts form.
+
+`Changed` and `SelectionChanged` stop here: each key would wake every container up to the app to pass them on,
+and the screen would check the whole form again. `Settled` goes up instead, once no key came for
+`SETTLE_SECONDS` (or at once when the text is replaced in code).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from textual.document._edit import Edit, EditResult
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import TextArea
+
+SETTLE_SECONDS = 0.3
+"""Typing pauses this long and the containers hear of the change (a typist's keys come closer together)."""
 
 
 def plain_count(text: str, limit: int) -> str:
@@ -20,11 +31,19 @@ def plain_count(text: str, limit: int) -> str:
 
 
 class CountedTextArea(TextArea):
-    """A TextArea with `count(text, limit)` on its bottom border; class `over` past `limit` characters.
+    """A TextArea with `count(text, limit)` on its bottom border; class `over` past `limit` characters. Posts
+    `Settled` (not `Changed`) to its containers once typing pauses."""
 
-    Selection changes stop here: nothing above listens, and each would otherwise wake every container up to the
-    app on every key.
-    """
+    class Settled(Message):
+        """The text changed and no key came for `SETTLE_SECONDS`, or it was replaced in code."""
+
+        def __init__(self, text_area: CountedTextArea) -> None:
+            super().__init__()
+            self.text_area = text_area
+
+        @property
+        def control(self) -> CountedTextArea:
+            return self.text_area
 
     DEFAULT_CSS = """
     CountedTextArea { border-subtitle-color: $text-muted; border-subtitle-align: right; }
@@ -38,6 +57,9 @@ class CountedTextArea(TextArea):
         """Characters allowed; past it the count turns red (class `over`)."""
         self._count = count
         self._shown: str | None = None
+        self._edited_at = 0.0
+        self._settle: Timer | None = None
+        self._settled_text = text
         self.show_count()
 
     def show_count(self) -> None:
@@ -54,8 +76,30 @@ class CountedTextArea(TextArea):
         self.show_count()  # in the key's own frame, not a message later
         return result
 
+    def load_text(self, text: str) -> None:
+        super().load_text(text)
+        self.show_count()
+        self._post_settled()  # replaced in code: nobody is typing
+
     def _on_text_area_changed(self, event: TextArea.Changed) -> None:
-        self.show_count()  # what did not come through edit(): load_text, undo, redo
+        event.stop()
+        self.show_count()  # what did not come through edit() or load_text(): undo, redo
+        self._edited_at = time.monotonic()
+        if self._settle is None:  # one timer per pause, not one per key
+            self._settle = self.set_timer(SETTLE_SECONDS, self._check_settled)
+
+    def _check_settled(self) -> None:
+        waited = time.monotonic() - self._edited_at
+        if waited < SETTLE_SECONDS:
+            self._settle = self.set_timer(SETTLE_SECONDS - waited, self._check_settled)
+            return
+        self._settle = None
+        self._post_settled()
+
+    def _post_settled(self) -> None:
+        if self.text != self._settled_text:  # typed and taken back, or loaded already: nothing new to tell
+            self._settled_text = self.text
+            self.post_message(self.Settled(self))
 
     def _on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         event.stop()

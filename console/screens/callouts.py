@@ -63,6 +63,7 @@ from console.screens.dialogs import ConfirmScreen
 from console.screens.mode import ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
+from widgets.counted_text import CountedTextArea
 
 KINDS = ("tts", "conference", "custom", "dialin")
 
@@ -223,6 +224,7 @@ class CalloutsScreen(ModeScreen):
 
     @on(Input.Changed)
     @on(TextArea.Changed)
+    @on(CountedTextArea.Settled)  # the TTS text: once typing pauses, not per key
     @on(Select.Changed)
     @on(Checkbox.Changed)
     @on(SelectionList.SelectedChanged)

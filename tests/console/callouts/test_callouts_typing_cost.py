@@ -15,10 +15,14 @@ from pathlib import Path
 
 import pytest
 from callouts_helpers import recording_harness
-from test_callouts_screen import open_callouts
+from test_callouts_screen import open_callouts, reason, type_into
 from textual.css.query import DOMQuery
 from textual.widget import Widget
 from textual.widgets import TextArea
+from waiting import eventually
+
+from console.screens.callouts import CalloutsScreen
+from widgets import counted_text
 
 
 async def test_typing_into_the_tts_text_queries_nothing_and_lays_nothing_out(tmp_path: Path,
@@ -54,3 +58,51 @@ async def test_typing_into_the_tts_text_queries_nothing_and_lays_nothing_out(tmp
         assert queries == []
         assert layouts == []
         assert repaints == []  # the count is on the text area: no second widget to draw per key
+
+
+async def focus_tts_text_after_a_number(h, pilot) -> tuple[CalloutsScreen, TextArea]:
+    screen = await open_callouts(h, pilot)
+    await type_into(pilot, screen, "tts-destination", "46708168731")
+    await eventually(lambda: screen.preview is not None, pilot)  # its answer checks the form again
+    assert reason(screen).startswith("Text:")
+    area = screen.query_one("#tts-text", TextArea)
+    area.focus()
+    return screen, area
+
+
+def count_checks(screen: CalloutsScreen, area: TextArea, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text each time the screen checks the form."""
+    checks: list[str] = []
+    revalidate = screen.revalidate
+
+    def counting_revalidate() -> None:
+        checks.append(area.text)
+        revalidate()
+
+    monkeypatch.setattr(screen, "revalidate", counting_revalidate)
+    return checks
+
+
+async def test_a_key_in_the_tts_text_does_not_check_the_form_again(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    h = recording_harness(tmp_path)
+    async with h.app.run_test(size=(120, 36)) as pilot:
+        screen, area = await focus_tts_text_after_a_number(h, pilot)
+        checks = count_checks(screen, area, monkeypatch)
+        monkeypatch.setattr(counted_text, "SETTLE_SECONDS", 600.0)  # a pause that never comes while we type
+        await pilot.press(*"Hello world")
+        assert area.text == "Hello world" and area.border_subtitle == "11 / 600"  # the count follows each key
+        assert checks == []
+        assert reason(screen).startswith("Text:")
+
+
+async def test_the_form_is_checked_once_typing_pauses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    h = recording_harness(tmp_path)
+    async with h.app.run_test(size=(120, 36)) as pilot:
+        screen, area = await focus_tts_text_after_a_number(h, pilot)
+        checks = count_checks(screen, area, monkeypatch)
+        await pilot.press(*"Hello world")
+        await eventually(lambda: reason(screen) == "Ready to send.", pilot)
+        assert checks[-1] == "Hello world"
+        await pilot.press("ctrl+z")  # undo takes another road than a key: it is heard too
+        await eventually(lambda: reason(screen).startswith("Text:"), pilot)

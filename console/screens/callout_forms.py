@@ -89,21 +89,29 @@ def _msg(prefix: str, name: str) -> Static:
     return Static("", id=f"{prefix}-{name}-msg", classes="field-msg")
 
 
+def field_box() -> Vertical:
+    """A field's row and its message line as one box: a key typed in the form's text area then draws one widget
+    for the field, not two (Textual repaints every widget whose parent's region the change touches)."""
+    return Vertical(classes="field-box")
+
+
 def field(prefix: str, name: str, label: str, placeholder: str = "", value: str = "") -> ComposeResult:
     """A labelled one-line input with its message line."""
-    with Horizontal(classes="field"):
-        yield Label(label, classes="field-label")
-        yield Input(value=value, placeholder=placeholder, id=f"{prefix}-{name}", classes="field-input")
-    yield _msg(prefix, name)
+    with field_box():
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            yield Input(value=value, placeholder=placeholder, id=f"{prefix}-{name}", classes="field-input")
+        yield _msg(prefix, name)
 
 
 def select(prefix: str, name: str, label: str, options: Iterable[tuple[str, str]], *, value: str | None = None,
            allow_blank: bool = True, prompt: str = "(not set)") -> ComposeResult:
-    with Horizontal(classes="field"):
-        yield Label(label, classes="field-label")
-        yield SearchSelect(options, value=value if value is not None else Select.NULL, allow_blank=allow_blank,
-                           prompt=prompt, id=f"{prefix}-{name}", classes="field-input")
-    yield _msg(prefix, name)
+    with field_box():
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            yield SearchSelect(options, value=value if value is not None else Select.NULL, allow_blank=allow_blank,
+                               prompt=prompt, id=f"{prefix}-{name}", classes="field-input")
+        yield _msg(prefix, name)
 
 
 def editor(prefix: str, name: str, label: str, placeholder: str = "", *, limit: int | None = None) -> ComposeResult:
@@ -121,12 +129,13 @@ def editor(prefix: str, name: str, label: str, placeholder: str = "", *, limit: 
 
 
 def destination(prefix: str) -> ComposeResult:
-    with Horizontal(classes="field"):
-        yield Label("Destination", classes="field-label")
-        yield Input(placeholder="+46 70 123 45 67 or 4670…", id=f"{prefix}-destination", classes="field-input")
-        yield SearchSelect([("number", "number"), ("username", "username")], value="number", allow_blank=False,
-                           id=f"{prefix}-destination_type", classes="dest-type")
-    yield _msg(prefix, "destination")
+    with field_box():
+        with Horizontal(classes="field"):
+            yield Label("Destination", classes="field-label")
+            yield Input(placeholder="+46 70 123 45 67 or 4670…", id=f"{prefix}-destination", classes="field-input")
+            yield SearchSelect([("number", "number"), ("username", "username")], value="number",
+                               allow_blank=False, id=f"{prefix}-destination_type", classes="dest-type")
+        yield _msg(prefix, "destination")
 
 
 def common_advanced(prefix: str, *, flags: bool = True) -> ComposeResult:

@@ -92,6 +92,7 @@ class CalloutsScreen(ModeScreen):
     CalloutsScreen #side { width: 42; padding: 0 1; border-left: solid $primary-darken-2; }
     CalloutsScreen .form { height: 1fr; }
     CalloutsScreen TabPane.form { overflow-y: auto; }
+    CalloutsScreen .field-box { height: auto; }
     CalloutsScreen .field { height: 3; }
     CalloutsScreen .field-label { width: 15; padding: 1 1 0 0; }
     CalloutsScreen .field-input { width: 1fr; }

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import (
     Button,
     Checkbox,
@@ -87,8 +87,11 @@ class CalloutsScreen(ModeScreen):
     ]
 
     DEFAULT_CSS = """
-    CalloutsScreen #callouts-body { height: 1fr; }
-    CalloutsScreen #forms { width: 1fr; }
+    /* the top bar and the mode bar span both columns; the side pane's column is #side's width (console.tcss) */
+    CalloutsScreen { layout: grid; grid-size: 2; grid-columns: 1fr 42; grid-rows: 1 1 1fr; }
+    CalloutsScreen.-narrow { grid-columns: 1fr 30; }
+    CalloutsScreen > #topbar, CalloutsScreen > ModeBar { column-span: 2; }
+    CalloutsScreen #forms { width: 1fr; height: 1fr; }
     CalloutsScreen #side { width: 42; padding: 0 1; border-left: solid $primary-darken-2; }
     CalloutsScreen .form { height: 1fr; }
     CalloutsScreen TabPane.form { overflow-y: auto; }
@@ -140,23 +143,23 @@ class CalloutsScreen(ModeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield from topbar(self.session, "callouts-title")
-        with Horizontal(id="callouts-body"):
-            # A form's pane scrolls itself (`.form`) rather than holding a scrolling container: one level less
-            # for every key typed into a field to draw through (widgets render once per ancestor they sit under).
-            with TabbedContent(id="forms", initial="tts"):
-                with TabPane("Text-to-speech (t)", id="tts", classes="form"):
-                    yield from tts_form()
-                with TabPane("Conference (c)", id="conference", classes="form"):
-                    yield from conference_form()
-                with TabPane("Custom (u)", id="custom", classes="form"):
-                    yield from custom_form()
-                with TabPane("Dial-in many (d)", id="dialin"):
-                    yield self.dial_in
-            with Vertical(id="side"):
-                yield self.destination_preview
-                yield Static("", id="send-reason")
-                yield Button("Send (ctrl+s)", id="send", variant="primary", disabled=True)
-                yield Static("", id="callouts-status")
+        # The forms and the side pane are cells of the screen's grid, not children of a row container, and a
+        # form's pane scrolls itself (`.form`) rather than holding a scrolling container: a key typed into a
+        # field draws through every container above it (each repaints whole, the text area's styles walk them).
+        with TabbedContent(id="forms", initial="tts"):
+            with TabPane("Text-to-speech (t)", id="tts", classes="form"):
+                yield from tts_form()
+            with TabPane("Conference (c)", id="conference", classes="form"):
+                yield from conference_form()
+            with TabPane("Custom (u)", id="custom", classes="form"):
+                yield from custom_form()
+            with TabPane("Dial-in many (d)", id="dialin"):
+                yield self.dial_in
+        with Vertical(id="side"):
+            yield self.destination_preview
+            yield Static("", id="send-reason")
+            yield Button("Send (ctrl+s)", id="send", variant="primary", disabled=True)
+            yield Static("", id="callouts-status")
         yield Footer()
 
     def action_leave_field(self) -> None:

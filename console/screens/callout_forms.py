@@ -15,17 +15,18 @@ from dataclasses import fields as dataclass_fields
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, DataTable, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.select import NoSelection
 
-from api.models.callouts import LOCALES
-from console.callouts import ConferenceForm, CustomForm, Endpoint, TtsForm
+from api.models.callouts import LOCALES, MAX_TTS_CHARACTERS
+from console.callouts import ConferenceForm, CustomForm, Endpoint, TtsForm, tts_counter
 from console.callouts.fields import DOMAINS, MOH_CLASSES
 from console.config.models import Contact
+from widgets.counted_text import CountedTextArea
 
 PREFIX = {"tts": "tts", "conference": "conf", "custom": "custom", "dialin": "dial"}
 FORMS = {"tts": TtsForm, "conference": ConferenceForm, "custom": CustomForm}
@@ -88,38 +89,53 @@ def _msg(prefix: str, name: str) -> Static:
     return Static("", id=f"{prefix}-{name}-msg", classes="field-msg")
 
 
+def field_box() -> Vertical:
+    """A field's row and its message line as one box: a key typed in the form's text area then draws one widget
+    for the field, not two (Textual repaints every widget whose parent's region the change touches)."""
+    return Vertical(classes="field-box")
+
+
 def field(prefix: str, name: str, label: str, placeholder: str = "", value: str = "") -> ComposeResult:
     """A labelled one-line input with its message line."""
-    with Horizontal(classes="field"):
-        yield Label(label, classes="field-label")
-        yield Input(value=value, placeholder=placeholder, id=f"{prefix}-{name}", classes="field-input")
-    yield _msg(prefix, name)
+    with field_box():
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            yield Input(value=value, placeholder=placeholder, id=f"{prefix}-{name}", classes="field-input")
+        yield _msg(prefix, name)
 
 
 def select(prefix: str, name: str, label: str, options: Iterable[tuple[str, str]], *, value: str | None = None,
            allow_blank: bool = True, prompt: str = "(not set)") -> ComposeResult:
-    with Horizontal(classes="field"):
-        yield Label(label, classes="field-label")
-        yield SearchSelect(options, value=value if value is not None else Select.NULL, allow_blank=allow_blank,
-                           prompt=prompt, id=f"{prefix}-{name}", classes="field-input")
-    yield _msg(prefix, name)
+    with field_box():
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            yield SearchSelect(options, value=value if value is not None else Select.NULL, allow_blank=allow_blank,
+                               prompt=prompt, id=f"{prefix}-{name}", classes="field-input")
+        yield _msg(prefix, name)
 
 
-def editor(prefix: str, name: str, label: str, placeholder: str = "") -> ComposeResult:
-    """A multi-line editor (TTS text, SVAML) with its message line."""
+def editor(prefix: str, name: str, label: str, placeholder: str = "", *, limit: int | None = None) -> ComposeResult:
+    """A multi-line editor (TTS text, SVAML) with its message line; with a `limit`, it counts its characters on its
+    bottom border (`tts_counter`: "42 / 600")."""
     yield Label(label, classes="editor-label")
-    yield TextArea("", id=f"{prefix}-{name}", classes="editor", placeholder=placeholder, soft_wrap=True,
-                   show_line_numbers=False)
+    widget_id = f"{prefix}-{name}"
+    if limit is None:
+        yield TextArea("", id=widget_id, classes="editor", placeholder=placeholder, soft_wrap=True,
+                       show_line_numbers=False)
+    else:
+        yield CountedTextArea("", limit=limit, count=lambda text, _limit: tts_counter(text), id=widget_id,
+                              classes="editor", placeholder=placeholder, soft_wrap=True, show_line_numbers=False)
     yield _msg(prefix, name)
 
 
 def destination(prefix: str) -> ComposeResult:
-    with Horizontal(classes="field"):
-        yield Label("Destination", classes="field-label")
-        yield Input(placeholder="+46 70 123 45 67 or 4670…", id=f"{prefix}-destination", classes="field-input")
-        yield SearchSelect([("number", "number"), ("username", "username")], value="number", allow_blank=False,
-                           id=f"{prefix}-destination_type", classes="dest-type")
-    yield _msg(prefix, "destination")
+    with field_box():
+        with Horizontal(classes="field"):
+            yield Label("Destination", classes="field-label")
+            yield Input(placeholder="+46 70 123 45 67 or 4670…", id=f"{prefix}-destination", classes="field-input")
+            yield SearchSelect([("number", "number"), ("username", "username")], value="number",
+                               allow_blank=False, id=f"{prefix}-destination_type", classes="dest-type")
+        yield _msg(prefix, "destination")
 
 
 def common_advanced(prefix: str, *, flags: bool = True) -> ComposeResult:
@@ -134,45 +150,43 @@ def common_advanced(prefix: str, *, flags: bool = True) -> ComposeResult:
 
 
 def tts_form() -> ComposeResult:
+    """The TTS pane's fields (the pane scrolls them: `.form`)."""
     p = PREFIX["tts"]
-    with VerticalScroll(classes="form"):
-        yield from destination(p)
-        yield from editor(p, "text", "Text to speak", "Hello, this is a message from the operations team.")
-        yield Static("0 / 600", id=f"{p}-counter", classes="counter")
-        yield from select(p, "locale", "Locale", LOCALE_OPTIONS, value="en-US", allow_blank=False)
-        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
-            yield from field(p, "cli", "Caller id", "+46… shown to the callee")
-            yield from field(p, "prompts", "Prompts", "file;#tts[text];… (instead of or after the text)")
-            yield from common_advanced(p)
+    yield from destination(p)
+    yield from editor(p, "text", "Text to speak", "Hello, this is a message from the operations team.",
+                      limit=MAX_TTS_CHARACTERS)
+    yield from select(p, "locale", "Locale", LOCALE_OPTIONS, value="en-US", allow_blank=False)
+    with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+        yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+        yield from field(p, "prompts", "Prompts", "file;#tts[text];… (instead of or after the text)")
+        yield from common_advanced(p)
 
 
 def conference_form() -> ComposeResult:
     p = PREFIX["conference"]
-    with VerticalScroll(classes="form"):
-        yield from destination(p)
-        yield from field(p, "conference_id", "Conference id", "room to join, 1-64 characters")
-        yield from field(p, "greeting", "Greeting", "spoken before joining (optional)")
-        yield from select(p, "locale", "Locale", LOCALE_OPTIONS)
-        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
-            yield from field(p, "cli", "Caller id", "+46… shown to the callee")
-            yield from field(p, "max_duration", "Max duration", "seconds, 0-14400")
-            yield from select(p, "moh_class", "Music on hold", [(m, m) for m in MOH_CLASSES])
-            yield from field(p, "conference_dtmf_options", "Conf. DTMF", '{"mode": "detect", "maxDigits": 4}')
-            yield from common_advanced(p)
+    yield from destination(p)
+    yield from field(p, "conference_id", "Conference id", "room to join, 1-64 characters")
+    yield from field(p, "greeting", "Greeting", "spoken before joining (optional)")
+    yield from select(p, "locale", "Locale", LOCALE_OPTIONS)
+    with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+        yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+        yield from field(p, "max_duration", "Max duration", "seconds, 0-14400")
+        yield from select(p, "moh_class", "Music on hold", [(m, m) for m in MOH_CLASSES])
+        yield from field(p, "conference_dtmf_options", "Conf. DTMF", '{"mode": "detect", "maxDigits": 4}')
+        yield from common_advanced(p)
 
 
 def custom_form() -> ComposeResult:
     p = PREFIX["custom"]
-    with VerticalScroll(classes="form"):
-        yield from destination(p)
-        yield from field(p, "cli", "Caller id", "+46… shown to the callee")
-        yield from editor(p, "ice", "ICE: URL or SVAML (empty: the destination above)", SVAML_HINT)
-        yield from editor(p, "ace", "ACE: URL or SVAML (empty: the application's callback)", SVAML_HINT)
-        yield from editor(p, "pie", "PIE: URL or SVAML (after a runMenu)", SVAML_HINT)
-        with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
-            yield from field(p, "dice", "DiCE", "URL or SVAML for the disconnect event")
-            yield from field(p, "max_duration", "Max duration", "seconds, 0-14400")
-            yield from common_advanced(p, flags=False)
+    yield from destination(p)
+    yield from field(p, "cli", "Caller id", "+46… shown to the callee")
+    yield from editor(p, "ice", "ICE: URL or SVAML (empty: the destination above)", SVAML_HINT)
+    yield from editor(p, "ace", "ACE: URL or SVAML (empty: the application's callback)", SVAML_HINT)
+    yield from editor(p, "pie", "PIE: URL or SVAML (after a runMenu)", SVAML_HINT)
+    with Collapsible(title="Advanced", id=f"{p}-advanced", collapsed=True):
+        yield from field(p, "dice", "DiCE", "URL or SVAML for the disconnect event")
+        yield from field(p, "max_duration", "Max duration", "seconds, 0-14400")
+        yield from common_advanced(p, flags=False)
 
 
 def dial_in_fields(address_book: dict[str, Contact]) -> ComposeResult:

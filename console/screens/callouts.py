@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import (
     Button,
     Checkbox,
@@ -34,7 +34,6 @@ from textual.widgets import (
     TextArea,
 )
 
-from api.models.callouts import MAX_TTS_CHARACTERS
 from console.callouts import (
     CalloutSender,
     Checked,
@@ -46,7 +45,6 @@ from console.callouts import (
     recent_path,
     remember,
     save_recent,
-    tts_counter,
 )
 from console.messages import CallPlaced
 from console.screens.callout_dial_in import RETRY_KEY, DialInPart
@@ -56,7 +54,6 @@ from console.screens.callout_forms import (
     conference_form,
     custom_form,
     read_form,
-    read_value,
     show_messages,
     show_text,
     tts_form,
@@ -66,6 +63,7 @@ from console.screens.dialogs import ConfirmScreen
 from console.screens.mode import ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
+from widgets.counted_text import CountedTextArea
 
 KINDS = ("tts", "conference", "custom", "dialin")
 
@@ -89,10 +87,15 @@ class CalloutsScreen(ModeScreen):
     ]
 
     DEFAULT_CSS = """
-    CalloutsScreen #callouts-body { height: 1fr; }
-    CalloutsScreen #forms { width: 1fr; }
+    /* the top bar and the mode bar span both columns; the side pane's column is #side's width (console.tcss) */
+    CalloutsScreen { layout: grid; grid-size: 2; grid-columns: 1fr 42; grid-rows: 1 1 1fr; }
+    CalloutsScreen.-narrow { grid-columns: 1fr 30; }
+    CalloutsScreen > #topbar, CalloutsScreen > ModeBar { column-span: 2; }
+    CalloutsScreen #forms { width: 1fr; height: 1fr; }
     CalloutsScreen #side { width: 42; padding: 0 1; border-left: solid $primary-darken-2; }
     CalloutsScreen .form { height: 1fr; }
+    CalloutsScreen TabPane.form { overflow-y: auto; }
+    CalloutsScreen .field-box { height: auto; }
     CalloutsScreen .field { height: 3; }
     CalloutsScreen .field-label { width: 15; padding: 1 1 0 0; }
     CalloutsScreen .field-input { width: 1fr; }
@@ -101,8 +104,6 @@ class CalloutsScreen(ModeScreen):
     CalloutsScreen .field-msg.ok { color: $success; }
     CalloutsScreen .editor-label { padding: 0 0 0 0; color: $text-muted; }
     CalloutsScreen .editor { height: 5; }
-    CalloutsScreen .counter { text-align: right; color: $text-muted; height: 1; }
-    CalloutsScreen .counter.over { color: $error; }
     CalloutsScreen .flags { height: 3; }
     CalloutsScreen #dial-book { height: 6; }
     CalloutsScreen #legs-box { height: auto; min-height: 5; }
@@ -142,21 +143,23 @@ class CalloutsScreen(ModeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield from topbar(self.session, "callouts-title")
-        with Horizontal(id="callouts-body"):
-            with TabbedContent(id="forms", initial="tts"):
-                with TabPane("Text-to-speech (t)", id="tts"):
-                    yield from tts_form()
-                with TabPane("Conference (c)", id="conference"):
-                    yield from conference_form()
-                with TabPane("Custom (u)", id="custom"):
-                    yield from custom_form()
-                with TabPane("Dial-in many (d)", id="dialin"):
-                    yield self.dial_in
-            with Vertical(id="side"):
-                yield self.destination_preview
-                yield Static("", id="send-reason")
-                yield Button("Send (ctrl+s)", id="send", variant="primary", disabled=True)
-                yield Static("", id="callouts-status")
+        # The forms and the side pane are cells of the screen's grid, not children of a row container, and a
+        # form's pane scrolls itself (`.form`) rather than holding a scrolling container: a key typed into a
+        # field draws through every container above it (each repaints whole, the text area's styles walk them).
+        with TabbedContent(id="forms", initial="tts"):
+            with TabPane("Text-to-speech (t)", id="tts", classes="form"):
+                yield from tts_form()
+            with TabPane("Conference (c)", id="conference", classes="form"):
+                yield from conference_form()
+            with TabPane("Custom (u)", id="custom", classes="form"):
+                yield from custom_form()
+            with TabPane("Dial-in many (d)", id="dialin"):
+                yield self.dial_in
+        with Vertical(id="side"):
+            yield self.destination_preview
+            yield Static("", id="send-reason")
+            yield Button("Send (ctrl+s)", id="send", variant="primary", disabled=True)
+            yield Static("", id="callouts-status")
         yield Footer()
 
     def action_leave_field(self) -> None:
@@ -225,6 +228,7 @@ class CalloutsScreen(ModeScreen):
 
     @on(Input.Changed)
     @on(TextArea.Changed)
+    @on(CountedTextArea.Settled)  # the TTS text: once typing pauses, not per key
     @on(Select.Changed)
     @on(Checkbox.Changed)
     @on(SelectionList.SelectedChanged)
@@ -236,15 +240,13 @@ class CalloutsScreen(ModeScreen):
             self.destination_preview.settle()
 
     def revalidate(self) -> None:
-        """Check the visible form: messages under fields, the TTS counter, Send enabled or why not."""
+        """Check the visible form: messages under fields, Send enabled or why not (the TTS text counts itself)."""
         if self.kind == "dialin":
             reason = self.dial_in.check()
         else:
             self.checked = checked = check(read_form(self.fields, self.kind))
             show_messages(self.fields, PREFIX[self.kind], checked.problems, ok=checked.endpoint)
             reason = checked.block_reason
-        if self.kind == "tts":
-            self._count_tts()
         plan = self.checked.plan if self.kind != "dialin" and self.checked is not None else None
         if reason is None:  # the gateway's words: read-only, or the preview found the number restricted
             reason = self.sender.refusal(plan, self.preview) if plan is not None else self.sender.refusal_now()
@@ -254,13 +256,6 @@ class CalloutsScreen(ModeScreen):
         if self._complaint is not None and reason != self._complaint:  # fixed, or another problem: not stale
             self.status("")
         self.query_one("#send", Button).disabled = reason is not None
-
-    def _count_tts(self) -> None:
-        text = str(read_value(self.fields, "tts-text") or "")
-        counter = self.fields.widget("tts-counter")
-        if isinstance(counter, Static):
-            show_text(counter, tts_counter(text), layout=False)  # one line whatever it says: no layout
-            counter.set_class(len(text) > MAX_TTS_CHARACTERS, "over")
 
     # ---- sending --------------------------------------------------------------------------------------
 

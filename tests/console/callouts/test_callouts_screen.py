@@ -51,7 +51,7 @@ async def test_invalid_input_keeps_send_disabled_with_the_reason(tmp_path: Path)
         assert "Text:" in reason(screen)
         await type_into(pilot, screen, "tts-text", "x" * 601)
         assert "601 characters" in reason(screen)
-        assert "601 / 600" in str(screen.query_one("#tts-counter", Static).render())
+        assert "601 / 600" in str(screen.query_one("#tts-text", TextArea).border_subtitle)
         await type_into(pilot, screen, "tts-dtmf", "12a")
         assert "DTMF" in reason(screen) or "Text" in reason(screen)
         assert screen.query_one("#send", Button).disabled

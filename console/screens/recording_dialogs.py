@@ -27,6 +27,8 @@ class DeleteRecordingsScreen(ModalScreen[bool]):
     """Delete N recordings? Names the first few keys and how many, and how many of them are on another page than
     the one shown; `y` deletes, `n`/escape cancels."""
 
+    AUTO_FOCUS = "#no"  # the safe choice
+
     BINDINGS = [
         Binding("y", "answer(True)", "Delete", id="dialog.yes"),
         Binding("n,escape", "answer(False)", "Cancel", id="dialog.no"),
@@ -52,9 +54,6 @@ class DeleteRecordingsScreen(ModalScreen[bool]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(f"Delete {plural(count)}", id="yes", variant="error")
                 yield Button("Cancel", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -177,6 +176,8 @@ class RangeScreen(ModalScreen[DateRange | None]):
     """Type a from and a to (local time); the window sent (UTC) or what is wrong shows as you type. Enter
     applies a valid range; an invalid one stays here and nothing is sent."""
 
+    AUTO_FOCUS = "#range-from"  # start with the first date
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     DEFAULT_CSS = """
@@ -207,7 +208,6 @@ class RangeScreen(ModalScreen[DateRange | None]):
     def on_mount(self) -> None:
         self.query_one("#dialog-box").styles.width = 84  # room for a date-time and its UTC form
         self._check()
-        self.query_one("#range-from", Input).focus()
 
     def _check(self) -> DateRange | None:
         preview = self.query_one("#range-preview", Static)

@@ -8,6 +8,7 @@ GuardedRoster does the same for the roster's own keys (m, x), which live on the 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from textual.binding import BindingsMap
@@ -50,6 +51,7 @@ FIELDS = (Input, TextArea, Select, SelectionList, RadioSet, RadioButton, Checkbo
 """Widgets that take text or pick a value: printable keys are theirs while they (or a part of them) have focus."""
 
 
+@lru_cache(maxsize=1024)  # asked for every key of every map above a field, on every key press
 def is_printable_key(key: str) -> bool:
     character = key_to_character(key)
     return character is not None and character.isprintable()

@@ -6,6 +6,8 @@ app, so each can be tested with a session of its own.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +23,8 @@ from console.gateway import Gateway
 from console.rooms import AddressBook, AttendanceBook, Moderator
 from console.rooms.service import RoomsService
 from console.scheduling import LoopScheduler
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from console.recordings.downloads import Downloader
@@ -67,6 +71,9 @@ class Session:
         await self.rooms.aclose()
         await self.calls_poller.aclose()  # no more ticks; a poll in flight ends before the client does
         await self.calls.flush()
+        # The attendance journal's writer is a daemon thread: what it still holds would die with the process.
+        if not await asyncio.to_thread(self.moderator.attendance.flush, 5.0):
+            logger.warning("attendance not all written on close: %s", self.moderator.attendance.save_error)
         await self.audit.drain()
         await self.backend.close()
 

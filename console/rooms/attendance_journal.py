@@ -206,6 +206,14 @@ class JournalWriter:
                 self._wake.notify_all()
 
     def _run(self) -> None:
+        # The journal left by earlier runs counts toward the next compaction: short sessions each add a few
+        # lines, and counting from 0 in every process let the journal (replayed on every start) grow for ever.
+        try:
+            existing = self.journal.read_bytes().count(b"\n")
+        except OSError:
+            existing = 0
+        with self._wake:
+            self.lines_since_compaction += existing
         while True:
             with self._wake:
                 self._wake.wait_for(lambda: bool(self._queue))

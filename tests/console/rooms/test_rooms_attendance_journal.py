@@ -106,6 +106,19 @@ def test_the_writer_compacts_by_itself_after_enough_lines(tmp_path: Path) -> Non
     assert len(AttendanceBook.load(tmp_path, now=T0).rooms["r"]) == 60
 
 
+def test_a_journal_grown_over_many_short_runs_is_compacted(tmp_path: Path) -> None:
+    """Each run's writer counted from 0: runs shorter than `compact_lines` never compacted, and the journal,
+    replayed on every start, grew without end. The lines on disk now count."""
+    for run in range(4):  # four short sessions of 20 changes, 50 lines before compacting
+        book = AttendanceBook.load(tmp_path, now=T0)
+        book._writer = journal.JournalWriter(tmp_path, compact_lines=50, batch_seconds=0)
+        for n in range(20):
+            book.record("r", [entry("joined", f"c{run}-{n}", ADA, n)])
+            assert book.flush()
+    assert len(journal_lines(tmp_path)) < 50
+    assert len(AttendanceBook.load(tmp_path, now=T0).rooms["r"]) == 80
+
+
 def test_save_soon_returns_while_the_disk_is_stuck(tmp_path: Path, monkeypatch) -> None:
     """A poll never waits for the disk: with the writer blocked in a write, queuing still returns at once."""
     stuck, entered = threading.Event(), threading.Event()

@@ -332,6 +332,7 @@ class SinchConsole(App[None]):
         if session is not None:
             await session.close()
         self.resolved = resolved
+        self.set_keymap(dict(resolved.profile.keymap))  # this profile's keys (none: Textual's own again)
         self.sub_title = resolved.label
         self._splash(f"Connecting ({resolved.label})…")
         sandbox = SandboxProcess(scenario="demo") if resolved.uses_sandbox else None

@@ -68,14 +68,23 @@ class Session:
 
     async def close(self) -> None:
         """Stop polling, let requests in flight end, write what is pending, close the connection."""
-        await self.rooms.aclose()
-        await self.calls_poller.aclose()  # no more ticks; a poll in flight ends before the client does
-        await self.calls.flush()
-        # The attendance journal's writer is a daemon thread: what it still holds would die with the process.
-        if not await asyncio.to_thread(self.moderator.attendance.flush, 5.0):
-            logger.warning("attendance not all written on close: %s", self.moderator.attendance.save_error)
-        await self.audit.drain()
-        await self.backend.close()
+        try:
+            await self.rooms.aclose()
+            await self.calls_poller.aclose()  # no more ticks; a poll in flight ends before the client does
+            await self.calls.flush()
+            await self._write_attendance()
+        finally:
+            await self.audit.drain()
+            await self.backend.close()
+
+    async def _write_attendance(self) -> None:
+        """The attendance journal's writer batches for a moment on a daemon thread: what it still holds is written
+        now (the queue is filled here, on the loop that owns the book; only the wait goes to a thread)."""
+        book = self.moderator.attendance
+        book.save_soon()
+        writer = book.writer
+        if writer is not None and not await asyncio.to_thread(writer.flush, 5.0):
+            logger.warning("attendance not all written on close: %s", book.save_error)
 
     @property
     def read_only(self) -> bool:

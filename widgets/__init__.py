@@ -23,3 +23,7 @@ __all__ = ["Contact", "RoomSummary", "Roster", "RosterRow", "Timeline", "Timelin
 
 def __getattr__(name: str) -> Any:
     return export(globals(), _SUBMODULES, name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -72,3 +72,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     return export(globals(), _SUBMODULES, name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -301,7 +301,8 @@ async def test_log_mode_shows_the_audit_and_copies_curl(tmp_path: Path) -> None:
 
 
 async def test_switching_profile_from_the_palette_reconnects_with_the_other_profile(tmp_path: Path) -> None:
-    h = Harness(tmp_path, config="[profiles.default]\n\n[profiles.ops]\nread_only = true\nrooms = [\"ops-bridge\"]\n")
+    h = Harness(tmp_path, config='[profiles.default.keymap]\n"app.mode.callouts" = "f2"\n\n[profiles.ops]\n'
+                'read_only = true\nrooms = ["ops-bridge"]\n[profiles.ops.keymap]\n"app.mode.calls" = "f3"\n')
     async with h.app.run_test(size=SIZE) as pilot:
         await wait_for_roster(h.app, pilot)
         titles = [command.title for command in h.app.get_system_commands(h.app.screen)]
@@ -318,6 +319,14 @@ async def test_switching_profile_from_the_palette_reconnects_with_the_other_prof
         assert h.app.session.read_only
         await eventually(lambda: "ops-bridge" in h.screen.query_one(WatchList).rooms, pilot)  # once mounted
         assert str(h.screen.query_one("#read-only-badge").render()) == "READ-ONLY"
+        await pilot.press("f2")  # the old profile's key is gone (it stayed after a switch)...
+        await pilot.press("f3")  # ...and the new one's works
+        await eventually(lambda: h.app.screen.__class__.__name__ == "CallsScreen", pilot)
+        await pilot.press("1")
+        await pilot.press("f2")
+        for _ in range(3):
+            await pilot.pause()
+        assert h.app.screen.__class__.__name__ == "ConferencesScreen"
 
 
 async def test_a_backend_that_cannot_start_is_explained(tmp_path: Path) -> None:

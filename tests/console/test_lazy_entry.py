@@ -53,3 +53,15 @@ def test_serve_reads_the_console_flags_without_importing_the_entry_point(tmp_pat
     loaded = _loaded_after(f"from console.serve import parse\nparse({flags!r})")
     assert "console.flags" in loaded
     assert "console.__main__" not in loaded
+
+
+def test_the_lazy_packages_still_list_and_give_their_names() -> None:
+    """dir() (completion in a REPL or notebook), a submodule as an attribute on first use, a star import."""
+    code = ("import api.models, console.config, widgets\n"
+            "assert {'Conference', 'parse_callback_event'} <= set(dir(api.models))\n"
+            "assert 'resolve_settings' in dir(console.config) and 'Roster' in dir(widgets)\n"
+            "assert console.config.save.__name__ == 'console.config.save'\n"
+            "from api.models import *\n"
+            "assert Conference.__name__ == 'Conference'")
+    loaded = _loaded_after(code)
+    assert "api.models.conferences" in loaded

@@ -26,13 +26,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from console import memory
+from console import mode_screens as modes
 from console.hangup import exit_with_terminal
 from console.messages import CallPlaced, EventArrived
 from console.screens.dialogs import ConfirmScreen
 from widgets.printable_filter import PRINTABLE_FILTER
 
 # The first frame needs none of these (pydantic, httpx, the wire models, the screens: ~0.4 s): the connect
-# worker imports them in a thread once the header is on the screen (`_load_session_code`).
+# worker imports them in a thread once the header is on the screen (`console.mode_screens.load_session_code`).
 if TYPE_CHECKING:
     from console.backend import Backend
     from console.config import Resolved
@@ -143,7 +144,7 @@ class SinchConsole(App[None]):
             self._splash(f"Connecting ({resolved.label})…")
             for warning in resolved.warnings:
                 self.notify(warning, severity="warning", timeout=15, markup=False)
-        await asyncio.to_thread(_load_session_code)  # while the sandbox starts on the other core
+        await asyncio.to_thread(modes.load_session_code)  # while the sandbox starts on the other core
         from console.screens.conferences import ConferencesScreen
         from console.session import open_session, utc_now
 
@@ -164,13 +165,13 @@ class SinchConsole(App[None]):
         session.start()  # the services poll on the app's loop: open_session ran in a thread
         self.sub_title = backend.label
         self.add_mode("conferences", lambda: ConferencesScreen(session))
-        self.add_mode("callouts", lambda: _callouts_screen(session))
-        self.add_mode("calls", lambda: _calls_screen(session))
-        self.add_mode("recordings", lambda: _recordings_screen(session))
-        self.add_mode("numbers", lambda: _numbers_screen(session))
+        self.add_mode("callouts", lambda: modes.callouts_screen(session))
+        self.add_mode("calls", lambda: modes.calls_screen(session))
+        self.add_mode("recordings", lambda: modes.recordings_screen(session))
+        self.add_mode("numbers", lambda: modes.numbers_screen(session))
         feed = self._start_events(session)
-        self.add_mode("events", lambda: _events_screen(session, feed))
-        self.add_mode("log", lambda: _log_screen(session))
+        self.add_mode("events", lambda: modes.events_screen(session, feed))
+        self.add_mode("log", lambda: modes.log_screen(session))
         await self.switch_mode("conferences")
         self.set_timer(1.0, self._preload_modes)
 
@@ -264,34 +265,9 @@ class SinchConsole(App[None]):
         yield from super().get_system_commands(screen)
         if self.session is None:
             return
-        from console.screens.conferences import ConferencesScreen
+        from console.palette import console_commands
 
-        yield SystemCommand("app: keys", "Every key of this screen and its id", self.action_help)
-        yield SystemCommand("mode: conferences", "Watch and moderate conferences (1)",
-                            lambda: self.action_switch_mode("conferences"))
-        yield SystemCommand("mode: callouts", "Text-to-speech, conference and custom callouts (2)",
-                            lambda: self.action_switch_mode("callouts"))
-        yield SystemCommand("mode: calls", "Calls the console placed or you track, manage call (3)",
-                            lambda: self.action_switch_mode("calls"))
-        yield SystemCommand("mode: recordings", "Browse, download and delete call recordings (4)",
-                            lambda: self.action_switch_mode("recordings"))
-        yield SystemCommand("mode: numbers", "Numbers, callback URLs and the number lookup (5)",
-                            lambda: self.action_switch_mode("numbers"))
-        yield SystemCommand("mode: events", "Live callbacks from the relay: ICE, ACE, DiCE, PIE, Notify (6)",
-                            lambda: self.action_switch_mode("events"))
-        yield SystemCommand("mode: log", "Audit log and API trace (7)", lambda: self.action_switch_mode("log"))
-        for name, profile in self.resolved.config.profiles.items():
-            if name != self.resolved.profile_name:
-                yield SystemCommand(f"app: switch profile to {name}", profile.display_label(name),
-                                    lambda name=name: self.switch_profile(name))
-        if isinstance(screen, ConferencesScreen):
-            for name, action, help_text in CONFERENCE_COMMANDS:
-                if screen.check_action(action, ()) is not False:  # what a read-only profile refuses is not offered
-                    yield SystemCommand(f"conference: {name}", help_text, getattr(screen, f"action_{action}"))
-        commands = getattr(screen, "palette_commands", None)  # a mode's own "area: verb" commands
-        if callable(commands):
-            for title, help_text, callback in commands():
-                yield SystemCommand(title, help_text, callback)
+        yield from console_commands(self, screen)
 
     def switch_profile(self, name: str) -> None:
         """Close this session and connect with profile `name`, keeping the command line's overrides
@@ -322,7 +298,7 @@ class SinchConsole(App[None]):
         if "connecting" not in self._modes:
             self.add_mode("connecting", SplashScreen)
         await self.switch_mode("connecting")
-        for mode in MODES:
+        for mode in modes.MODES:
             await self.remove_mode(mode)
         session, self.session = self.session, None
         feed, self.events_feed = self.events_feed, None
@@ -361,68 +337,3 @@ class SinchConsole(App[None]):
         session, self.session = self.session, None
         if session is not None:
             await session.close()
-
-
-def _load_session_code() -> None:
-    """Import what a session needs (pydantic, httpx, the client, the services, the first screens): ~0.4 s of
-    CPU that the first frame does not wait for."""
-    for module in ("console.backend", "console.session", "console.screens.conferences"):
-        importlib.import_module(module)
-
-
-MODES = ("conferences", "callouts", "calls", "recordings", "numbers", "events", "log")
-
-
-def _callouts_screen(session: Session) -> Screen[None]:
-    from console.screens.callouts import CalloutsScreen  # loaded when first opened: start-up shows the roster
-
-    return CalloutsScreen(session)
-
-
-def _calls_screen(session: Session) -> Screen[None]:
-    from console.screens.calls import CallsScreen
-
-    return CallsScreen(session, session.calls_poller)
-
-
-def _recordings_screen(session: Session) -> Screen[None]:
-    from console.screens.recordings import RecordingsScreen
-
-    return RecordingsScreen(session)
-
-
-def _numbers_screen(session: Session) -> Screen[None]:
-    from console.screens.numbers import NumbersScreen
-
-    return NumbersScreen(session)
-
-
-def _log_screen(session: Session) -> Screen[None]:
-    from console.screens.log import LogScreen
-
-    return LogScreen(session)
-
-
-def _events_screen(session: Session, feed: EventFeed | None) -> Screen[None]:
-    from console.screens.events import EventsScreen
-
-    return EventsScreen(session, feed)
-
-
-CONFERENCE_COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("add room", "add_room", "Watch another conference by its id (a)"),
-    ("save room", "save_room", "Keep the visible room in this profile's saved rooms (s)"),
-    ("mute all", "mute_all", "Mute everyone in the visible room (M)"),
-    ("unmute all", "unmute_all", "Unmute everyone in the visible room (U)"),
-    ("mute all except moderators", "mute_all_except_moderators", "Moderators from the address book stay (E)"),
-    ("kick all", "kick_all", "Hang up everyone in the visible room; asks for the room id (K)"),
-    ("auto-mute newcomers", "auto_mute", "Toggle: whoever joins is muted (A)"),
-    ("soft lock", "soft_lock", "Toggle: unknown numbers joining are kicked (L)"),
-    ("attendance report", "attendance", "Everyone seen in the room, exportable (R)"),
-    ("pause polling", "pause", "Pause or resume polling of the visible room (p)"),
-    ("refresh", "refresh", "Poll the visible room now (r)"),
-    ("filter", "filter", "Filter the roster by name, number or call id (/)"),
-    ("lower hand", "lower_hand", "Lower the raised hand of the participant under the cursor (h)"),
-    ("lower all hands", "lower_all_hands", "Lower every raised hand in the visible room (H)"),
-)
-

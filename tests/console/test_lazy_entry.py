@@ -35,7 +35,7 @@ def test_help_and_a_bad_flag_are_answered_before_the_configuration_is_loaded() -
 
 
 def test_the_app_is_built_before_the_configuration_and_the_api_client_are_loaded() -> None:
-    """Its first frame is drawn before them: they load in the connect worker (`console.app._load_session_code`)."""
+    """Its first frame is drawn before them: the connect worker loads them (`mode_screens.load_session_code`)."""
     loaded = _loaded_after("from console.__main__ import build_app\nbuild_app(['--sandbox'])")
     assert "console.app" in loaded and "textual.app" in loaded
     assert loaded.isdisjoint((*CONFIG, "httpx", "api.client", "console.session", "widgets.roster")), sorted(

@@ -17,19 +17,8 @@ def console_commands(app: SinchConsole, screen: Screen[object]) -> Iterable[Syst
     from console.screens.conferences import ConferencesScreen
 
     yield SystemCommand("app: keys", "Every key of this screen and its id", app.action_help)
-    yield SystemCommand("mode: conferences", "Watch and moderate conferences (1)",
-                        lambda: app.action_switch_mode("conferences"))
-    yield SystemCommand("mode: callouts", "Text-to-speech, conference and custom callouts (2)",
-                        lambda: app.action_switch_mode("callouts"))
-    yield SystemCommand("mode: calls", "Calls the console placed or you track, manage call (3)",
-                        lambda: app.action_switch_mode("calls"))
-    yield SystemCommand("mode: recordings", "Browse, download and delete call recordings (4)",
-                        lambda: app.action_switch_mode("recordings"))
-    yield SystemCommand("mode: numbers", "Numbers, callback URLs and the number lookup (5)",
-                        lambda: app.action_switch_mode("numbers"))
-    yield SystemCommand("mode: events", "Live callbacks from the relay: ICE, ACE, DiCE, PIE, Notify (6)",
-                        lambda: app.action_switch_mode("events"))
-    yield SystemCommand("mode: log", "Audit log and API trace (7)", lambda: app.action_switch_mode("log"))
+    for key, (mode, help_text) in enumerate(MODE_COMMANDS, start=1):
+        yield SystemCommand(f"mode: {mode}", f"{help_text} ({key})", lambda mode=mode: app.action_switch_mode(mode))
     for name, profile in app.resolved.config.profiles.items():
         if name != app.resolved.profile_name:
             yield SystemCommand(f"app: switch profile to {name}", profile.display_label(name),
@@ -43,6 +32,16 @@ def console_commands(app: SinchConsole, screen: Screen[object]) -> Iterable[Syst
         for title, help_text, callback in commands():
             yield SystemCommand(title, help_text, callback)
 
+
+MODE_COMMANDS: tuple[tuple[str, str], ...] = (  # in digit-key order
+    ("conferences", "Watch and moderate conferences"),
+    ("callouts", "Text-to-speech, conference and custom callouts"),
+    ("calls", "Calls the console placed or you track, manage call"),
+    ("recordings", "Browse, download and delete call recordings"),
+    ("numbers", "Numbers, callback URLs and the number lookup"),
+    ("events", "Live callbacks from the relay: ICE, ACE, DiCE, PIE, Notify"),
+    ("log", "Audit log and API trace"),
+)
 
 CONFERENCE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("add room", "add_room", "Watch another conference by its id (a)"),

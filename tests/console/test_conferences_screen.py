@@ -305,8 +305,10 @@ async def test_switching_profile_from_the_palette_reconnects_with_the_other_prof
                 'read_only = true\nrooms = ["ops-bridge"]\n[profiles.ops.keymap]\n"app.mode.calls" = "f3"\n')
     async with h.app.run_test(size=SIZE) as pilot:
         await wait_for_roster(h.app, pilot)
-        titles = [command.title for command in h.app.get_system_commands(h.app.screen)]
+        commands = {command.title: command for command in h.app.get_system_commands(h.app.screen)}
+        titles = list(commands)
         assert "app: switch profile to ops" in titles
+        assert commands["mode: log"].help == "Audit log and API trace (7)"
         assert "conference: mute all" in titles
         h.app.switch_profile("ops")  # connects to a fresh sandbox child process, as `make run` does
 

@@ -60,7 +60,7 @@ from console.screens.callout_forms import (
 )
 from console.screens.callout_preview import DestinationPreview
 from console.screens.dialogs import ConfirmScreen
-from console.screens.mode import ModeScreen
+from console.screens.mode import FIELDS, ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
 from widgets.counted_text import CountedTextArea
@@ -83,7 +83,7 @@ class CalloutsScreen(ModeScreen):
         Binding("ctrl+s", "send", "Send", id="callouts.send"),
         RETRY_KEY,
         # Out of a field, the letters switch forms and the digits switch modes (inside one they are typed).
-        Binding("escape", "leave_field", "Leave field", show=False, id="callouts.leave_field"),
+        Binding("escape", "leave_field", "Leave field", id="callouts.leave_field"),
     ]
 
     DEFAULT_CSS = """
@@ -161,6 +161,12 @@ class CalloutsScreen(ModeScreen):
             yield Button("Send (ctrl+s)", id="send", variant="primary", disabled=True)
             yield Static("", id="callouts-status")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":  # offered (and in the footer) only in a field, where letters are typed
+            focused = self.focused
+            return focused is not None and any(isinstance(node, FIELDS) for node in focused.ancestors_with_self)
+        return super().check_action(action, parameters)
 
     def action_leave_field(self) -> None:
         self.set_focus(None)

@@ -105,3 +105,18 @@ async def test_keys_left_out_of_the_footer_work_and_help_lists_them(tmp_path: Pa
         await pilot.press("escape")
         await pilot.press("a")
         await eventually(lambda: isinstance(h.app.screen, PromptScreen), pilot, what="the add-room prompt")
+
+
+async def test_callouts_says_in_its_footer_how_to_leave_a_field(tmp_path: Path) -> None:
+    """In a field letters are typed, so the footer names the one key that gets out; out of it, it is not offered."""
+    h = Harness(tmp_path, seed=7)
+    async with h.app.run_test(size=(80, 24)) as pilot:
+        await wait_for_roster(h.app, pilot)
+        await open_mode(h.app, pilot, "callouts", "2")
+        screen = h.app.screen
+        await eventually(lambda: isinstance(h.app.focused, FIELDS) and settled(screen), pilot)
+        assert "Leave field" in {key.description for key in footer_keys(screen)}
+        assert cut_keys(screen) == []
+        await pilot.press("escape")
+        await eventually(lambda: not isinstance(h.app.focused, FIELDS) and settled(screen), pilot)
+        assert "Leave field" not in {key.description for key in footer_keys(screen)}

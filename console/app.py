@@ -58,13 +58,8 @@ class SinchConsole(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Keys", id="app.help"),
-        Binding("1", "switch_mode('conferences')", "Conferences", show=False, id="app.mode.conferences"),
-        Binding("2", "switch_mode('callouts')", "Callouts", show=False, id="app.mode.callouts"),
-        Binding("3", "switch_mode('calls')", "Calls", show=False, id="app.mode.calls"),
-        Binding("4", "switch_mode('recordings')", "Recordings", show=False, id="app.mode.recordings"),
-        Binding("5", "switch_mode('numbers')", "Numbers", show=False, id="app.mode.numbers"),
-        Binding("6", "switch_mode('events')", "Events", show=False, id="app.mode.events"),
-        Binding("7", "switch_mode('log')", "Log", show=False, id="app.mode.log"),
+        *(Binding(mode.key, f"switch_mode('{mode.name}')", mode.label, show=False, id=f"app.mode.{mode.name}")
+          for mode in modes.MODE_ORDER),
     ]
 
     resolved: Resolved

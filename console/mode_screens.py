@@ -7,7 +7,7 @@ a second after the roster): start-up draws the roster without them.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.screen import Screen
 
@@ -23,7 +23,29 @@ def load_session_code() -> None:
         importlib.import_module(module)
 
 
-MODES = ("conferences", "callouts", "calls", "recordings", "numbers", "events", "log")
+class Mode(NamedTuple):
+    key: str
+    name: str
+    """The app's mode name (`App.switch_mode`)."""
+    label: str
+    short: str
+    """The label on a narrow terminal."""
+    about: str
+    """What the mode is for (the palette's "mode: ..." commands)."""
+
+
+MODE_ORDER: tuple[Mode, ...] = (
+    Mode("1", "conferences", "Conferences", "Conf", "Watch and moderate conferences"),
+    Mode("2", "callouts", "Callouts", "Callouts", "Text-to-speech, conference and custom callouts"),
+    Mode("3", "calls", "Calls", "Calls", "Calls the console placed or you track, manage call"),
+    Mode("4", "recordings", "Recordings", "Rec", "Browse, download and delete call recordings"),
+    Mode("5", "numbers", "Numbers", "Numbers", "Numbers, callback URLs and the number lookup"),
+    Mode("6", "events", "Events", "Events", "Live callbacks from the relay: ICE, ACE, DiCE, PIE, Notify"),
+    Mode("7", "log", "Log", "Log", "Audit log and API trace"),
+)
+"""The modes in the order of their digits: the app's keys, the mode bar, `?` and the palette all read it."""
+
+MODES = tuple(mode.name for mode in MODE_ORDER)
 
 
 def callouts_screen(session: Session) -> Screen[None]:

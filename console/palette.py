@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+from console.mode_screens import MODE_ORDER
+
 if TYPE_CHECKING:
     from console.app import SinchConsole
 
@@ -17,8 +19,9 @@ def console_commands(app: SinchConsole, screen: Screen[object]) -> Iterable[Syst
     from console.screens.conferences import ConferencesScreen
 
     yield SystemCommand("app: keys", "Every key of this screen and its id", app.action_help)
-    for key, (mode, help_text) in enumerate(MODE_COMMANDS, start=1):
-        yield SystemCommand(f"mode: {mode}", f"{help_text} ({key})", lambda mode=mode: app.action_switch_mode(mode))
+    for mode in MODE_ORDER:
+        yield SystemCommand(f"mode: {mode.name}", f"{mode.about} ({mode.key})",
+                            lambda name=mode.name: app.action_switch_mode(name))
     for name, profile in app.resolved.config.profiles.items():
         if name != app.resolved.profile_name:
             yield SystemCommand(f"app: switch profile to {name}", profile.display_label(name),
@@ -32,16 +35,6 @@ def console_commands(app: SinchConsole, screen: Screen[object]) -> Iterable[Syst
         for title, help_text, callback in commands():
             yield SystemCommand(title, help_text, callback)
 
-
-MODE_COMMANDS: tuple[tuple[str, str], ...] = (  # in digit-key order
-    ("conferences", "Watch and moderate conferences"),
-    ("callouts", "Text-to-speech, conference and custom callouts"),
-    ("calls", "Calls the console placed or you track, manage call"),
-    ("recordings", "Browse, download and delete call recordings"),
-    ("numbers", "Numbers, callback URLs and the number lookup"),
-    ("events", "Live callbacks from the relay: ICE, ACE, DiCE, PIE, Notify"),
-    ("log", "Audit log and API trace"),
-)
 
 CONFERENCE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("add room", "add_room", "Watch another conference by its id (a)"),

@@ -16,28 +16,8 @@ from typing import NamedTuple
 from rich.text import Text
 from textual.widget import Widget
 
+from console.mode_screens import MODE_ORDER
 from console.session import Session
-
-
-class Mode(NamedTuple):
-    key: str
-    name: str
-    """The app's mode name (`App.switch_mode`)."""
-    label: str
-    short: str
-    """The label on a narrow terminal."""
-
-
-MODE_ORDER: tuple[Mode, ...] = (
-    Mode("1", "conferences", "Conferences", "Conf"),
-    Mode("2", "callouts", "Callouts", "Callouts"),
-    Mode("3", "calls", "Calls", "Calls"),
-    Mode("4", "recordings", "Recordings", "Rec"),
-    Mode("5", "numbers", "Numbers", "Numbers"),
-    Mode("6", "events", "Events", "Events"),
-    Mode("7", "log", "Log", "Log"),
-)
-"""The modes in the order of their digits (also the order `?` lists them in)."""
 
 
 class Counts(NamedTuple):

@@ -22,12 +22,11 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale_console import ROOT, Scenario, checkout, run_console
+from scale_console import Scenario, compared_sources, run_console
 
 SCENARIOS = {
     "idle1": (Scenario("idle1", rooms=1, size=4, churn=0, every_room=True, aged=600), 1.0),
@@ -48,11 +47,7 @@ def main() -> int:
     args = parser.parse_args()
     names = list(DEFAULT) if args.scenario == "all" else [args.scenario]
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    with tempfile.TemporaryDirectory(prefix="idle-before-") as old, \
-            tempfile.TemporaryDirectory(prefix="idle-after-") as new:
-        sources = [("after", ROOT if args.after is None else checkout(args.after, Path(new)))]
-        if args.before != "none":
-            sources.insert(0, ("before", checkout(args.before, Path(old))))
+    with compared_sources(args.before, args.after, "idle") as sources:
         for name in names:
             scenario, goal = SCENARIOS[name]
             print(f"\n== {name}: {len(scenario.rooms)} quiet room(s) of {scenario.size} at 1 s, in for "

@@ -24,6 +24,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -175,6 +177,18 @@ def checkout(rev: str, into: Path) -> Path:
     return into
 
 
+@contextmanager
+def compared_sources(before: str, after: str | None, prefix: str) -> Iterator[list[tuple[str, Path]]]:
+    """The source trees to measure, labelled: "before" (unless `before` is "none") then "after" (this checkout
+    unless `after` names a commit or folder); unpacked commits live as long as the block."""
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}-before-") as old, \
+            tempfile.TemporaryDirectory(prefix=f"{prefix}-after-") as new:
+        sources = [("after", ROOT if after is None else checkout(after, Path(new)))]
+        if before != "none":
+            sources.insert(0, ("before", checkout(before, Path(old))))
+        yield sources
+
+
 def verdicts(name: str, f: dict[str, float], seconds: float) -> list[str]:
     """Each goal of issue 13 for this scenario: met or NOT met, with the figure that decides it."""
     growth_10min = f["rss_growth_mb"] * 600 / seconds
@@ -216,11 +230,7 @@ def main() -> int:
     journal_ms, v1_ms = book_load_ms()
     print(f"attendance book of 30,000 legs loads in {journal_ms:.0f} ms (snapshot + journal; goal < 200 ms), "
           f"{v1_ms:.0f} ms from a version-1 file")
-    with tempfile.TemporaryDirectory(prefix="scale-before-") as old, \
-            tempfile.TemporaryDirectory(prefix="scale-after-") as new:
-        sources = [("after", ROOT if args.after is None else checkout(args.after, Path(new)))]
-        if args.before != "none":
-            sources.insert(0, ("before", checkout(args.before, Path(old))))
+    with compared_sources(args.before, args.after, "scale") as sources:
         for name in names:
             scenario = SCENARIOS[name]
             print(f"\n== {name}: {len(scenario.rooms)} room(s) of {scenario.size}, {args.seconds:.0f} s a run")

@@ -80,6 +80,8 @@ class SinchConsole(App[None]):
         frame before calling it, in a thread, and ends with code 2 and its error if it raises. `theme` is what to
         draw the first frame in until the settings say (the config file's, looked at without pydantic)."""
         super().__init__()
+        self._css_fresh: tuple[int, dict[str, str]] | None = None
+        """Textual's CSS update count and the theme's variables at the last full `refresh_css`."""
         self._connect = connect
         self._read_settings = settings if callable(settings) else None
         self.overrides = dict(overrides or {})
@@ -106,6 +108,27 @@ class SinchConsole(App[None]):
         if resolved.profile.keymap:
             self.set_keymap(dict(resolved.profile.keymap))
 
+    def refresh_css(self, animate: bool = True) -> None:
+        """Textual refreshes the CSS in full (every stylesheet reparsed, every node restyled: ~25 ms of start-up,
+        more behind a busy screen) twice whenever a mode's screen is first shown, only because a new screen has no
+        "styled at" count yet; its widgets are styled from the current stylesheet as they mount anyway. So when
+        nothing was invalidated since the last full refresh (Textual's count; the theme's variables) and the screen
+        on show is new or up to date, only its count is set. A theme change refreshes in full, and restyles the
+        other modes' screens too (Textual leaves them until shown), so a screen still without a count is new."""
+        variables = self.get_css_variables()
+        screen = self.screen if self._screen_stack else None
+        if (screen is not None and self._css_fresh == (self._css_update_count, variables)
+                and screen._css_update_count in (-1, self._css_update_count)):
+            screen._css_update_count = self._css_update_count
+            return
+        super().refresh_css(animate)
+        for stack in self._screen_stacks.values():
+            for other in stack:
+                if other._css_update_count != self._css_update_count:
+                    self.stylesheet.update(other, animate=animate)
+                    other._css_update_count = self._css_update_count
+        self._css_fresh = (self._css_update_count, variables)
+
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's own filters plus the one that keeps escape sequences off the screen (platform text)."""
         return [*super().get_line_filters(), PRINTABLE_FILTER]
@@ -118,6 +141,7 @@ class SinchConsole(App[None]):
     def on_mount(self) -> None:
         if self._read_settings is None:
             self.sub_title = self.resolved.label
+        self._css_fresh = (self._css_update_count, dict(self.stylesheet._variables))  # as the styles stand
         memory.freeze_long_lived()  # the modules, the app and its styles: no collection walks them again
         exit_with_terminal(self)  # a closed terminal or dropped SSH must not leave a console polling for nobody
         # After the first frame: the settings and the session code load in threads that would share the GIL

@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from api.lazy import export
 
-_SUBMODULES = ("people", "roster", "timeline", "watch_list")
-
 if TYPE_CHECKING:
     from widgets.people import Contact
     from widgets.roster import Roster, RosterRow
@@ -22,7 +20,7 @@ __all__ = ["Contact", "RoomSummary", "Roster", "RosterRow", "Timeline", "Timelin
 
 
 def __getattr__(name: str) -> Any:
-    return export(globals(), _SUBMODULES, name)
+    return export(globals(), name)
 
 
 def __dir__() -> list[str]:

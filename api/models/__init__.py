@@ -10,9 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from api.lazy import export
 
-_SUBMODULES = ("base", "callbacks", "callouts", "calls", "common", "conferences", "events", "numbers", "query",
-               "recordings", "svaml")
-
 if TYPE_CHECKING:
     from api.models.base import RequestModel, WireModel
     from api.models.callbacks import CallbacksConfig, CallbackUrls
@@ -136,7 +133,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    return export(globals(), _SUBMODULES, name)
+    return export(globals(), name)
 
 
 def __dir__() -> list[str]:

@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 from api.lazy import export
 from api.regions import REGIONS
 
-_SUBMODULES = ("env", "errors", "load", "models", "paths", "resolve", "save")
-
 if TYPE_CHECKING:
     from console.config.env import EnvOverrides
     from console.config.errors import ConfigError
@@ -71,7 +69,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    return export(globals(), _SUBMODULES, name)
+    return export(globals(), name)
 
 
 def __dir__() -> list[str]:

@@ -28,7 +28,12 @@ def export(package: MutableMapping[str, Any], name: str) -> Any:
         package[_SOURCES] = sources = type_checking_imports(Path(package["__file__"]))
     module = sources.get(name)
     if module is not None:
-        package[name] = value = getattr(importlib.import_module(module), name)
+        loaded = importlib.import_module(module)
+        package[name] = value = getattr(loaded, name)
+        short = module.rpartition(".")[2]
+        if short != name and sources.get(short) == module:
+            # importing console.calls.manage bound the submodule over its function `manage`: the function again
+            package[short] = getattr(loaded, short)
         return value
     if f"{package['__name__']}.{name}" in sources.values():
         return importlib.import_module(f"{package['__name__']}.{name}")

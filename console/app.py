@@ -230,7 +230,8 @@ class SinchConsole(App[None]):
         garbage collection walked those ~120k objects again (`console.memory`)."""
 
         async def preload() -> None:
-            for module in ("console.screens.callouts", "console.screens.calls", "console.screens.recordings",
+            for module in ("console.screens.participant_panel", "console.screens.conference_dialogs",
+                           "console.screens.callouts", "console.screens.calls", "console.screens.recordings",
                            "console.screens.numbers", "console.screens.log"):
                 await asyncio.to_thread(importlib.import_module, module)
             memory.freeze_long_lived()

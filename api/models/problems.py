@@ -6,19 +6,26 @@ answers), so both name a field the same way.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
 
-from api.models.svaml import ACTION_NAMES, INSTRUCTION_NAMES
 
-_UNION_TAGS = frozenset(INSTRUCTION_NAMES) | frozenset(ACTION_NAMES)
+@cache
+def _union_tags() -> frozenset[str]:
+    """SVAML's instruction and action names; loaded with the first problem, not with every client (the wire
+    models of SVAML are ~10 ms of start-up)."""
+    from api.models.svaml import ACTION_NAMES, INSTRUCTION_NAMES
+
+    return frozenset(INSTRUCTION_NAMES) | frozenset(ACTION_NAMES)
 
 
 def field_path(loc: tuple[Any, ...]) -> str:
     """`instructions.0.text`: pydantic puts union member names ('say', 'function-after[...]') in the
     location; a person wants the path in the JSON they sent. "" for the whole object."""
-    parts = [str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS))]
+    tags = _union_tags()
+    parts = [str(p) for p in loc if not (isinstance(p, str) and ("[" in p or p in tags))]
     return ".".join(parts)
 
 

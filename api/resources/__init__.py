@@ -1,10 +1,29 @@
-"""One class per API area; each builds paths and bodies and leaves sending to SinchVoiceClient."""
+"""One class per API area; each builds paths and bodies and leaves sending to SinchVoiceClient.
 
-from api.resources.callbacks import Callbacks
-from api.resources.callouts import Callouts
-from api.resources.calls import Calls
-from api.resources.conferences import Conferences
-from api.resources.numbers import Numbers
-from api.resources.recordings import Recordings
+Names load on first use (`api.lazy`): the client builds each area when it is first used, so watching a
+conference does not load the callout, recording and number models.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from api.lazy import export
+
+if TYPE_CHECKING:
+    from api.resources.callbacks import Callbacks
+    from api.resources.callouts import Callouts
+    from api.resources.calls import Calls
+    from api.resources.conferences import Conferences
+    from api.resources.numbers import Numbers
+    from api.resources.recordings import Recordings
 
 __all__ = ["Callbacks", "Callouts", "Calls", "Conferences", "Numbers", "Recordings"]
+
+
+def __getattr__(name: str) -> Any:
+    return export(globals(), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

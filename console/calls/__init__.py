@@ -1,20 +1,31 @@
-"""The Calls mode's logic: tracking calls until they end, and steering a live call with SVAML. No Textual here."""
+"""The Calls mode's logic: tracking calls until they end, and steering a live call with SVAML. No Textual here.
 
-from console.calls.manage import (
-    ManageOutcome,
-    audit_action,
-    hangup_svaml,
-    manage,
-    parse_prompts,
-    play_svaml,
-    recording_options,
-    render_svaml,
-    say_svaml,
-    start_recording_svaml,
-    stop_recording_svaml,
-)
-from console.calls.poller import CallsPoller, CallsUpdate
-from console.calls.tracker import SORT_KEYS, CallChange, CallTracker, TrackedCall, filter_calls, sort_calls
+Names load on first use (`api.lazy`): a session starts the poller at once, the SVAML steering (and its wire
+models) only when the Calls mode steers a call.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from api.lazy import export
+
+if TYPE_CHECKING:
+    from console.calls.manage import (
+        ManageOutcome,
+        audit_action,
+        hangup_svaml,
+        manage,
+        parse_prompts,
+        play_svaml,
+        recording_options,
+        render_svaml,
+        say_svaml,
+        start_recording_svaml,
+        stop_recording_svaml,
+    )
+    from console.calls.poller import CallsPoller, CallsUpdate
+    from console.calls.tracker import SORT_KEYS, CallChange, CallTracker, TrackedCall, filter_calls, sort_calls
 
 __all__ = [
     "SORT_KEYS",
@@ -37,3 +48,11 @@ __all__ = [
     "start_recording_svaml",
     "stop_recording_svaml",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    return export(globals(), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -18,10 +18,8 @@ from textual.widgets import Input
 
 from console.rooms import Outcome
 from console.rooms.service import MAX_ROOM_ID
-from console.screens.conference_dialogs import AttendanceScreen
 from console.screens.dialogs import ConfirmScreen, PromptScreen, TypedConfirmScreen
 from console.screens.live_rooms import LiveRoomsScreen
-from console.screens.participant_panel import ParticipantPanel
 from widgets import Roster
 from widgets.watch_list import WatchList
 
@@ -99,6 +97,8 @@ class ConferencesScreen(LiveRoomsScreen):
     @on(Roster.DetailRequested)
     def _detail(self, message: Roster.DetailRequested) -> None:
         if self.room is not None:
+            from console.screens.participant_panel import ParticipantPanel  # loaded on first use, not at start-up
+
             self.app.push_screen(ParticipantPanel(self.session, self.room, message.call_id))
 
     def action_lower_hand(self) -> None:
@@ -173,6 +173,8 @@ class ConferencesScreen(LiveRoomsScreen):
 
     def action_attendance(self) -> None:
         if self.room is not None:
+            from console.screens.conference_dialogs import AttendanceScreen  # with its chart: on first use
+
             self.app.push_screen(AttendanceScreen(self.session, self.room))
 
     # ---- watching ------------------------------------------------------------------------------------

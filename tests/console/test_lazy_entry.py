@@ -70,7 +70,7 @@ def test_the_lazy_packages_still_list_and_give_their_names() -> None:
 def test_every_listed_name_of_a_lazy_package_resolves_from_its_type_checking_import() -> None:
     """`__all__` and the TYPE_CHECKING block agree: a name missing from the block would fail only when used."""
     code = ("import importlib\n"
-            "for package in ('api.models', 'console.config', 'widgets'):\n"
+            "for package in ('api.models', 'api.resources', 'console.calls', 'console.config', 'widgets'):\n"
             "    module = importlib.import_module(package)\n"
             "    for name in module.__all__:\n"
             "        assert getattr(module, name) is not None, (package, name)")
@@ -83,3 +83,14 @@ def test_a_lazy_name_loads_only_the_submodule_that_defines_it() -> None:
     loaded = _loaded_after("from api.models import normalize_number\nfrom widgets import Contact")
     assert "api.models.common" in loaded and "widgets.people" in loaded
     assert loaded.isdisjoint(("api.models.callouts", "api.models.svaml", "api.models.callbacks", "widgets.roster"))
+
+
+def test_a_session_and_the_conferences_screen_load_no_callout_recording_or_svaml_code() -> None:
+    """What the first roster needs (`mode_screens.load_session_code`) leaves the other modes' models and the
+    Conferences dialogs to their first use (~40 ms of start-up)."""
+    loaded = _loaded_after("from console import mode_screens\nmode_screens.load_session_code()")
+    assert {"console.session", "console.screens.conferences", "api.client", "console.calls.poller"} <= loaded
+    later = ("api.models.svaml", "api.models.callouts", "api.models.recordings", "api.resources.callouts",
+             "api.resources.recordings", "console.calls.manage", "console.screens.conference_dialogs",
+             "console.screens.participant_panel")
+    assert loaded.isdisjoint(later), sorted(loaded & set(later))

@@ -8,14 +8,14 @@ GuardedRoster does the same for the roster's own keys (m, x), which live on the 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
 from textual.keys import key_to_character
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, SelectionList, TextArea
+from textual.widget import Widget
 
 from console.session import Session
 from widgets import Roster
@@ -47,8 +47,22 @@ class ModeScreen(Screen[None]):
         return without_printable_above_field(super()._binding_chain)
 
 
-FIELDS = (Input, TextArea, Select, SelectionList, RadioSet, RadioButton, Checkbox)
-"""Widgets that take text or pick a value: printable keys are theirs while they (or a part of them) have focus."""
+FIELDS: tuple[type[Widget], ...]
+"""Widgets that take text or pick a value: printable keys are theirs while they (or a part of them) have focus.
+Imported on first use (`fields`): TextArea, Select and the rest are ~10 ms of start-up the roster does not use."""
+
+
+@cache
+def fields() -> tuple[type[Widget], ...]:
+    from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, SelectionList, TextArea
+
+    return (Input, TextArea, Select, SelectionList, RadioSet, RadioButton, Checkbox)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FIELDS":
+        return fields()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=1024)  # asked for every key of every map above a field, on every key press
@@ -67,7 +81,7 @@ def without_printable_above_field(chain: list[tuple[DOMNode, BindingsMap]]) -> l
         if above_field:
             for key in [key for key in bindings.key_to_bindings if is_printable_key(key)]:
                 del bindings.key_to_bindings[key]
-        above_field = above_field or isinstance(node, FIELDS)
+        above_field = above_field or isinstance(node, fields())
     return chain
 
 

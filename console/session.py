@@ -79,11 +79,12 @@ class Session:
 
     async def _write_attendance(self) -> None:
         """The attendance journal's writer batches for a moment on a daemon thread: what it still holds is written
-        now (the queue is filled here, on the loop that owns the book; only the wait goes to a thread)."""
+        now, and a long journal is folded into the snapshot for the next start (the queue is filled here, on the
+        loop that owns the book; only the wait and the writing go to a thread)."""
         book = self.moderator.attendance
         book.save_soon()
         writer = book.writer
-        if writer is not None and not await asyncio.to_thread(writer.flush, 5.0):
+        if writer is not None and not await asyncio.to_thread(writer.close, 5.0):
             logger.warning("attendance not all written on close: %s", book.save_error)
 
     @property

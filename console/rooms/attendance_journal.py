@@ -37,6 +37,7 @@ JOURNAL_NAME = "attendance.journal"
 VERSION = 2
 BATCH_SECONDS = 0.5  # a burst of changes in half a second is one write and one fsync
 COMPACT_LINES = 20_000  # journal lines before the writer folds them into the snapshot
+CLOSE_COMPACT_LINES = 1_000  # at close, a journal this long is folded in: every start replays what is left
 RETENTION = timedelta(days=90)  # legs that left longer ago are dropped at compaction
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -192,6 +193,20 @@ class JournalWriter:
             self._wake.wait_for(lambda: (not self._queue and not self._busy)
                                 or (self._attempts > since and self.error is not None), timeout)
             return not self._queue and not self._busy
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Flush, then fold a journal of `CLOSE_COMPACT_LINES` or more into the snapshot (in the calling thread):
+        the next start reads one file instead of replaying thousands of lines (~80 ms for 9,000), and the
+        session is ending, so the rewrite competes with no poll. True when everything is on disk."""
+        if not self.flush(timeout):
+            return False
+        if self.lines_since_compaction < CLOSE_COMPACT_LINES:
+            return True
+        try:
+            self.compact_now()
+        except OSError as exc:  # the journal is intact: it is replayed next time, as it was before
+            self.error = f"Attendance not compacted: {exc.strerror or exc}"
+        return True
 
     def compact_now(self) -> None:
         """Fold the journal into the snapshot, in the calling thread (the writer holds off meanwhile)."""

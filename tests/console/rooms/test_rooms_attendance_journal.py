@@ -171,3 +171,25 @@ def test_a_version_1_book_still_loads(tmp_path: Path) -> None:
     book = AttendanceBook.load(tmp_path, now=T0)
     assert book.load_warning is None
     assert rows(book) == [(ADA, 60, False, 2)] and book.rooms["r"]["c1"].kicked
+
+
+def test_closing_folds_a_long_journal_into_the_snapshot(tmp_path: Path) -> None:
+    """Every start replays the journal (~80 ms for 9,000 lines), and it was folded in only at 20,000: a session
+    that ends with a long one now leaves the next start a snapshot to read."""
+    book = AttendanceBook(tmp_path)
+    book._writer = journal.JournalWriter(tmp_path, batch_seconds=0)
+    book.record("r", [entry("joined", f"c{n}", ADA, n) for n in range(journal.CLOSE_COMPACT_LINES)])
+    book.save_soon()
+    assert book._writer.close()
+    assert journal_lines(tmp_path) == []
+    assert len(AttendanceBook.load(tmp_path, now=T0).rooms["r"]) == journal.CLOSE_COMPACT_LINES
+
+
+def test_closing_leaves_a_short_journal_to_be_replayed(tmp_path: Path) -> None:
+    book = AttendanceBook(tmp_path)
+    book._writer = journal.JournalWriter(tmp_path, batch_seconds=0)
+    book.record("r", [entry("joined", f"c{n}", ADA, n) for n in range(10)])
+    book.save_soon()
+    assert book._writer.close()
+    assert len(journal_lines(tmp_path)) == 10 and not (tmp_path / journal.SNAPSHOT_NAME).exists()
+    assert len(AttendanceBook.load(tmp_path, now=T0).rooms["r"]) == 10

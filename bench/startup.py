@@ -4,13 +4,19 @@ against a bare Textual hello-world.
 Each is a fresh Python process (imports included) run headless; the parent times from spawn to the child's
 READY line. Rounds alternate them so machine noise hits all alike. Goals (issue 14): first frame / hello-world
 <= 1.5, roster / hello-world <= 3.
+
+The console's config and data folders are a fresh pair for the run (XDG_CONFIG_HOME, XDG_DATA_HOME), shared by
+its rounds: what this machine's own files hold (a config file, a long attendance history) would otherwise make
+the figures a measure of this machine's past.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROUNDS = 7
@@ -74,9 +80,9 @@ app.run(headless=True, size=(120, 36))
 """
 
 
-def time_child(code: str) -> float:
+def time_child(code: str, env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
     assert child.stdout is not None
     for line in child.stdout:
         if line.startswith("READY"):
@@ -101,13 +107,15 @@ def compile_sources() -> None:
 
 def main() -> int:
     compile_sources()
-    time_child(HELLO)  # warm the file cache for both
-    time_child(CONSOLE)
-    hello, frame, console = [], [], []
-    for _ in range(ROUNDS):
-        hello.append(time_child(HELLO))
-        frame.append(time_child(FIRST_FRAME))
-        console.append(time_child(CONSOLE))
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "XDG_CONFIG_HOME": f"{home}/config", "XDG_DATA_HOME": f"{home}/data"}
+        time_child(HELLO, env)  # warm the file cache for both
+        time_child(CONSOLE, env)
+        hello, frame, console = [], [], []
+        for _ in range(ROUNDS):
+            hello.append(time_child(HELLO, env))
+            frame.append(time_child(FIRST_FRAME, env))
+            console.append(time_child(CONSOLE, env))
     h, f, c = statistics.median(hello), statistics.median(frame), statistics.median(console)
     print(f"start-up, median of {ROUNDS} (fresh processes, headless, one run)")
     print(f"  Textual hello-world                 {h * 1000:7.0f} ms")

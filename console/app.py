@@ -30,6 +30,7 @@ from console import mode_screens as modes
 from console.hangup import exit_with_terminal
 from console.messages import CallPlaced, EventArrived
 from console.screens.dialogs import ConfirmScreen
+from console.screens.styled_on_mount import StyledOnMount
 from widgets.printable_filter import PRINTABLE_FILTER
 
 # The first frame needs none of these (pydantic, httpx, the wire models, the screens: ~0.4 s): the connect
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from console.session import Clock, Session
 
 
-class SplashScreen(Screen[None]):
+class SplashScreen(StyledOnMount):
     """What shows while (re)connecting."""
 
     def compose(self) -> ComposeResult:
@@ -128,6 +129,10 @@ class SinchConsole(App[None]):
                     self.stylesheet.update(other, animate=animate)
                     other._css_update_count = self._css_update_count
         self._css_fresh = (self._css_update_count, variables)
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The screen of the first frame (the app's own Header and splash), not restyled whole as it is shown."""
+        return StyledOnMount(id="_default")
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's own filters plus the one that keeps escape sequences off the screen (platform text)."""

@@ -17,6 +17,7 @@ from textual.keys import key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
 
+from console.screens.styled_on_mount import StyledOnMount
 from console.session import Session
 from widgets import Roster
 
@@ -27,7 +28,7 @@ HEIGHTS: list[tuple[int, str]] = [(0, "-short"), (30, "-medium"), (48, "-tall")]
 """By terminal height: the timeline gets fewer rows on a short terminal and more on a tall one (console.tcss)."""
 
 
-class ModeScreen(Screen[None]):
+class ModeScreen(StyledOnMount, Screen[None]):
     """A mode (Conferences, Calls, Callouts, Recordings, Numbers) whose change keys follow the profile."""
 
     HORIZONTAL_BREAKPOINTS = WIDTHS

@@ -58,12 +58,14 @@ async def test_a_theme_change_restyles_the_screens_of_other_modes(tmp_path: Path
 async def test_a_mode_screen_is_restyled_whole_when_shown_again_not_as_it_first_shows(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Textual restyles every node of a screen on each resume, twice as a mode first shows it, right after its
-    widgets were styled as they mounted (console/screens/styled_on_mount.py)."""
+    widgets were styled as they mounted, and once more as its first resize sets its breakpoint classes
+    (console/screens/styled_on_mount.py)."""
     restyled: list[str] = []
     update = Screen.update_node_styles
 
     def counting(self: Screen[object], animate: bool = True) -> None:
-        if sys._getframe(1).f_code.co_name == "_on_screen_resume":  # not a class change (breakpoints, focus)
+        caller, above = sys._getframe(1).f_code.co_name, sys._getframe(2).f_code.co_name
+        if caller == "_on_screen_resume" or above == "_on_resize":  # shown, or its breakpoint classes set
             restyled.append(type(self).__name__)
         update(self, animate)
 

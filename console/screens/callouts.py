@@ -63,6 +63,7 @@ from console.screens.dialogs import ConfirmScreen
 from console.screens.mode import FIELDS, ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
+from widgets.compositor import row_crop_compositor
 from widgets.counted_text import CountedTextArea
 
 KINDS = ("tts", "conference", "custom", "dialin")
@@ -116,6 +117,7 @@ class CalloutsScreen(ModeScreen):
 
     def __init__(self, session: Session) -> None:
         super().__init__()
+        self._compositor = row_crop_compositor()  # a key redraws the rows it changed, not the whole screen
         self.session = session
         self.sender = CalloutSender(session.gateway, clock=session.clock)
         self.kind = "tts"

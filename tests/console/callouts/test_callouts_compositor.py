@@ -25,7 +25,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Input, TabPane, TextArea
+from textual.widgets import Input, TextArea
 from waiting import eventually
 
 from console.screens.dialogs import ConfirmScreen
@@ -144,7 +144,8 @@ async def run_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple
         await pilot.press("escape")
         await eventually(lambda: h.app.screen is screen, pilot)
         await recorder.check(pilot, "the dialog gone")
-        pane = screen.query_one("TabPane#tts", TabPane)
+        pane = screen.query_one("#tts")
+        assert pane.max_scroll_y or size == (120, 36)  # the form scrolls in the short terminal
         if pane.max_scroll_y:
             pane.scroll_end(animate=False)
             await recorder.check(pilot, "the form scrolled to its end")

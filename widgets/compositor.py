@@ -33,16 +33,18 @@ class RowCropCompositor(Compositor):
         if not crop:
             yield from super()._get_renders(crop)
             return
-        top, bottom = crop.y, crop.bottom
         overlaps = crop.overlaps
+        band = Region(0, crop.y, self.size.width, crop.height)  # the crop's rows, full width
         drawn: list[Region] = []  # what widgets in front drew whole, in these rows
         for widget, (region, clip) in self.visible_widgets.items():  # front to back
+            if not overlaps(clip):
+                continue  # as Textual's own: nothing of it in the crop
             # The clip cut to the crop's rows; what _render_chops draws is region ∩ (what we yield as clip).
-            rows = clip.intersection(Region(clip.x, top, clip.width, bottom - top))
+            rows = clip.intersection(band)
             x, y, width, height = visible = region.intersection(rows)
             if not (width and height and overlaps(visible)):
                 continue
-            if _covered(visible, drawn):
+            if drawn and _covered(visible, drawn):
                 continue  # hidden behind widgets in front (a container behind its children): never shown
             strips = widget.render_lines(Region(x - region.x, y - region.y, width, height))
             yield region, rows, strips

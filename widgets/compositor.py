@@ -2,7 +2,7 @@
 
 Textual 8's `Compositor._get_renders(crop)` picks every widget whose *clip* (its container's visible region)
 overlaps the updated area and renders the widget's whole visible region, though only the crop's rows are then
-used. A key typed into a five-row text area on the Callouts form so re-rendered ~17 widgets, ~190 lines (the
+used. A key typed into a five-row text area on the Callouts form so re-rendered 16 widgets, ~190 lines (the
 header, the footer, the side pane, every container up to the screen at full height); a bare TextArea app
 re-renders 2. Here a widget is rendered only if its own visible part overlaps the crop, and only over the
 crop's rows (at its full visible width, so the compositor's cuts line up as before), and not at all if the

@@ -13,6 +13,7 @@ import functools
 from pathlib import Path
 
 import pytest
+import textual
 from callouts_helpers import recording_harness
 from rich.cells import cell_len
 from rich.console import Console
@@ -29,7 +30,7 @@ from textual.widgets import Input, TextArea
 from waiting import eventually
 
 from console.screens.dialogs import ConfirmScreen
-from widgets.compositor import RowCropCompositor
+from widgets.compositor import RowCropCompositor, row_crop_compositor
 
 Cell = tuple[str, Style | None]
 
@@ -158,3 +159,11 @@ async def run_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple
 async def test_partial_updates_draw_what_a_full_render_draws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              size: tuple[int, int]) -> None:
     assert await run_steps(tmp_path, monkeypatch, size) > 15  # partial updates, not one full frame per step
+
+
+def test_another_textual_major_version_gets_textuals_own_compositor(monkeypatch: pytest.MonkeyPatch) -> None:
+    # RowCropCompositor overrides a private method of Textual 8's compositor: under another major, the stock one
+    monkeypatch.setattr(textual, "__version__", "9.0.0")
+    assert type(row_crop_compositor()) is Compositor
+    monkeypatch.undo()
+    assert type(row_crop_compositor()) is RowCropCompositor

@@ -5,11 +5,15 @@ because every key re-read and re-checked the whole form through CSS queries and 
 now costs what the text area costs (its count is on its own border, drawn in the same frame); the form is
 checked once typing pauses (widgets/counted_text.py).
 
-What a console key still pays over the bare one is depth: Textual repaints every widget whose parent's region
-the change touches (17 on the Callouts screen against 2: the header, the mode bar, the footer, the side pane,
-the tabs, the neighbouring fields), the text area's styles walk its five containers, and the measurement
-itself pings each node above the focused widget. The "floor" line shows that last part: the same waits and draw
-with no key typed.
+A key's redraw is now the bare one's: Textual's compositor re-rendered every widget whose container's region the
+change touched, at full height (16 widgets on the Callouts screen, ~190 lines per key: the header, the mode
+bar, the footer, the side pane, the tabs, every container up to the screen); the Callouts screen's own
+(widgets/compositor.py) renders only the widgets visible in the rows that changed, only those rows, and none
+hidden behind their children: the text area and the screen's background, as in the bare app. What a console
+key still pays over the bare one is depth and its features: the text area's styles walk its containers (a
+form, the forms column, the screen), its count on the border is drawn with each key, the app's printable
+filter runs over the drawn lines, and the measurement itself pings each node above the focused widget (5
+against 3). The "floor" line shows that last part: the same waits and draw with no key typed.
 
 Both run headless at 120x36: the bare app is one TextArea as the form builds it; the console is the real app on
 the in-process sandbox (its rooms polled behind the Callouts screen), focus in the TTS text. For each key:

@@ -29,8 +29,8 @@ from textual.widgets import (
     Select,
     SelectionList,
     Static,
-    TabbedContent,
-    TabPane,
+    Tab,
+    Tabs,
     TextArea,
 )
 
@@ -63,9 +63,13 @@ from console.screens.dialogs import ConfirmScreen
 from console.screens.mode import FIELDS, ModeScreen
 from console.screens.topbar import topbar
 from console.session import Session
+from widgets.compositor import row_crop_compositor
 from widgets.counted_text import CountedTextArea
 
-KINDS = ("tts", "conference", "custom", "dialin")
+TITLES = {"tts": "Text-to-speech (t)", "conference": "Conference (c)", "custom": "Custom (u)",
+          "dialin": "Dial-in many (d)"}
+"""The forms by kind (each form's id) and their tabs' titles."""
+KINDS = tuple(TITLES)
 
 
 class CalloutsScreen(ModeScreen):
@@ -94,7 +98,8 @@ class CalloutsScreen(ModeScreen):
     CalloutsScreen #forms { width: 1fr; height: 1fr; }
     CalloutsScreen #side { width: 42; padding: 0 1; border-left: solid $primary-darken-2; }
     CalloutsScreen .form { height: 1fr; }
-    CalloutsScreen TabPane.form { overflow-y: auto; }
+    CalloutsScreen #forms > .form { display: none; overflow-y: auto; }  /* not focusable, as a TabPane */
+    CalloutsScreen #forms > .form.-shown { display: block; }
     CalloutsScreen .field-box { height: auto; }
     CalloutsScreen .field { height: 3; }
     CalloutsScreen .field-label { width: 15; padding: 1 1 0 0; }
@@ -116,6 +121,7 @@ class CalloutsScreen(ModeScreen):
 
     def __init__(self, session: Session) -> None:
         super().__init__()
+        self._compositor = row_crop_compositor()  # a key redraws the rows it changed, not the whole screen
         self.session = session
         self.sender = CalloutSender(session.gateway, clock=session.clock)
         self.kind = "tts"
@@ -126,7 +132,7 @@ class CalloutsScreen(ModeScreen):
         self._recent: dict[str, dict[str, str]] = {}
         self._recent_path = recent_path(session.data_dir, session.profile_name)
         self.destination_preview = DestinationPreview(self, id="preview")
-        self.dial_in = DialInPart(self, id="dial-form")
+        self.dial_in = DialInPart(self, id="dialin")
         self.fields = FieldIndex(self)
 
     @property
@@ -144,17 +150,19 @@ class CalloutsScreen(ModeScreen):
         yield Header()
         yield from topbar(self.session, "callouts-title")
         # The forms and the side pane are cells of the screen's grid, not children of a row container, and a
-        # form's pane scrolls itself (`.form`) rather than holding a scrolling container: a key typed into a
-        # field draws through every container above it (each repaints whole, the text area's styles walk them).
-        with TabbedContent(id="forms", initial="tts"):
-            with TabPane("Text-to-speech (t)", id="tts", classes="form"):
+        # form scrolls itself (`.form`) rather than holding a scrolling container: a key typed into a field wakes
+        # every node above it (the text area's styles walk them too). So the tabs and the four forms sit in one
+        # column whose hidden forms are `display: none`, not in a TabbedContent > ContentSwitcher > TabPane.
+        with Vertical(id="forms"):
+            yield Tabs(*(Tab(title, id=f"tab-{kind}") for kind, title in TITLES.items()), id="form-tabs",
+                       active="tab-tts")
+            with Vertical(id="tts", classes="form -shown"):
                 yield from tts_form()
-            with TabPane("Conference (c)", id="conference", classes="form"):
+            with Vertical(id="conference", classes="form"):
                 yield from conference_form()
-            with TabPane("Custom (u)", id="custom", classes="form"):
+            with Vertical(id="custom", classes="form"):
                 yield from custom_form()
-            with TabPane("Dial-in many (d)", id="dialin"):
-                yield self.dial_in
+            yield self.dial_in
         with Vertical(id="side"):
             yield self.destination_preview
             yield Static("", id="send-reason")
@@ -213,12 +221,16 @@ class CalloutsScreen(ModeScreen):
 
     def action_show(self, kind: str) -> None:
         if kind in KINDS:
-            self.query_one(TabbedContent).active = kind
-            # Focus follows the form: focus left in a hidden pane would switch the tabs back to it.
-            for first in self.query_one(f"TabPane#{kind}").query(Input).results(Input):
+            self.query_one("#form-tabs", Tabs).active = f"tab-{kind}"
+            self._show_form(kind)
+            for first in self.query_one(f"#{kind}").query(Input).results(Input):  # focus follows the form
                 first.focus()
                 break
             self._activated(kind)
+
+    def _show_form(self, kind: str) -> None:
+        for form in self.query_one("#forms").query_children(".form"):
+            form.set_class(form.id == kind, "-shown")
 
     def _activated(self, kind: str) -> None:
         if kind != self.kind:
@@ -227,10 +239,13 @@ class CalloutsScreen(ModeScreen):
             self.revalidate()
             self.destination_preview.settle()
 
-    @on(TabbedContent.TabActivated)
-    def _tab(self, event: TabbedContent.TabActivated) -> None:
-        # The tabs' own state, not the event's pane: the first TabActivated may arrive after a switch.
-        self._activated(self.query_one(TabbedContent).active or "tts")
+    @on(Tabs.TabActivated, "#form-tabs")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        # A tab clicked or chosen with the arrows; the tabs' own state, not the event's tab: the first
+        # TabActivated may arrive after a switch.
+        kind = (self.query_one("#form-tabs", Tabs).active or "tab-tts").removeprefix("tab-")
+        self._show_form(kind)
+        self._activated(kind)
 
     @on(Input.Changed)
     @on(TextArea.Changed)

@@ -17,6 +17,8 @@ import pytest
 from callouts_helpers import recording_harness
 from test_callouts_screen import open_callouts, reason, type_into
 from textual.css.query import DOMQuery
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import TextArea
 from waiting import eventually
@@ -58,6 +60,36 @@ async def test_typing_into_the_tts_text_queries_nothing_and_lays_nothing_out(tmp
         assert queries == []
         assert layouts == []
         assert repaints == []  # the count is on the text area: no second widget to draw per key
+
+
+async def test_a_key_in_the_tts_text_renders_the_text_area_alone(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual's compositor re-rendered, per key, every widget whose container overlapped the text area at full
+    height (16: the header, the footer, the side pane, the tabs, each container up to the screen); the screen's
+    compositor (widgets/compositor.py) renders the text area and the screen's background in its rows."""
+    h = recording_harness(tmp_path)
+    async with h.app.run_test(size=(120, 36)) as pilot:
+        screen = await open_callouts(h, pilot)
+        area = screen.query_one("#tts-text", TextArea)
+        area.focus()
+        await pilot.press(*"Hello")
+        screen._on_timer_update()  # what the first keys left to draw
+        rendered: dict[str, int] = {}
+        render_lines = Widget.render_lines
+
+        def counting_render_lines(self: Widget, crop: Region) -> list[Strip]:
+            if self is screen or screen in self.ancestors:
+                name = self.id or type(self).__name__
+                rendered[name] = max(crop.height, rendered.get(name, 0))
+            return render_lines(self, crop)
+
+        monkeypatch.setattr(Widget, "render_lines", counting_render_lines)
+        for key in " world":
+            await pilot.press(key)
+            screen._on_timer_update()  # draw now what the refresh timer would draw next
+        monkeypatch.undo()
+        assert area.text == "Hello world"
+        assert rendered == {"tts-text": area.size.height + 2, "CalloutsScreen": area.size.height + 2}  # + its border
 
 
 async def focus_tts_text_after_a_number(h, pilot) -> tuple[CalloutsScreen, TextArea]:

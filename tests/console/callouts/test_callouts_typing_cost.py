@@ -134,7 +134,9 @@ async def test_the_form_is_checked_once_typing_pauses(tmp_path: Path, monkeypatc
         screen, area = await focus_tts_text_after_a_number(h, pilot)
         checks = count_checks(screen, area, monkeypatch)
         await pilot.press(*"Hello world")
-        await eventually(lambda: reason(screen) == "Ready to send.", pilot)
-        assert checks[-1] == "Hello world"
+        # a loaded machine may pause between two keys for longer than the debounce: a check mid-word is fine,
+        # the one after the last key must see the whole text
+        await eventually(lambda: checks and checks[-1] == "Hello world" and reason(screen) == "Ready to send.",
+                         pilot)
         await pilot.press("ctrl+z")  # undo takes another road than a key: it is heard too
         await eventually(lambda: reason(screen).startswith("Text:"), pilot)

@@ -156,6 +156,8 @@ class Roster(ReconcilingRoster):
         answer of a room, or a roster that was cleared, needs the whole room: call `show` for that.
         """
         now = diff.at
+        if not diff and not self._fresh and not self._leaving and self.columns:
+            return  # a quiet room's poll: nobody to touch, no highlight or leaver to expire (most polls)
         given = joined_at or {}
         self._ensure_columns()
         selected = self.selected_call_id

@@ -160,6 +160,7 @@ class ReconcilingRoster(BatchedTable):
         gone = [call_id for call_id, left_at in self._leaving.items() if now - left_at >= linger]
         if not gone:
             return
+        self._wake_tick()  # rows below them move up, maybe into view
         selected = self.selected_call_id
         for call_id in gone:
             del self._leaving[call_id]

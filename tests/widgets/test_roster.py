@@ -331,6 +331,25 @@ async def test_a_resting_tick_wakes_for_a_poll_that_moved_a_clock_and_for_rows_c
         assert texts(roster, "p099")[3] == "1 min"
 
 
+async def test_a_leaver_removed_by_a_tick_wakes_the_next_one_for_the_row_that_moved_into_view() -> None:
+    app = host(linger=10)
+    async with app.run_test(size=(100, 20)) as pilot:
+        roster = app.widget
+        poll = Polls(roster)
+        people = [person(f"p{i:02d}", duration=55) for i in range(40)]
+        poll(people, now=T0)
+        await pilot.pause()
+        poll(people[1:], now=later(1))  # p00 leaves: greyed until later(11)
+        roster.tick(later(6))  # the rows in view reach a minute; those below still say "<1 min"
+        below = roster._row_locations.get_key(len(roster._visible_keys())).value
+        assert texts(roster, below)[3] == "<1 min"
+        roster.tick(later(11))  # p00's row goes: the row below moves into view
+        await pilot.pause()
+        assert below in roster._visible_keys()
+        roster.tick(later(12))
+        assert texts(roster, below)[3] == "1 min"
+
+
 async def test_tick_rewrites_only_the_durations_on_screen_and_catches_up_when_scrolled_to() -> None:
     app = host()
     async with app.run_test(size=(100, 20)) as pilot:

@@ -7,8 +7,8 @@ Scenarios, each a fresh sandbox and console child (bench/scale_console.py's, `be
 - idle20: 20 rooms of 3;
 - idle1-new: idle1 with everyone just joined.
 In idle1 and idle20 everyone has been in the room for 10 minutes when the console starts (the sandbox's clock is
-moved on after filling): a quiet meeting under way. The roster counts a duration in seconds only in its first
-minute, so idle1-new shows what a room that just began costs for its first minute.
+moved on after filling): a quiet meeting under way. idle1-new shows what a room that just began costs in its
+first minute (the roster once counted its durations by the second there, so every row changed every second).
 
 Goals: idle1 at most 1 % of a core over 60 s, idle20 at most 10 %. The figure is the child's CPU time (all its
 threads) over the window's wall time, so a loaded machine stretches it little. With `--before REV` the same

@@ -14,7 +14,7 @@ what a row says and how it is styled, `widgets/roster_rows.py`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -25,10 +25,13 @@ from api.models import Participant
 from api.models.views import RoomDiff
 from widgets.people import AddressBookInput, format_number, normalise_address_book, short_call_id
 from widgets.roster_reconcile import ReconcilingRoster
-from widgets.roster_rows import COLUMNS, TIME, Entry, RosterRow, styled_cell, time_in_call
+from widgets.roster_rows import COLUMNS, TIME, Entry, RosterRow, styled_cell, time_in_call, time_in_call_changes_at
 from widgets.roster_table import batched
 
 __all__ = ["COLUMNS", "Roster", "RosterRow", "format_number", "short_call_id"]
+
+QUIET_AT_MOST = timedelta(minutes=1)
+"""The longest a tick rests without working everything out again (a safety net: the rest is exact)."""
 
 
 class Roster(ReconcilingRoster):
@@ -153,6 +156,8 @@ class Roster(ReconcilingRoster):
         answer of a room, or a roster that was cleared, needs the whole room: call `show` for that.
         """
         now = diff.at
+        if not diff and not self._fresh and not self._leaving and self.columns:
+            return  # a quiet room's poll: nobody to touch, no highlight or leaver to expire (most polls)
         given = joined_at or {}
         self._ensure_columns()
         selected = self.selected_call_id
@@ -184,25 +189,37 @@ class Roster(ReconcilingRoster):
         if joined or left:
             self.post_message(self.Changed(self, joined, left))
 
-    @batched
     def tick(self, now: datetime | None = None) -> None:
         """Advance the durations by the time since their last poll; clear expired highlights and leavers.
 
-        Only rows on screen get their cell rewritten: in a room of 1,000 rewriting every duration each second
-        (and re-measuring each cell) was most of the console's CPU. A row scrolled into view shows its time
-        from the next tick on (within a second), the same staleness a tick has anyway.
+        A tick changes something only when a shown duration reaches its next minute, a highlight or a leaver's
+        time runs out, or other rows come into view: until the first of those (worked out by the last tick that
+        did the work) a tick does nothing at all, so a quiet room costs no work most seconds.
         """
         now = now or self._clock()
+        if self._quiet_until is not None and now < self._quiet_until and self._window() == self._quiet_window:
+            return
+        self._advance(now)
+
+    @batched
+    def _advance(self, now: datetime) -> None:
+        """The tick's work. Only rows on screen get their cell rewritten: in a room of 1,000 rewriting every
+        duration each second (and re-measuring each cell) was most of the console's CPU. A row scrolled into view
+        shows its time from the next tick on (within a second), the same staleness a tick has anyway."""
         rows = self.rows
         visible = self._visible_keys()
+        wake = now + QUIET_AT_MOST
         for call_id, entry in self._entries.items():
             if entry.left_at is not None:
                 continue
-            seconds = entry.participant.duration + int((now - entry.polled_at).total_seconds())
+            duration = entry.participant.duration
+            seconds = duration + int((now - entry.polled_at).total_seconds())
             if seconds > entry.seconds:  # never run the clock backwards between polls
                 entry.seconds = seconds
             if visible is not None and call_id not in visible:
                 continue
+            # when its words change next: the clock reaches the next minute's seconds (from its last poll)
+            wake = min(wake, entry.polled_at + timedelta(seconds=time_in_call_changes_at(entry.seconds) - duration))
             text = time_in_call(entry.seconds)
             before = entry.cells[TIME]
             if text == before:
@@ -211,7 +228,12 @@ class Roster(ReconcilingRoster):
             if call_id in rows:
                 cell = styled_cell(TIME, text, entry.look)
                 self.update_cell(call_id, "time", cell, update_width=cell_len(text) > cell_len(before))
-        self._expire(now)
+        self._quiet_until = wake
+        self._expire(now)  # a row it restyled or removed wakes the next tick (rows may have come into view)
+        if self._quiet_until is not None:
+            linger = timedelta(seconds=self.linger)
+            self._quiet_until = min((wake, *self._fresh.values(), *(at + linger for at in self._leaving.values())))
+        self._quiet_window = self._window()
 
     @batched
     def set_hand(self, call_id: str, raised: bool) -> None:

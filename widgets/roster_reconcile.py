@@ -40,6 +40,10 @@ class ReconcilingRoster(BatchedTable):
         self._present: set[str] = set()  # callIds in the last poll
         self._filter = ""
         self._filter_digits = ""
+        # A tick before `_quiet_until` with the same rows in view (`_quiet_window`) would change nothing: the
+        # roster's tick skips it. Anything that changes a row, its timers or what is in view wakes it.
+        self._quiet_until: datetime | None = None
+        self._quiet_window: tuple[int, int, int] = (0, 0, 0)
 
     def _ensure_columns(self) -> None:
         """Add the columns once. Called on mount and before drawing: the rooms service may have an answer to
@@ -68,6 +72,7 @@ class ReconcilingRoster(BatchedTable):
 
     def _rebuild(self) -> None:
         """Redraw every row that passes the filter, in the order first seen (filter changes only)."""
+        self._wake_tick()
         selected = self.selected_call_id
         super().clear()
         for call_id, entry in self._entries.items():
@@ -85,6 +90,7 @@ class ReconcilingRoster(BatchedTable):
     # -- one row at a time ----------------------------------------------------------------------------------
 
     def _forget_rows(self, columns: bool = False) -> None:
+        self._wake_tick()
         self._entries.clear()
         self._fresh.clear()
         self._leaving.clear()
@@ -92,6 +98,7 @@ class ReconcilingRoster(BatchedTable):
         super().clear(columns)
 
     def _add(self, participant: Participant, joined_at: datetime, now: datetime, *, highlight: bool) -> None:
+        self._wake_tick()
         call_id = participant.call_id
         entry = Entry(participant, joined_at, now, participant.duration)
         self._entries[call_id] = entry
@@ -105,6 +112,7 @@ class ReconcilingRoster(BatchedTable):
 
     def _revive(self, call_id: str, entry: Entry, participant: Participant, now: datetime) -> None:
         """Back before their greyed row was removed: the row is theirs again."""
+        self._wake_tick()
         entry.participant, entry.polled_at, entry.seconds = participant, now, participant.duration
         entry.left_at = None
         del self._leaving[call_id]
@@ -113,6 +121,7 @@ class ReconcilingRoster(BatchedTable):
         self._update(call_id, entry, restyle=True)
 
     def _mark_left(self, call_id: str, entry: Entry, now: datetime) -> None:
+        self._wake_tick()
         entry.left_at = self._leaving[call_id] = now
         entry.look = "left"
         self._fresh.pop(call_id, None)
@@ -126,6 +135,7 @@ class ReconcilingRoster(BatchedTable):
 
     def _update(self, call_id: str, entry: Entry, *, restyle: bool = False) -> None:
         """Touch only the cells whose text changed (every cell when the row's look changed)."""
+        self._wake_tick()  # its poll time and seconds may have moved
         cells = self._cells(call_id, entry)
         before = entry.cells
         entry.cells = cells
@@ -150,6 +160,7 @@ class ReconcilingRoster(BatchedTable):
         gone = [call_id for call_id, left_at in self._leaving.items() if now - left_at >= linger]
         if not gone:
             return
+        self._wake_tick()  # rows below them move up, maybe into view
         selected = self.selected_call_id
         for call_id in gone:
             del self._leaving[call_id]
@@ -157,6 +168,14 @@ class ReconcilingRoster(BatchedTable):
             self._hands.discard(call_id)
         self._remove_rows([call_id for call_id in gone if call_id in self.rows])
         self._keep_cursor_on(selected)
+
+    def _wake_tick(self) -> None:
+        """Something a tick works from changed: the next tick does its work whatever the time."""
+        self._quiet_until = None
+
+    def _window(self) -> tuple[int, int, int]:
+        """What decides which rows are in view: the first line shown, how many lines and how many rows."""
+        return int(self.scroll_y), self.scrollable_content_region.height, self.row_count
 
     def _visible_keys(self) -> set[str] | None:
         """callIds of the rows in the visible window (None before layout: then every row counts as visible)."""

@@ -17,7 +17,8 @@ from api.models import Participant
 from api.models.display import printable
 from widgets.people import Contact, clock_time, digits, format_number, number_digits, short_call_id
 
-__all__ = ["COLUMNS", "Entry", "RosterRow", "filter_digits", "row_cells", "styled_cell", "styled_row", "time_in_call"]
+__all__ = ["COLUMNS", "Entry", "RosterRow", "filter_digits", "row_cells", "styled_cell", "styled_row", "time_in_call",
+           "time_in_call_changes_at"]
 
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     # key, label, fixed width (None: fits its content). Fixed widths for the columns whose values come from a
@@ -113,15 +114,22 @@ def filter_digits(text: str) -> str:
 
 
 def time_in_call(seconds: int) -> str:
-    """How long someone has been in the call, as the roster shows it: "42 s" in their first minute, then whole
-    minutes ("3 min", "1 h 05 min"). A quiet room's durations change once a minute rather than every second:
-    redrawing the ticking cells was most of an idle console's CPU, and nobody moderates by the second (the
-    participant panel, `enter`, still counts seconds). Negative (clock skew) is "0 s"."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    hours, minutes = divmod(seconds // 60, 60)
+    """How long someone has been in the call, as the roster shows it: "<1 min" in their first minute, then whole
+    minutes ("3 min", "1 h 05 min"). A row's text changes at most once a minute, so a quiet room repaints nothing
+    most seconds: ticking seconds in a room that just began redrew every row every second (1.4 % of a core for
+    four people), and nobody moderates by the second (the participant panel, `enter`, still counts seconds).
+    Negative (clock skew) reads as the first minute."""
+    minutes = max(0, int(seconds)) // 60
+    if not minutes:
+        return "<1 min"
+    hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def time_in_call_changes_at(seconds: int) -> int:
+    """The first count of seconds after `seconds` at which `time_in_call` says something else: the next whole
+    minute. The roster's tick sleeps until the earliest of these instead of rewording every row each second."""
+    return (max(0, int(seconds)) // 60 + 1) * 60
 
 
 def row_cells(call_id: str, entry: Entry, hand_raised: bool) -> list[str]:

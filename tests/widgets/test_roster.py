@@ -11,7 +11,7 @@ from widget_hosts import FROZEN, Host, Polls, person
 from api.models.display import clock
 from widgets import Roster
 from widgets.people import format_number, number_digits
-from widgets.roster_rows import time_in_call
+from widgets.roster_rows import time_in_call, time_in_call_changes_at
 
 T0 = FROZEN
 
@@ -149,8 +149,8 @@ async def test_a_leaver_who_comes_back_is_restored() -> None:
         poll = Polls(roster)
         poll([person("a"), person("b")], now=T0)
         poll([person("b")], now=later(1))
-        poll([person("a", duration=7), person("b")], now=later(2))
-        assert texts(roster, "a")[3] == "7 s"
+        poll([person("a", duration=70), person("b")], now=later(2))
+        assert texts(roster, "a")[3] == "1 min"  # their own time again, not "left"
         assert roster.participant("a").left_at is None
 
 
@@ -249,7 +249,12 @@ def test_formatting() -> None:
     assert clock(3725) == "1:02:05"
     assert clock(-3) == "0:00"
     assert [time_in_call(s) for s in (-3, 0, 59, 60, 119, 3599, 3600, 3725, 90_000)] == [
-        "0 s", "0 s", "59 s", "1 min", "1 min", "59 min", "1 h 00 min", "1 h 02 min", "25 h 00 min"]
+        "<1 min", "<1 min", "<1 min", "1 min", "1 min", "59 min", "1 h 00 min", "1 h 02 min", "25 h 00 min"]
+    # the next second at which the words change: always a whole minute, and the words really change there
+    assert [time_in_call_changes_at(s) for s in (-3, 0, 59, 60, 119, 3599)] == [60, 60, 60, 120, 120, 3600]
+    for seconds in range(0, 7300, 7):
+        changes_at = time_in_call_changes_at(seconds)
+        assert time_in_call(changes_at - 1) == time_in_call(seconds) != time_in_call(changes_at)
 
 
 async def test_a_quiet_room_of_people_in_for_minutes_repaints_once_a_minute(monkeypatch) -> None:
@@ -273,6 +278,76 @@ async def test_a_quiet_room_of_people_in_for_minutes_repaints_once_a_minute(monk
         assert repaints == []
         roster.tick(later(30))  # b turns 11 minutes
         assert len(repaints) == 1 and texts(roster, "b")[3] == "11 min" and texts(roster, "a")[3] == "10 min"
+
+
+async def test_a_quiet_room_in_its_first_minute_ticks_without_changing_a_cell(monkeypatch) -> None:
+    """Everyone just joined: the roster says "<1 min" and no tick changes a cell (nor does its work) until the
+    first minute is up. It used to count seconds, so every row changed and the table repainted every second."""
+    app = host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        roster = app.widget
+        poll = Polls(roster)
+        people = [person(f"p{i}", duration=0) for i in range(4)]
+        poll(people, now=T0)
+        await pilot.pause()
+        worked: list[object] = []
+        real_advance = Roster._advance
+        monkeypatch.setattr(Roster, "_advance", lambda self, now: (worked.append(now), real_advance(self, now)))
+        updates = roster._update_count  # DataTable counts every cell update
+        for second in range(1, 60):
+            poll(people, now=later(second))  # the same answer every second, as the rooms service polls
+            roster.tick(later(second))
+        assert roster._update_count == updates
+        assert worked == [later(1)]  # the first tick worked out when anything changes next; the rest rested
+        assert {texts(roster, f"p{i}")[3] for i in range(4)} == {"<1 min"}
+        roster.tick(later(60))
+        assert {texts(roster, f"p{i}")[3] for i in range(4)} == {"1 min"}
+        assert roster._update_count == updates + 4
+
+
+async def test_a_resting_tick_wakes_for_a_poll_that_moved_a_clock_and_for_rows_coming_into_view() -> None:
+    app = host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        roster = app.widget
+        poll = Polls(roster)
+        people = [person(f"p{i:03d}", duration=0) for i in range(100)]
+        poll(people, now=T0)
+        await pilot.pause()
+        roster.tick(later(1))  # rests until later(60) now
+        # a poll changes p000 (muted) and its clock: the platform says 58 s, so its minute is up 2 s later
+        people[0] = person("p000", duration=58, muted=True)
+        poll(people, now=later(5))
+        roster.tick(later(6))
+        assert texts(roster, "p000")[3] == "<1 min"
+        roster.tick(later(7))
+        assert texts(roster, "p000")[3] == "1 min"
+        # p099 (off screen) is put on hold, and the platform says 30 s: its minute is up at later(38)
+        poll([people[0], *people[1:99], person("p099", duration=30, on_hold=True)], now=later(8))
+        roster.tick(later(40))  # off screen: its words wait until it is in view
+        assert texts(roster, "p099")[3] == "<1 min"
+        roster.move_cursor(row=99)
+        await pilot.pause()
+        roster.tick(later(40))  # same second, other rows in view: they are worded now
+        assert texts(roster, "p099")[3] == "1 min"
+
+
+async def test_a_leaver_removed_by_a_tick_wakes_the_next_one_for_the_row_that_moved_into_view() -> None:
+    app = host(linger=10)
+    async with app.run_test(size=(100, 20)) as pilot:
+        roster = app.widget
+        poll = Polls(roster)
+        people = [person(f"p{i:02d}", duration=55) for i in range(40)]
+        poll(people, now=T0)
+        await pilot.pause()
+        poll(people[1:], now=later(1))  # p00 leaves: greyed until later(11)
+        roster.tick(later(6))  # the rows in view reach a minute; those below still say "<1 min"
+        below = roster._row_locations.get_key(len(roster._visible_keys())).value
+        assert texts(roster, below)[3] == "<1 min"
+        roster.tick(later(11))  # p00's row goes: the row below moves into view
+        await pilot.pause()
+        assert below in roster._visible_keys()
+        roster.tick(later(12))
+        assert texts(roster, below)[3] == "1 min"
 
 
 async def test_tick_rewrites_only_the_durations_on_screen_and_catches_up_when_scrolled_to() -> None:
@@ -303,22 +378,22 @@ async def test_a_poll_where_only_durations_moved_rewrites_nothing_but_what_chang
     async with app.run_test(size=(100, 20)) as pilot:
         roster = app.widget
         poll = Polls(roster)
-        poll([person(f"p{i:03d}", duration=5) for i in range(300)], now=T0)
+        poll([person(f"p{i:03d}", duration=55) for i in range(300)], now=T0)
         await pilot.pause()
         writes: list[str] = []
         real_update = roster.update_cell
         roster.update_cell = lambda row, column, *a, **k: (writes.append(row), real_update(row, column, *a, **k))
-        moved = [person(f"p{i:03d}", duration=9, muted=i == 299) for i in range(300)]
-        poll(moved, now=later(4))
+        moved = [person(f"p{i:03d}", duration=65, muted=i == 299) for i in range(300)]
+        poll(moved, now=later(10))
         assert set(writes) == {"p299"} and "muted" in texts(roster, "p299")[4].lower()  # changes always drawn
-        assert texts(roster, "p000")[3] == time_in_call(5)  # only its time moved: left for the tick
-        roster.tick(later(4))
-        assert texts(roster, "p000")[3] == time_in_call(9)
-        assert texts(roster, "p298")[3] == time_in_call(5)  # on screen only
+        assert texts(roster, "p000")[3] == "<1 min"  # only its time moved: left for the tick
+        roster.tick(later(10))
+        assert texts(roster, "p000")[3] == "1 min"
+        assert texts(roster, "p298")[3] == "<1 min"  # on screen only
         roster.move_cursor(row=298)
         await pilot.pause()
-        roster.tick(later(4))
-        assert texts(roster, "p298")[3] == time_in_call(9)
+        roster.tick(later(10))
+        assert texts(roster, "p298")[3] == "1 min"
 
 
 async def test_a_poll_or_tick_that_changes_nothing_repaints_nothing(monkeypatch) -> None:
@@ -340,7 +415,9 @@ async def test_a_poll_or_tick_that_changes_nothing_repaints_nothing(monkeypatch)
         poll(people, now=T0)  # the same answer again
         roster.tick(T0)  # and no time passed
         assert repaints == []
-        roster.tick(later(1))  # five durations move on screen: those five cells repaint, not the whole table
+        roster.tick(later(54))  # still in their first minute: their words stay
+        assert repaints == []
+        roster.tick(later(55))  # five durations reach a minute on screen: those five cells repaint, not the table
         assert len(repaints) == 5 and all(len(regions) == 1 for regions in repaints), repaints
         cells = [regions[0] for regions in repaints]
         assert {(cell.x, cell.width) for cell in cells} == {(cells[0].x, cells[0].width)}  # one column

@@ -9,6 +9,8 @@ each frame repaints every widget that shares a parent region with what changed, 
 `Changed` and `SelectionChanged` stop here: each key would wake every container up to the app to pass them on,
 and the screen would check the whole form again. `Settled` goes up instead, once no key came for
 `SETTLE_SECONDS` (or at once when the text is replaced in code).
+
+It is a `RewrapTextArea`: a resize repaints all of it (Textual 8 left lines wrapped at the old width on screen).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import TextArea
 
+from widgets.rewrap_text import RewrapTextArea
+
 SETTLE_SECONDS = 0.3
 """Typing pauses this long and the containers hear of the change (a typist's keys come closer together)."""
 
@@ -30,7 +34,7 @@ def plain_count(text: str, limit: int) -> str:
     return f"{len(text)} / {limit}"
 
 
-class CountedTextArea(TextArea):
+class CountedTextArea(RewrapTextArea):
     """A TextArea with `count(text, limit)` on its bottom border; class `over` past `limit` characters. Posts
     `Settled` (not `Changed`) to its containers once typing pauses."""
 

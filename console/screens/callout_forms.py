@@ -27,6 +27,7 @@ from console.callouts import ConferenceForm, CustomForm, Endpoint, TtsForm, tts_
 from console.callouts.fields import DOMAINS, MOH_CLASSES
 from console.config.models import Contact
 from widgets.counted_text import CountedTextArea
+from widgets.rewrap_text import RewrapTextArea
 
 PREFIX = {"tts": "tts", "conference": "conf", "custom": "custom", "dialin": "dial"}
 FORMS = {"tts": TtsForm, "conference": ConferenceForm, "custom": CustomForm}
@@ -116,12 +117,12 @@ def select(prefix: str, name: str, label: str, options: Iterable[tuple[str, str]
 
 def editor(prefix: str, name: str, label: str, placeholder: str = "", *, limit: int | None = None) -> ComposeResult:
     """A multi-line editor (TTS text, SVAML) with its message line; with a `limit`, it counts its characters on its
-    bottom border (`tts_counter`: "42 / 600")."""
+    bottom border (`tts_counter`: "42 / 600"). Both repaint whole on a resize (`RewrapTextArea`)."""
     yield Label(label, classes="editor-label")
     widget_id = f"{prefix}-{name}"
     if limit is None:
-        yield TextArea("", id=widget_id, classes="editor", placeholder=placeholder, soft_wrap=True,
-                       show_line_numbers=False)
+        yield RewrapTextArea("", id=widget_id, classes="editor", placeholder=placeholder, soft_wrap=True,
+                             show_line_numbers=False)
     else:
         yield CountedTextArea("", limit=limit, count=lambda text, _limit: tts_counter(text), id=widget_id,
                               classes="editor", placeholder=placeholder, soft_wrap=True, show_line_numbers=False)

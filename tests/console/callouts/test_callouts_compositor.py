@@ -4,7 +4,8 @@ shows after those partial updates must be what a full render by Textual's own co
 Every update the screen sends is played onto a grid of cells (character and style), as a terminal would; after
 each step the grid is compared with a full render of the same screen by the stock `Compositor`. Steps: typing
 until the text area scrolls, a field, the destination type's dropdown (an overlay), switching forms, a toast, the
-Send dialog on top and gone, a form pane scrolled in a short terminal (80x16).
+Send dialog on top and gone, a form pane scrolled in a short terminal (80x16); and at 80x24 a paste into the TTS
+text that widens the text area once it settles (widgets/rewrap_text.py: lines wrapped at the old width stayed).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rich.console import Console
 from rich.segment import ControlType
 from rich.style import Style
 from test_callouts_screen import open_callouts
+from textual import events
 from textual._compositor import Compositor, CompositorUpdate, LayoutUpdate
 from textual._context import visible_screen_stack
 from textual.app import App
@@ -65,7 +67,10 @@ class Terminal:
 
 
 def stock_render(app: App[None], screen: Screen[object]) -> Terminal:
-    """The screen drawn whole by Textual's own compositor code (nothing of RowCropCompositor)."""
+    """The screen drawn whole by Textual's own compositor code (nothing of RowCropCompositor), every widget
+    rendered afresh: a line a widget kept from an earlier render is what the test looks for, not the answer."""
+    for widget in screen.walk_children(with_self=True):
+        widget._styles_cache.clear()
     compositor = screen._compositor
     compositor._get_renders = functools.partial(Compositor._get_renders, compositor)
     try:
@@ -153,6 +158,29 @@ async def run_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple
             pane.scroll_home(animate=False)
             await recorder.check(pilot, "the form scrolled back")
         return recorder.updates
+
+
+async def test_a_burst_typed_into_the_tts_text_shows_its_current_wrap(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # At 80x24 the TTS form scrolls until the text's message line shrinks once typing settles; its scrollbar goes
+    # and the text area widens by 2. Textual draws that layout before the text area handles its Resize (which
+    # rewraps), keeps those lines, and never repainted them: rows wrapped at the old width stayed on screen.
+    h = recording_harness(tmp_path)
+    recorder = Recorder(h.app, (80, 24), monkeypatch)
+    async with h.app.run_test(size=(80, 24)) as pilot:
+        screen = await open_callouts(h, pilot)
+        screen.query_one("#tts-destination", Input).focus()
+        await pilot.press(*"+46708168731")
+        area = screen.query_one("#tts-text", TextArea)
+        area.focus()
+        await recorder.check(pilot, "the text focused")
+        width = area.size.width
+        # All at once, as a paste or keys typed faster than the app reads them: the text settles (and the form
+        # shrinks) only once it already takes three rows at the old width.
+        h.app.post_message(events.Paste("aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn "
+                                        "oooo pppp qqqq rrrr ssss tttt uuuu"))
+        await eventually(lambda: area.size.width != width, pilot, what="the text area resized")
+        await recorder.check(pilot, "the burst typed and the text area resized")
 
 
 @pytest.mark.parametrize("size", [(120, 36), (80, 16)], ids=["120x36", "80x16"])

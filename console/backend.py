@@ -78,13 +78,14 @@ def connect(resolved: Resolved, sandbox: SandboxProcess | None = None, seed: int
     profile = resolved.profile
     if resolved.uses_sandbox:
         child = sandbox or SandboxProcess(scenario="demo", seed=seed)
+        http = _sandbox_http()  # while the child may still be starting: httpx loads its transport code meanwhile
         url = child.wait_ready()
         try:
             demo_rooms = _sandbox_rooms(url)
         except (OSError, ValueError, KeyError) as error:
             child.stop()
             raise RuntimeError(f"the sandbox at {url} did not describe itself: {error}") from None
-        client, http = sandbox_client(url, child.application_key, child.application_secret)
+        client, http = sandbox_client(url, child.application_key, child.application_secret, http)
         rooms = list(dict.fromkeys([*profile.rooms, *demo_rooms]))
         return Backend(client, f"{resolved.label} {url}", True, rooms, on_close=child.stop, after_close=http.aclose,
                        sandbox_process=child)
@@ -107,7 +108,14 @@ def _sandbox_rooms(url: str) -> list[str]:
         return list(json.load(answer)["rooms"])
 
 
-def sandbox_client(url: str, application_key: str, application_secret: str) -> tuple[SinchVoiceClient, AsyncClient]:
+def _sandbox_http() -> AsyncClient:
+    import httpx
+
+    return httpx.AsyncClient(timeout=10.0, verify=no_tls())
+
+
+def sandbox_client(url: str, application_key: str, application_secret: str,
+                   http: AsyncClient | None = None) -> tuple[SinchVoiceClient, AsyncClient]:
     """The client the console talks to a spawned sandbox with, and the httpx client to close after it.
 
     Loopback plain HTTP: httpx's own transport is plenty for a few polls a second and spares the ~150 ms import
@@ -115,9 +123,7 @@ def sandbox_client(url: str, application_key: str, application_secret: str) -> t
     default transport (built at the first download): httpx's own reads a body 64 KiB at a time and reached
     0.4-0.5x curl's throughput where the default reaches 0.9-1.2x (bench/download.py measures this function).
     """
-    import httpx
-
-    http = httpx.AsyncClient(timeout=10.0, verify=no_tls())
+    http = http or _sandbox_http()
     client = SinchVoiceClient(
         application_key=application_key,
         application_secret=application_secret,

@@ -93,7 +93,7 @@ def start_sandbox_thread(
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
             raise RuntimeError(f"the sandbox did not start on {host}:{port} (port in use?)")
-        time.sleep(0.01)
+        time.sleep(0.002)  # uvicorn says it listens only by this flag; every start waits on it
     bound = server.servers[0].sockets[0].getsockname()[1]
     sb.public_url = f"http://{host}:{bound}"  # what ICE callbacks give as callResourceUrl
     if callback_url:

@@ -23,30 +23,28 @@ _SOURCES = "__lazy_sources__"
 def export(package: MutableMapping[str, Any], name: str) -> Any:
     """`name` from the submodule the package's TYPE_CHECKING block imports it from, remembered in the package;
     `package.submodule` imports that submodule."""
-    sources: dict[str, str] | None = package.get(_SOURCES)
+    sources: dict[str, tuple[str, str]] | None = package.get(_SOURCES)
     if sources is None:
         package[_SOURCES] = sources = type_checking_imports(Path(package["__file__"]))
-    module = sources.get(name)
-    if module is not None:
-        loaded = importlib.import_module(module)
-        package[name] = value = getattr(loaded, name)
-        short = module.rpartition(".")[2]
-        if short != name and sources.get(short) == module:
-            # importing console.calls.manage bound the submodule over its function `manage`: the function again
-            package[short] = getattr(loaded, short)
+    source = sources.get(name)
+    if source is not None:
+        module, original = source
+        package[name] = value = getattr(importlib.import_module(module), original)
         return value
-    if f"{package['__name__']}.{name}" in sources.values():
+    if f"{package['__name__']}.{name}" in {module for module, _ in sources.values()}:
         return importlib.import_module(f"{package['__name__']}.{name}")
     raise AttributeError(f"module {package['__name__']!r} has no attribute {name!r}")
 
 
-def type_checking_imports(init: Path) -> dict[str, str]:
-    """{name: module} for every `from module import name` in the top-level `if TYPE_CHECKING:` of `init`."""
-    names: dict[str, str] = {}
+def type_checking_imports(init: Path) -> dict[str, tuple[str, str]]:
+    """{name: (module, name there)} for every `from module import name [as other]` in the top-level
+    `if TYPE_CHECKING:` of `init`. A package must not re-export a name that is also one of its submodules' names:
+    once that submodule is imported, Python binds the submodule there."""
+    names: dict[str, tuple[str, str]] = {}
     for node in ast.parse(init.read_bytes(), str(init)).body:
         if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
             for statement in node.body:
                 if isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
                     for alias in statement.names:
-                        names[alias.asname or alias.name] = statement.module
+                        names[alias.asname or alias.name] = (statement.module, alias.name)
     return names

@@ -1,7 +1,8 @@
 """The Calls mode's logic: tracking calls until they end, and steering a live call with SVAML. No Textual here.
 
 Names load on first use (`api.lazy`): a session starts the poller at once, the SVAML steering (and its wire
-models) only when the Calls mode steers a call.
+models) only when the Calls mode steers a call. The steering call itself is `console.calls.manage.manage`: the
+package does not re-export it, since `console.calls.manage` names the submodule once anything has imported it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
         ManageOutcome,
         audit_action,
         hangup_svaml,
-        manage,
         parse_prompts,
         play_svaml,
         recording_options,
@@ -38,7 +38,6 @@ __all__ = [
     "audit_action",
     "filter_calls",
     "hangup_svaml",
-    "manage",
     "parse_prompts",
     "play_svaml",
     "recording_options",

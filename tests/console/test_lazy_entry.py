@@ -94,3 +94,25 @@ def test_a_session_and_the_conferences_screen_load_no_callout_recording_or_svaml
              "api.resources.recordings", "console.calls.manage", "console.screens.conference_dialogs",
              "console.screens.participant_panel")
     assert loaded.isdisjoint(later), sorted(loaded & set(later))
+
+
+def test_no_lazy_package_exports_a_name_its_submodule_has() -> None:
+    """`console.calls.manage` was both a submodule and a function the package exported: once anything imported
+    the submodule, `from console.calls import manage` gave the module."""
+    import importlib
+
+    from api.lazy import type_checking_imports
+
+    for package in ("api.models", "api.resources", "console.calls", "console.config", "widgets"):
+        init = Path(importlib.import_module(package).__file__ or "")
+        sources = type_checking_imports(init)
+        submodules = {module.rpartition(".")[2] for module, _ in sources.values()}
+        assert not set(sources) & submodules, (package, sorted(set(sources) & submodules))
+
+
+def test_a_lazy_name_imported_under_another_name_is_the_object_it_names(tmp_path: Path) -> None:
+    from api.lazy import type_checking_imports
+
+    init = tmp_path / "__init__.py"
+    init.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from json import dumps as to_json\n")
+    assert type_checking_imports(init) == {"to_json": ("json", "dumps")}

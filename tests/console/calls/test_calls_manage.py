@@ -12,7 +12,6 @@ from console.audit import AuditLog, read_entries
 from console.calls import (
     audit_action,
     hangup_svaml,
-    manage,
     parse_prompts,
     play_svaml,
     recording_options,
@@ -21,6 +20,7 @@ from console.calls import (
     start_recording_svaml,
     stop_recording_svaml,
 )
+from console.calls.manage import manage
 from console.gateway import Gateway, read_only_text
 
 NUMBER = "+46701234567"

@@ -60,7 +60,7 @@ from console.screens.callout_forms import (
 )
 from console.screens.callout_preview import DestinationPreview
 from console.screens.dialogs import ConfirmScreen
-from console.screens.mode import FIELDS, ModeScreen
+from console.screens.mode import ModeScreen, is_field
 from console.screens.topbar import topbar
 from console.session import Session
 from widgets.compositor import row_crop_compositor
@@ -173,7 +173,7 @@ class CalloutsScreen(ModeScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":  # offered (and in the footer) only in a field, where letters are typed
             focused = self.focused
-            return focused is not None and any(isinstance(node, FIELDS) for node in focused.ancestors_with_self)
+            return focused is not None and any(is_field(node) for node in focused.ancestors_with_self)
         return super().check_action(action, parameters)
 
     def action_leave_field(self) -> None:

@@ -15,7 +15,6 @@ from textual.binding import BindingsMap
 from textual.dom import DOMNode
 from textual.keys import key_to_character
 from textual.screen import Screen
-from textual.widget import Widget
 
 from console.screens.styled_on_mount import StyledOnMount
 from console.session import Session
@@ -48,22 +47,19 @@ class ModeScreen(StyledOnMount, Screen[None]):
         return without_printable_above_field(super()._binding_chain)
 
 
-FIELDS: tuple[type[Widget], ...]
-"""Widgets that take text or pick a value: printable keys are theirs while they (or a part of them) have focus.
-Imported on first use (`fields`): TextArea, Select and the rest are ~10 ms of start-up the roster does not use."""
+FIELDS = frozenset({"Input", "TextArea", "Select", "SelectionList", "RadioSet", "RadioButton", "Checkbox"})
+"""Textual's widgets that take text or pick a value: printable keys are theirs while they (or a part of them)
+have focus. Named rather than imported: a widget is one if its class is one of these or derives from one, and a
+class not yet imported has no widget to ask about (TextArea and the rest are ~10 ms the roster does not need)."""
 
 
 @cache
-def fields() -> tuple[type[Widget], ...]:
-    from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, SelectionList, TextArea
-
-    return (Input, TextArea, Select, SelectionList, RadioSet, RadioButton, Checkbox)
+def _is_field_class(cls: type) -> bool:
+    return any(base.__name__ in FIELDS and base.__module__.startswith("textual.widgets") for base in cls.__mro__)
 
 
-def __getattr__(name: str) -> Any:
-    if name == "FIELDS":
-        return fields()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def is_field(node: DOMNode) -> bool:
+    return _is_field_class(type(node))
 
 
 @lru_cache(maxsize=1024)  # asked for every key of every map above a field, on every key press
@@ -82,7 +78,7 @@ def without_printable_above_field(chain: list[tuple[DOMNode, BindingsMap]]) -> l
         if above_field:
             for key in [key for key in bindings.key_to_bindings if is_printable_key(key)]:
                 del bindings.key_to_bindings[key]
-        above_field = above_field or isinstance(node, fields())
+        above_field = above_field or is_field(node)
     return chain
 
 

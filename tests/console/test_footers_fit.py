@@ -17,7 +17,7 @@ from waiting import eventually
 from console.app import SinchConsole
 from console.screens.dialogs import PromptScreen
 from console.screens.help import HelpScreen
-from console.screens.mode import FIELDS
+from console.screens.mode import is_field
 from console.screens.mode_bar import MODE_ORDER, ModeBar
 from console.screens.participant_panel import ParticipantPanel
 
@@ -52,7 +52,7 @@ async def check(app: SinchConsole, pilot: Pilot[None], problems: dict[str, list[
     screen = await eventually(lambda: app.screen if settled(app.screen) else None, pilot, what=f"{where}'s footer")
     cut = cut_keys(screen)
     # Printable keys (`?` too) are typed in a field; a modal screen's footer shows all its keys and `?` is not one.
-    help_expected = not isinstance(app.focused, FIELDS) and not isinstance(screen, ModalScreen)
+    help_expected = not (app.focused is not None and is_field(app.focused)) and not isinstance(screen, ModalScreen)
     if help_expected and "?" not in [key.key_display for key in footer_keys(screen)]:
         cut.append("? is not in the footer")
     if cut:
@@ -81,7 +81,7 @@ async def test_every_footer_fits(tmp_path: Path, size: tuple[int, int]) -> None:
             await check(h.app, pilot, problems, mode.name)
             if mode.name == "callouts":  # it opens in a field; out of it, its letters switch forms and show
                 await pilot.press("escape")
-                await eventually(lambda: not isinstance(h.app.focused, FIELDS), pilot)
+                await eventually(lambda: not (h.app.focused is not None and is_field(h.app.focused)), pilot)
                 await check(h.app, pilot, problems, "callouts, out of a field")
         await pilot.press("1")
         await wait_for_roster(h.app, pilot)
@@ -114,9 +114,9 @@ async def test_callouts_says_in_its_footer_how_to_leave_a_field(tmp_path: Path) 
         await wait_for_roster(h.app, pilot)
         await open_mode(h.app, pilot, "callouts", "2")
         screen = h.app.screen
-        await eventually(lambda: isinstance(h.app.focused, FIELDS) and settled(screen), pilot)
+        await eventually(lambda: h.app.focused is not None and is_field(h.app.focused) and settled(screen), pilot)
         assert "Leave field" in {key.description for key in footer_keys(screen)}
         assert cut_keys(screen) == []
         await pilot.press("escape")
-        await eventually(lambda: not isinstance(h.app.focused, FIELDS) and settled(screen), pilot)
+        await eventually(lambda: not (h.app.focused is not None and is_field(h.app.focused)) and settled(screen), pilot)
         assert "Leave field" not in {key.description for key in footer_keys(screen)}

@@ -116,3 +116,22 @@ def test_a_lazy_name_imported_under_another_name_is_the_object_it_names(tmp_path
     init = tmp_path / "__init__.py"
     init.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from json import dumps as to_json\n")
     assert type_checking_imports(init) == {"to_json": ("json", "dumps")}
+
+
+def test_the_field_check_knows_textuals_fields_by_name_without_importing_them() -> None:
+    """Printable keys stay with a focused field (console.screens.mode.is_field); the check named the classes
+    through imports, which loaded TextArea and the other fields with the Conferences screen."""
+    loaded = _loaded_after("import console.screens.mode")
+    assert loaded.isdisjoint(("textual.widgets._text_area", "textual.widgets._selection_list",
+                              "textual.widgets._radio_set", "textual.widgets._checkbox"))
+    from textual.widgets import Input, Static, TextArea
+
+    from console.screens.mode import is_field
+    from widgets.counted_text import CountedTextArea
+
+    class Input2(Static):  # a name alone is not Textual's field
+        pass
+
+    Input2.__name__ = "Input"
+    assert is_field(TextArea()) and is_field(Input()) and is_field(CountedTextArea(limit=10))
+    assert not is_field(Static()) and not is_field(Input2())

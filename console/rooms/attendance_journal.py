@@ -15,7 +15,8 @@ Files in the book's folder:
 Compaction (in the writer thread, from the files alone, so it never reads the live book): fold the journal into a
 new snapshot, drop legs that left more than `retention` ago, write it atomically, then empty the journal. A crash
 in between replays a journal already in the snapshot, which changes nothing. A torn last line (a crash during an
-append) is skipped on load.
+append) is skipped on load. Consoles on one profile (two terminals, browser mode's process per session) share
+the files: an append and a compaction each hold an exclusive lock on the journal, so none empties another's lines.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -74,9 +75,15 @@ def read_snapshot(path: Path) -> Rooms:
 def replay_journal(path: Path, rooms: Rooms) -> int:
     """Apply the journal's lines to `rooms` in order; the number of unreadable lines skipped (0 normally)."""
     try:
-        lines = path.read_bytes().splitlines()
+        data = path.read_bytes()
     except FileNotFoundError:
         return 0
+    return replay_lines(data, rooms)
+
+
+def replay_lines(data: bytes, rooms: Rooms) -> int:
+    """`replay_journal` for the journal's bytes."""
+    lines = data.splitlines()
     try:  # one parse for the whole journal is ~3x faster than a parse per line; a torn line makes it fail
         records = json.loads(b"[" + b",".join(line for line in lines if line.strip()) + b"]")
     except ValueError:
@@ -258,19 +265,50 @@ class JournalWriter:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, data)
-            os.fsync(fd)
+            with _locked(fd):
+                os.write(fd, data)
+                os.fsync(fd)
         finally:
             os.close(fd)
         self.lines_since_compaction += len(batch)
 
     def _compact(self) -> None:
-        rooms: Rooms = {}
-        if self.snapshot.exists():
-            with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
-                rooms = read_snapshot(self.snapshot)  # a corrupt one was set aside at load; never lose the journal
-        replay_journal(self.journal, rooms)
-        atomic_write(self.snapshot, snapshot_bytes(prune(rooms, self.clock(), self.retention)), private=True)
-        with contextlib.suppress(FileNotFoundError):
-            os.truncate(self.journal, 0)
+        # Under the journal's lock: another console on the same profile (a second terminal, browser mode's one
+        # process per session) appends between this read and the truncation, and its lines would be lost.
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.journal, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            with _locked(fd):
+                rooms: Rooms = {}
+                if self.snapshot.exists():
+                    with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
+                        rooms = read_snapshot(self.snapshot)  # a corrupt one was set aside at load: keep the journal
+                replay_lines(_read_all(fd), rooms)
+                atomic_write(self.snapshot, snapshot_bytes(prune(rooms, self.clock(), self.retention)), private=True)
+                os.ftruncate(fd, 0)
+        finally:
+            os.close(fd)
         self.lines_since_compaction = 0
+
+
+@contextlib.contextmanager
+def _locked(fd: int) -> Iterator[None]:
+    """An exclusive lock on the journal between consoles (POSIX advisory locks; none where there are none)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: one console per profile is the rule there
+        yield
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _read_all(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -193,3 +193,29 @@ def test_closing_leaves_a_short_journal_to_be_replayed(tmp_path: Path) -> None:
     assert book._writer.close()
     assert len(journal_lines(tmp_path)) == 10 and not (tmp_path / journal.SNAPSHOT_NAME).exists()
     assert len(AttendanceBook.load(tmp_path, now=T0).rooms["r"]) == 10
+
+
+def test_lines_another_console_appends_while_this_one_compacts_are_kept(tmp_path: Path, monkeypatch) -> None:
+    """Two consoles on one profile (two terminals; browser mode runs one per session) share the journal. One
+    folded it in and emptied it while the other appended in between: that console's lines were lost."""
+    ours, theirs = journal.JournalWriter(tmp_path, batch_seconds=0), journal.JournalWriter(tmp_path, batch_seconds=0)
+
+    def leg(call_id: str) -> list[object]:
+        return ["leg", "r", [call_id, ADA, journal.to_micros(T0), None, None, 0, False]]
+
+    ours.append([leg(f"ours-{n}") for n in range(10)])
+    assert ours.flush()
+    real_write, appended = journal.atomic_write, threading.Event()
+
+    def snapshot_while_they_append(*args: object, **kwargs: object) -> None:
+        real_write(*args, **kwargs)  # type: ignore[arg-type]
+        theirs.append([leg("theirs")])  # their writer thread: with the lock it waits until we are done
+        threading.Thread(target=lambda: appended.set() if theirs.flush(10) else None, daemon=True).start()
+        appended.wait(0.5)  # without a lock their line is on disk now, before we empty the journal
+
+    monkeypatch.setattr(journal, "atomic_write", snapshot_while_they_append)
+    ours.compact_now()
+    monkeypatch.undo()
+    assert theirs.flush(10)
+    book = AttendanceBook.load(tmp_path, now=T0)
+    assert {"theirs", "ours-0", "ours-9"} <= set(book.rooms["r"])

@@ -276,19 +276,26 @@ class JournalWriter:
         # Under the journal's lock: another console on the same profile (a second terminal, browser mode's one
         # process per session) appends between this read and the truncation, and its lines would be lost.
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.journal, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            with _locked(fd):
-                rooms: Rooms = {}
-                if self.snapshot.exists():
-                    with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
-                        rooms = read_snapshot(self.snapshot)  # a corrupt one was set aside at load: keep the journal
-                replay_lines(_read_all(fd), rooms)
-                atomic_write(self.snapshot, snapshot_bytes(prune(rooms, self.clock(), self.retention)), private=True)
-                os.ftruncate(fd, 0)
-        finally:
-            os.close(fd)
+            fd = os.open(self.journal, os.O_RDWR)
+        except FileNotFoundError:  # nothing to fold in (lines appended from now on stay in a new journal)
+            self._fold(b"")
+        else:
+            try:
+                with _locked(fd):
+                    self._fold(_read_all(fd))
+                    os.ftruncate(fd, 0)
+            finally:
+                os.close(fd)
         self.lines_since_compaction = 0
+
+    def _fold(self, journal_bytes: bytes) -> None:
+        rooms: Rooms = {}
+        if self.snapshot.exists():
+            with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
+                rooms = read_snapshot(self.snapshot)  # a corrupt one was set aside at load: keep the journal
+        replay_lines(journal_bytes, rooms)
+        atomic_write(self.snapshot, snapshot_bytes(prune(rooms, self.clock(), self.retention)), private=True)
 
 
 @contextlib.contextmanager

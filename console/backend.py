@@ -7,6 +7,7 @@ loop.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import ssl
 import threading
@@ -78,17 +79,17 @@ def connect(resolved: Resolved, sandbox: SandboxProcess | None = None, seed: int
     profile = resolved.profile
     if resolved.uses_sandbox:
         child = sandbox or SandboxProcess(scenario="demo", seed=seed)
-        http = _sandbox_http()  # while the child may still be starting: httpx loads its transport code meanwhile
+        http_client = _sandbox_http()  # while the child may still be starting: httpx loads its transport code now
         url = child.wait_ready()
         try:
             demo_rooms = _sandbox_rooms(url)
-        except (OSError, ValueError, KeyError) as error:
-            child.stop()
+        except (OSError, ValueError, KeyError, http.client.HTTPException) as error:
+            child.stop()  # the httpx client made above has opened nothing: there is nothing of it to close
             raise RuntimeError(f"the sandbox at {url} did not describe itself: {error}") from None
-        client, http = sandbox_client(url, child.application_key, child.application_secret, http)
+        client, http_client = sandbox_client(url, child.application_key, child.application_secret, http_client)
         rooms = list(dict.fromkeys([*profile.rooms, *demo_rooms]))
-        return Backend(client, f"{resolved.label} {url}", True, rooms, on_close=child.stop, after_close=http.aclose,
-                       sandbox_process=child)
+        return Backend(client, f"{resolved.label} {url}", True, rooms, on_close=child.stop,
+                       after_close=http_client.aclose, sandbox_process=child)
     assert profile.application_key and profile.application_secret
     client = SinchVoiceClient(
         application_key=profile.application_key,

@@ -11,7 +11,6 @@ for it: trying the submodules in turn had loaded SVAML and the callout models to
 
 from __future__ import annotations
 
-import ast
 import importlib
 from collections.abc import MutableMapping
 from pathlib import Path
@@ -40,6 +39,8 @@ def type_checking_imports(init: Path) -> dict[str, tuple[str, str]]:
     """{name: (module, name there)} for every `from module import name [as other]` in the top-level
     `if TYPE_CHECKING:` of `init`. A package must not re-export a name that is also one of its submodules' names:
     once that submodule is imported, Python binds the submodule there."""
+    import ast  # here: `console.config.early` comes through a lazy package before the sandbox is spawned
+
     names: dict[str, tuple[str, str]] = {}
     for node in ast.parse(init.read_bytes(), str(init)).body:
         if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":

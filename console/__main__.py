@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from functools import partial
@@ -39,6 +38,8 @@ def build_app(argv: list[str] | None = None) -> SinchConsole:
 
 def _resolve(config: Path | None, profile: str | None, overrides: dict[str, Any]) -> Resolved:
     """The settings (pydantic: in the app's connect thread, after the first frame); ConfigError ends the app."""
+    import dataclasses  # here, not at the top: the sandbox is spawned before the modules it pulls in load
+
     from console.config import resolve_settings
 
     resolved = resolve_settings(config, profile, **overrides)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ENV_KEY = "SINCH_APPLICATION_KEY"
 ENV_SECRET = "SINCH_APPLICATION_SECRET"
@@ -20,8 +20,7 @@ ENV_REGION = "SINCH_REGION"
 ENV_PROFILE = "SINCH_PROFILE"
 
 
-@dataclass(frozen=True)
-class EarlyLook:
+class EarlyLook(NamedTuple):
     theme: str | None
     """The file's theme, if it names one."""
     sandbox_certain: bool

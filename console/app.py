@@ -149,9 +149,12 @@ class SinchConsole(App[None]):
         self._css_fresh = (self._css_update_count, dict(self.stylesheet._variables))  # as the styles stand
         memory.freeze_long_lived()  # the modules, the app and its styles: no collection walks them again
         exit_with_terminal(self)  # a closed terminal or dropped SSH must not leave a console polling for nobody
-        # After the first frame: the settings and the session code load in threads that would share the GIL
-        # with composing it.
-        self.call_after_refresh(self.start_session)
+
+    def on_ready(self) -> None:
+        # Textual's Ready follows the first frame at once: the settings and the session code load in threads that
+        # would share the GIL with composing it. (Waiting for the refresh after it idled ~20 ms for the footer's
+        # own redraws.)
+        self.start_session()
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def start_session(self) -> None:

@@ -12,6 +12,7 @@ it needs none of them, and a child's environment is readable by more tools than 
 
 from __future__ import annotations
 
+import atexit
 import base64
 import os
 import re
@@ -55,6 +56,7 @@ class SandboxProcess:
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=env
         )
+        atexit.register(self._at_exit)
 
     def __repr__(self) -> str:
         return f"SandboxProcess(url={self.url!r}, pid={self._process.pid})"
@@ -82,6 +84,15 @@ class SandboxProcess:
         self._stderr.seek(0)
         lines = [line.strip() for line in self._stderr.read().splitlines() if line.strip()]
         return lines[-1] if lines else ""
+
+    def _at_exit(self) -> None:
+        """A child the console never waited for (it ended before its session: `q` on "Starting…", a broken config
+        file) is ended at once: it would notice its closed stdin only once listening, after finishing its own
+        start-up (~0.3 s of a core) for nobody."""
+        if self.url is None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait(timeout=3)
+        self.stop()
 
     def stop(self) -> None:
         """Close its stdin (it exits by itself), then make sure."""

@@ -87,3 +87,16 @@ def test_building_the_sandbox_client_does_not_import_aiohttp() -> None:
              "sandbox_client('http://127.0.0.1:9', 'key', 'c2VjcmV0')\nprint('aiohttp' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.strip() == "False"
+
+
+def test_a_sandbox_the_console_never_waited_for_ends_with_the_console() -> None:
+    """The console spawns the sandbox before its first frame; ended before its session (`q` on "Starting…", a
+    broken config file), it left the child to finish starting up for nobody (it reads its closed stdin only
+    once listening). The start-up bench's roster child ran beside the first-frame child's leftover."""
+    import os
+
+    code = "from console.sandbox_process import SandboxProcess\nprint(SandboxProcess()._process.pid, flush=True)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    pid = int(done.stdout.split()[0])
+    with pytest.raises(ProcessLookupError):  # ended and reaped when the console exited
+        os.kill(pid, 0)

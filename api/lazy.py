@@ -3,8 +3,8 @@
 A package's `__init__` that imports every submodule makes importing any one of them pay for all: the line
 filter under every screen needed `api.models.display` and got pydantic and ~60 wire models with it, before
 the console's first frame. Such a package keeps its imports in an `if TYPE_CHECKING:` block (what type checkers
-and readers see) and defines `def __getattr__(name): return export(globals(), name)` (and a `__dir__` over its
-`__all__`, for completion in a REPL or notebook). Its names stay importable as before
+and readers see) and ends with `__getattr__, __dir__ = attach(globals())` (`dir()` lists its `__all__`, for
+completion in a REPL or notebook). Its names stay importable as before
 (`from api.models import Conference`) and load on first use, each from the one submodule that block names
 for it: trying the submodules in turn had loaded SVAML and the callout models to find `normalize_number`.
 """
@@ -12,11 +12,23 @@ for it: trying the submodules in turn had loaded SVAML and the callout models to
 from __future__ import annotations
 
 import importlib
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
 _SOURCES = "__lazy_sources__"
+
+
+def attach(package: MutableMapping[str, Any]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """The package's `__getattr__` (its names from `export`) and `__dir__` (what it holds and its `__all__`)."""
+
+    def package_getattr(name: str) -> Any:
+        return export(package, name)
+
+    def package_dir() -> list[str]:
+        return sorted({*package, *package["__all__"]})
+
+    return package_getattr, package_dir
 
 
 def export(package: MutableMapping[str, Any], name: str) -> Any:

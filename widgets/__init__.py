@@ -6,9 +6,9 @@ needed for the first frame, the roster and the timeline only after it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from api.lazy import export
+from api.lazy import attach
 
 if TYPE_CHECKING:
     from widgets.people import Contact
@@ -18,10 +18,4 @@ if TYPE_CHECKING:
 
 __all__ = ["Contact", "RoomSummary", "Roster", "RosterRow", "Timeline", "TimelineEntry", "WatchList"]
 
-
-def __getattr__(name: str) -> Any:
-    return export(globals(), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = attach(globals())

@@ -6,9 +6,9 @@ single submodules come without pydantic and the ~60 models, so the console draws
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from api.lazy import export
+from api.lazy import attach
 
 if TYPE_CHECKING:
     from api.models.base import RequestModel, WireModel
@@ -131,10 +131,4 @@ __all__ = [
     "parse_callback_event",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    return export(globals(), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = attach(globals())

@@ -6,9 +6,9 @@ conference does not load the callout, recording and number models.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from api.lazy import export
+from api.lazy import attach
 
 if TYPE_CHECKING:
     from api.resources.callbacks import Callbacks
@@ -20,10 +20,4 @@ if TYPE_CHECKING:
 
 __all__ = ["Callbacks", "Callouts", "Calls", "Conferences", "Numbers", "Recordings"]
 
-
-def __getattr__(name: str) -> Any:
-    return export(globals(), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = attach(globals())

@@ -7,9 +7,9 @@ package does not re-export it, since `console.calls.manage` names the submodule 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from api.lazy import export
+from api.lazy import attach
 
 if TYPE_CHECKING:
     from console.calls.manage import (
@@ -48,10 +48,4 @@ __all__ = [
     "stop_recording_svaml",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    return export(globals(), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = attach(globals())

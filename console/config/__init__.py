@@ -16,9 +16,9 @@ the rest after it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from api.lazy import export
+from api.lazy import attach
 from api.regions import REGIONS
 
 if TYPE_CHECKING:
@@ -67,10 +67,4 @@ __all__ = [
     "with_profile",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    return export(globals(), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = attach(globals())

@@ -33,6 +33,11 @@ from typing import Any
 
 from console.files import atomic_write
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 SNAPSHOT_NAME = "attendance.json"
 JOURNAL_NAME = "attendance.journal"
 VERSION = 2
@@ -277,16 +282,13 @@ class JournalWriter:
         # process per session) appends between this read and the truncation, and its lines would be lost.
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            fd = os.open(self.journal, os.O_RDWR)
+            journal = self.journal.open("r+b")
         except FileNotFoundError:  # nothing to fold in (lines appended from now on stay in a new journal)
             self._fold(b"")
         else:
-            try:
-                with _locked(fd):
-                    self._fold(_read_all(fd))
-                    os.ftruncate(fd, 0)
-            finally:
-                os.close(fd)
+            with journal, _locked(journal.fileno()):
+                self._fold(journal.read())
+                journal.truncate(0)
         self.lines_since_compaction = 0
 
     def _fold(self, journal_bytes: bytes) -> None:
@@ -301,9 +303,7 @@ class JournalWriter:
 @contextlib.contextmanager
 def _locked(fd: int) -> Iterator[None]:
     """An exclusive lock on the journal between consoles (POSIX advisory locks; none where there are none)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: one console per profile is the rule there
+    if fcntl is None:  # Windows: one console per profile is the rule there
         yield
         return
     fcntl.flock(fd, fcntl.LOCK_EX)
@@ -311,11 +311,3 @@ def _locked(fd: int) -> Iterator[None]:
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-def _read_all(fd: int) -> bytes:
-    os.lseek(fd, 0, os.SEEK_SET)
-    chunks = []
-    while chunk := os.read(fd, 1 << 20):
-        chunks.append(chunk)
-    return b"".join(chunks)

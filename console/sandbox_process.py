@@ -96,6 +96,7 @@ class SandboxProcess:
 
     def stop(self) -> None:
         """Close its stdin (it exits by itself), then make sure."""
+        atexit.unregister(self._at_exit)  # stopped: nothing to hold it for until exit (a profile switch spawns anew)
         if self._process.poll() is None:
             try:
                 if self._process.stdin:

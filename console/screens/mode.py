@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
 from textual.keys import key_to_character
-from textual.screen import Screen
 
 from console.screens.styled_on_mount import StyledOnMount
 from console.session import Session
@@ -27,7 +26,7 @@ HEIGHTS: list[tuple[int, str]] = [(0, "-short"), (30, "-medium"), (48, "-tall")]
 """By terminal height: the timeline gets fewer rows on a short terminal and more on a tall one (console.tcss)."""
 
 
-class ModeScreen(StyledOnMount, Screen[None]):
+class ModeScreen(StyledOnMount):
     """A mode (Conferences, Calls, Callouts, Recordings, Numbers) whose change keys follow the profile."""
 
     HORIZONTAL_BREAKPOINTS = WIDTHS
